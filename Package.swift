@@ -1,0 +1,33 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "WriterAudit",
+    products: [
+        .executable(name: "writer-audit", targets: ["writer-audit"]),
+        .library(name: "ProcmonTrace", targets: ["ProcmonTrace"]),
+        .library(name: "CSVStream", targets: ["CSVStream"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibCSV",
+            pkgConfig: nil,
+            providers: [.apt(["libcsv-dev"]), .brew(["libcsv"])]
+        ),
+        .target(name: "CSVStream", dependencies: ["CLibCSV"]),
+        .target(name: "ProcmonTrace", dependencies: ["CSVStream"]),
+        .executableTarget(
+            name: "writer-audit",
+            dependencies: [
+                "ProcmonTrace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream"]),
+        .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["writer-audit"]),
+    ]
+)

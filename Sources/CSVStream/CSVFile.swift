@@ -1,0 +1,187 @@
+import CLibCSV
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A CSV file streamed through libcsv with `read(2)` into one reusable block: constant memory whatever its size.
+///
+/// The file is opened read-only. UTF-8 (with or without BOM) goes to libcsv as read; UTF-16 is transcoded
+/// block by block. A field longer than `maxFieldBytes` stops the parse with an error instead of growing
+/// without bound (libcsv buffers a field whole), so a runaway quote cannot take the file's size in memory.
+public final class CSVFile {
+    /// libcsv's field buffer never grows past this (see `cappedRealloc`).
+    public static let maxFieldBytes = 4 << 20
+    /// The kept fields of one record together never exceed this.
+    public static let maxRecordBytes = 16 << 20
+    /// Records with more columns than this are refused.
+    public static let maxColumns = 1024
+
+    public let path: String
+    public let size: Int64
+    private let fd: Int32
+    public var blockSize = 1 << 20
+
+    public init(path: String) throws {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw CSVStreamError(.cannotOpen, "\(path): cannot open: \(String(cString: strerror(errno)))")
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw CSVStreamError(.cannotOpen, "\(path): cannot stat: \(reason)")
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            close(fd)
+            throw CSVStreamError(.cannotOpen, "\(path): is a directory, expected a Procmon CSV export")
+        }
+        self.fd = fd
+        self.size = Int64(st.st_size)
+    }
+
+    deinit { close(fd) }
+
+    /// Streams every record into `sink`; `progress` gets (bytes read, file size) once per block.
+    public func stream<S: CSVRecordSink>(
+        into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil
+    ) throws -> CSVStreamSummary {
+        guard lseek(fd, 0, SEEK_SET) == 0 else {
+            throw CSVStreamError(.readFailed, "\(path): cannot seek: \(String(cString: strerror(errno)))")
+        }
+        return try withUnsafeMutablePointer(to: &sink) { sinkPointer in
+            let state = ParseState(
+                onHeader: { try sinkPointer.pointee.header($0) },
+                onRecord: { try sinkPointer.pointee.record($0) })
+            defer { state.destroy() }
+            return try run(state, progress: progress)
+        }
+    }
+
+    private func run(_ state: ParseState, progress: ((Int64, Int64) -> Void)?) throws -> CSVStreamSummary {
+        var parser = csv_parser()
+        guard csv_init(&parser, 0) == 0 else { throw CSVStreamError(.readFailed, "\(path): libcsv failed to start") }
+        defer { csv_free(&parser) }
+        csv_set_realloc_func(&parser, cappedRealloc)
+        csv_set_blk_size(&parser, 64 << 10)
+
+        var summary = CSVStreamSummary()
+        let block = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)
+        defer { block.deallocate() }
+        var transcoder: UTF16Transcoder? = nil
+        var converted: UnsafeMutableRawPointer? = nil
+        defer { converted?.deallocate() }
+        var first = true
+        var offset: Int64 = 0  // bytes of the file consumed so far
+
+        while true {
+            let got = try readBlock(block, offset: offset)
+            if got == 0 { break }
+            var bytes = UnsafeRawBufferPointer(start: block, count: got)
+            if first {
+                first = false
+                let (encoding, bom) = TextEncoding.detect(bytes)
+                summary.encoding = encoding
+                if encoding == .utf16LE || encoding == .utf16BE {
+                    transcoder = UTF16Transcoder(bigEndian: encoding == .utf16BE)
+                    converted = .allocate(byteCount: UTF16Transcoder.outputCapacity(forInput: blockSize), alignment: 16)
+                }
+                bytes = UnsafeRawBufferPointer(rebasing: bytes[bom...])
+                state.pointee.textStart = Int64(bom)
+            }
+            if transcoder != nil {
+                let n = transcoder!.transcode(bytes, into: converted!)
+                bytes = UnsafeRawBufferPointer(start: converted, count: n)
+            }
+            if summary.records == 0 && state.pointee.records == 0, let firstByte = bytes.first(where: { $0 != 0x20 }) {
+                summary.headerQuoted = firstByte == 0x22
+            }
+            try checkText(bytes, fileOffset: offset, transcoded: transcoder != nil)
+            try feed(&parser, bytes, state)
+            offset += Int64(got)
+            progress?(offset, size)
+            if state.pointee.stopped { break }
+        }
+        summary.bytesRead = offset
+        if let failure = state.pointee.failure { throw failure }
+        if offset == 0 || (offset <= state.pointee.textStart && state.pointee.records == 0) {
+            throw CSVStreamError(.empty, "\(path): the file is empty, expected a Procmon CSV export")
+        }
+        if transcoder != nil {
+            let n = transcoder!.finish(into: converted!)
+            try feed(&parser, UnsafeRawBufferPointer(start: converted, count: n), state)
+        }
+        if wa_csv_in_open_quote(&parser) != 0 {
+            try checkCutOffQuote(&parser, row: state.pointee.records + 1)
+            state.pointee.endsInsideQuote = true
+        }
+        csv_fini(&parser, onField, onRecordEnd, UnsafeMutableRawPointer(state))
+        if let failure = state.pointee.failure { throw failure }
+        summary.records = state.pointee.records
+        return summary
+    }
+
+    private func readBlock(_ block: UnsafeMutableRawPointer, offset: Int64) throws -> Int {
+        while true {
+            let n = read(fd, block, blockSize)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw CSVStreamError(
+                .readFailed, "\(path): byte offset \(offset): read failed: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Text exports never hold NUL bytes; one means binary data (or UTF-16 without a BOM that was not recognised).
+    private func checkText(_ bytes: UnsafeRawBufferPointer, fileOffset: Int64, transcoded: Bool) throws {
+        guard let base = bytes.baseAddress, let hit = memchr(base, 0, bytes.count) else { return }
+        let at = transcoded ? fileOffset : fileOffset + Int64(base.distance(to: UnsafeRawPointer(hit)))
+        throw CSVStreamError(
+            .binary,
+            "\(path): byte offset \(at): binary data (NUL byte), expected a Procmon CSV export (text)")
+    }
+
+    private func feed(_ parser: inout csv_parser, _ bytes: UnsafeRawBufferPointer, _ state: ParseState) throws {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        let used = csv_parse(&parser, base, bytes.count, onField, onRecordEnd, UnsafeMutableRawPointer(state))
+        if used != bytes.count && state.pointee.failure == nil {
+            let row = state.pointee.records + 1
+            let what = wa_csv_in_open_quote(&parser) != 0
+                ? "a quoted field opened on this row never closes (unterminated quote?)"
+                : "a field is longer than \(CSVFile.maxFieldBytes >> 20) MiB"
+            state.pointee.failure = CSVStreamError(
+                .fieldTooLong, "\(path): \(rowName(record: row)): \(what); expected Procmon fields")
+        }
+        if state.pointee.failure != nil { state.pointee.stopped = true }
+    }
+
+    /// The file ends inside a quoted field. A capture cut off mid-row is analysed up to there; but a quote that
+    /// opened long before and swallowed line breaks followed by what look like further quoted records is an
+    /// unterminated quote, and the rows it swallowed would be silently lost.
+    private func checkCutOffQuote(_ parser: inout csv_parser, row: Int) throws {
+        guard let buffer = parser.entry_buf else { return }
+        let field = UnsafeRawBufferPointer(start: buffer, count: parser.entry_pos)
+        var i = 0
+        var breaksBeforeRecords = 0
+        while i + 1 < field.count {
+            let c = field[i]
+            if (c == 0x0A || c == 0x0D) && field[i + 1] == 0x22 { breaksBeforeRecords += 1 }
+            i += 1
+        }
+        if breaksBeforeRecords > 0 {
+            throw CSVStreamError(
+                .unterminatedQuote,
+                "\(path): \(rowName(record: row)): unterminated quote: the quoted field that opens on this row runs on over \(breaksBeforeRecords) line break(s) and further records to the end of the file"
+            )
+        }
+    }
+}
+
+/// libcsv grows a field's buffer with this; past the cap it reports out-of-memory and the parse stops cleanly.
+private let cappedRealloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = {
+    pointer, size in
+    size > CSVFile.maxFieldBytes ? nil : realloc(pointer, size)
+}

@@ -1,0 +1,149 @@
+/// Turns a finished window into its report value and verdict.
+///
+/// Every IDENTIFY enumerates folders, healthy or not, so "the last thing before Leave was a folder" is no
+/// evidence. The evidence is a listing over the limits or a refused access; when both are present, the one
+/// nearer to Leave is the verdict and the other is listed with it.
+extension WindowState {
+    func report(limits: FolderLimits) -> IdentifyWindow {
+        var endName = "leave"
+        var leaveRow: Int? = nil
+        var leaveSequence: Int? = nil
+        var endRow: Int? = nil
+        var exitStatus: Int64? = nil
+        switch end ?? .captureEnded(lastRow: enter.row) {
+        case .leave(let e):
+            leaveRow = e.row
+            leaveSequence = e.sequence
+        case .processExit(let row, let status):
+            endName = "process-exit"
+            endRow = row
+            exitStatus = status
+        case .pidReused(let row, _):
+            endName = "pid-reused"
+            endRow = row
+        case .enteredAgain(let row):
+            endName = "entered-again"
+            endRow = row
+        case .captureEnded:
+            endName = "capture-ended"
+        }
+        let directories = tallyList.sorted { $0.lastRow < $1.lastRow }.map { t in
+            DirectoryCount(
+                path: t.path, entries: t.best, atLeast: t.bestTruncated, lastRow: t.lastRow,
+                overLimit: Self.overLimitName(limits.judge(names: t.best)))
+        }
+        return IdentifyWindow(
+            phase: "IDENTIFY", pid: pid, process: process, enterRow: enter.row, leaveRow: leaveRow,
+            enterSequence: enter.sequence, leaveSequence: leaveSequence, events: events, end: endName, endRow: endRow,
+            exitStatus: exitStatus, diagnosis: diagnose(limits: limits, directories: directories),
+            lastEvents: ring.events, failures: failures, failureCount: failureCount, directories: directories)
+    }
+
+    private static func overLimitName(_ v: FolderLimits.Verdict) -> String? {
+        switch v {
+        case .withinLimits: nil
+        case .overFileLimit: "files"
+        case .maybeOverSubfolderLimit: "subfolders?"
+        }
+    }
+
+    private func diagnose(limits: FolderLimits, directories: [DirectoryCount]) -> Diagnosis {
+        let lastWork = lastFileSystem.last
+        var findings: [Finding] = []
+        if let folder = directories.last(where: { $0.overLimit != nil }) {
+            findings.append(folderFinding(folder, limits: limits, lastWork: lastWork))
+        }
+        if let denied = lastAccessFailure {
+            findings.append(
+                Finding(
+                    kind: .permissions, path: denied.path, row: denied.row,
+                    summary:
+                        "\(denied.operation) of \(denied.path) failed with \(denied.result) at row \(denied.row)\(Self.scopeNote(denied.path)): the account of \(process) (PID \(pid)) was refused"
+                ))
+        }
+        findings.sort { $0.row > $1.row }
+        switch end {
+        case .leave(let leave):
+            guard let verdict = findings.first else {
+                let summary: String
+                if let lastWork {
+                    summary =
+                        "IDENTIFY completed (rows \(enter.row)–\(leave.row), \(events) events) with no folder over the limits and no access failure; the last path touched before Leave was \(lastWork.path) (row \(lastWork.row)). If the writer is still missing, look there first."
+                } else {
+                    summary =
+                        "IDENTIFY completed (rows \(enter.row)–\(leave.row), \(events) events) with no folder over the limits and no access failure, and no file-system work in the window."
+                }
+                return Diagnosis(kind: .clean, path: lastWork?.path, row: lastWork?.row, summary: summary, also: [])
+            }
+            return Diagnosis(
+                kind: verdict.kind, path: verdict.path, row: verdict.row,
+                summary: verdict.summary + " (IDENTIFY rows \(enter.row)–\(leave.row))", also: Array(findings.dropFirst()))
+        default:
+            let last = ring.last
+            var summary = "IDENTIFY (Enter) at row \(enter.row) has no Leave: " + endDescription()
+            if let last { summary += "; the last event of PID \(pid) was \(last.operation) \(last.path) (row \(last.row))" }
+            if !findings.isEmpty {
+                let rows = findings.map { "\($0.kind.rawValue) at row \($0.row)" }.joined(separator: ", ")
+                summary += ". Found before that (listed under also): " + rows
+            }
+            return Diagnosis(kind: .incomplete, path: last?.path, row: last?.row, summary: summary, also: findings)
+        }
+    }
+
+    private func endDescription() -> String {
+        switch end {
+        case .processExit(let row, let status):
+            let shown = status.map { "exit status \($0) (0x\(String(UInt32(truncatingIfNeeded: $0), radix: 16, uppercase: true)))" } ?? "exit status unknown"
+            return "the process exited at row \(row) with \(shown)"
+        case .pidReused(let row, let by):
+            return "the process ended unseen; PID \(pid) belongs to \(by) from row \(row)"
+        case .enteredAgain(let row):
+            return "the writer entered IDENTIFY again at row \(row) in the same process"
+        case .captureEnded(let lastRow):
+            return "the capture ended (last row \(lastRow)) while the process was still in IDENTIFY"
+        case .leave, .none:
+            return "the capture ended"
+        }
+    }
+
+    private func folderFinding(_ folder: DirectoryCount, limits: FolderLimits, lastWork: TraceEvent?) -> Finding {
+        let count = (folder.atLeast ? "at least " : "") + Self.grouped(folder.entries)
+        var summary = "\(folder.path) listed \(count) names (row \(folder.lastRow))"
+        switch limits.judge(names: folder.entries) {
+        case .overFileLimit(_, let limit):
+            summary += ": over the \(Self.grouped(limit))-file limit whatever they are"
+        case .maybeOverSubfolderLimit(_, let limit):
+            summary +=
+                ": over the \(Self.grouped(limit))-subfolder limit if they are folders (a CSV export cannot tell files from folders; a PML log can)"
+        case .withinLimits:
+            break
+        }
+        if folder.atLeast { summary += "; Procmon's 4,095-character Detail cap hid some names" }
+        summary += Self.scopeNote(folder.path)
+        if let lastWork, lastWork.path.uppercased().hasPrefix(folder.path.uppercased()) {
+            summary += "; it was the last file-system work before the end of IDENTIFY"
+        }
+        return Finding(kind: .folderLimit, path: folder.path, row: folder.lastRow, summary: summary)
+    }
+
+    /// Notes whether a path lies where the System Writer is known to choke.
+    static func scopeNote(_ path: String) -> String {
+        let p = path.uppercased()
+        if p.contains("\\TEMPORARY ASP.NET FILES") {
+            return " (under Windows\\Microsoft.NET, in Temporary ASP.NET Files: the one place that is safe to clean)"
+        }
+        if p.contains("\\WINDOWS\\MICROSOFT.NET") { return " (under Windows\\Microsoft.NET)" }
+        if p.contains("\\WINDOWS\\WINSXS") { return " (under Windows\\WinSxS)" }
+        return ""
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+}

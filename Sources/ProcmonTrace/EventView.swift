@@ -1,0 +1,46 @@
+/// One Procmon event as the readers deliver it: byte slices valid only during the sink call.
+///
+/// Both readers (CSV export, native PML) fill this, so the analysis never knows which format it came from.
+/// Optional columns that the input lacks are empty slices.
+public struct EventView {
+    /// 1-based index of the event among the data rows (the header is not a row).
+    public var row: Int
+    public var pid: Int
+    public var processName: UnsafeRawBufferPointer
+    public var operation: UnsafeRawBufferPointer
+    public var path: UnsafeRawBufferPointer
+    public var result: UnsafeRawBufferPointer
+    public var detail: UnsafeRawBufferPointer
+    public var timeOfDay: UnsafeRawBufferPointer
+    public var tid: UnsafeRawBufferPointer
+    public var sequence: UnsafeRawBufferPointer
+
+    /// An owned copy, for evidence and reports.
+    public func owned() -> TraceEvent {
+        TraceEvent(
+            row: row, sequence: Bytes.parseInt(sequence), time: timeOfDay.isEmpty ? nil : Bytes.string(timeOfDay),
+            process: Bytes.string(processName), pid: pid, tid: Bytes.parseInt(tid),
+            operation: Bytes.string(operation), path: Bytes.string(path), result: Bytes.string(result),
+            detail: Bytes.string(detail))
+    }
+}
+
+/// Receives events in file order.
+public protocol EventSink {
+    mutating func event(_ event: EventView)
+}
+
+/// An owned event: what reports show as evidence.
+public struct TraceEvent: Codable, Equatable, Sendable {
+    public var row: Int
+    /// Procmon's Sequence column, when the export has it and it is a number.
+    public var sequence: Int?
+    public var time: String?
+    public var process: String
+    public var pid: Int
+    public var tid: Int?
+    public var operation: String
+    public var path: String
+    public var result: String
+    public var detail: String
+}

@@ -1,0 +1,136 @@
+/// The result of analysing a trace: a plain value the CLI renders as text, JSON or CSV.
+public struct TraceReport: Codable, Sendable {
+    /// The file analysed.
+    public var file: String
+    /// Data rows read (the header is not a row).
+    public var rows: Int
+    public var encoding: String
+    /// The writer the verdict is about (`--writer`), and the PID it was limited to (`--pid`).
+    public var writer: String
+    public var pid: Int?
+    /// The verdict for that writer: the diagnosis of its last IDENTIFY window, nil when it logged none.
+    public var verdict: Diagnosis?
+    /// Every VSS component that logged phase markers, in order of first appearance.
+    public var writers: [WriterTimeline]
+    public var warnings: [String]
+    /// How to capture a usable trace, when the writer's IDENTIFY was not found.
+    public var advice: [String]
+    public var limits: FolderLimits
+
+    /// 0 the writer's last IDENTIFY completed clean; 1 a problem was diagnosed or the writer's IDENTIFY is missing.
+    public var exitCode: Int32 { verdict?.kind == .clean ? 0 : 1 }
+}
+
+/// One VSS component's markers and IDENTIFY windows.
+public struct WriterTimeline: Codable, Sendable {
+    public var name: String
+    /// Phase markers (any phase) this component logged.
+    public var markers: Int
+    /// Processes that logged them, e.g. `svchost.exe (1234)`.
+    public var processes: [String]
+    public var windows: [IdentifyWindow]
+}
+
+/// One IDENTIFY phase of one writer in one process: from `IDENTIFY (Enter)` to `IDENTIFY (Leave)`.
+public struct IdentifyWindow: Codable, Sendable {
+    public var phase: String
+    public var pid: Int
+    public var process: String
+    public var enterRow: Int
+    public var leaveRow: Int?
+    public var enterSequence: Int?
+    public var leaveSequence: Int?
+    /// Events of the process between Enter and Leave (the markers themselves not counted).
+    public var events: Int
+    /// How the window ended: `leave`, `process-exit`, `pid-reused`, `entered-again` or `capture-ended`.
+    public var end: String
+    /// The row that ended it when that was not Leave (Process Exit, the new process, the second Enter).
+    public var endRow: Int?
+    /// The exit status of the process when it exited inside the window.
+    public var exitStatus: Int64?
+    public var diagnosis: Diagnosis
+    /// The last events before Leave (or before the end), oldest first.
+    public var lastEvents: [TraceEvent]
+    /// Failed operations in the window (at most `TraceAnalyzer.maxFailuresKept`; `failureCount` has them all).
+    public var failures: [TraceEvent]
+    public var failureCount: Int
+    /// Folders listed in the window with the names counted, in the order they were last listed.
+    public var directories: [DirectoryCount]
+
+    enum CodingKeys: String, CodingKey {
+        case phase, pid, process, enterRow, leaveRow, enterSequence, leaveSequence, events, end, endRow, exitStatus
+        case diagnosis, lastEvents, failures, failureCount, directories
+    }
+
+    /// Optional fields are written as `null`, not left out: the JSON shape is stable.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(phase, forKey: .phase)
+        try c.encode(pid, forKey: .pid)
+        try c.encode(process, forKey: .process)
+        try c.encode(enterRow, forKey: .enterRow)
+        try c.encode(leaveRow, forKey: .leaveRow)
+        try c.encode(enterSequence, forKey: .enterSequence)
+        try c.encode(leaveSequence, forKey: .leaveSequence)
+        try c.encode(events, forKey: .events)
+        try c.encode(end, forKey: .end)
+        try c.encode(endRow, forKey: .endRow)
+        try c.encode(exitStatus, forKey: .exitStatus)
+        try c.encode(diagnosis, forKey: .diagnosis)
+        try c.encode(lastEvents, forKey: .lastEvents)
+        try c.encode(failures, forKey: .failures)
+        try c.encode(failureCount, forKey: .failureCount)
+        try c.encode(directories, forKey: .directories)
+    }
+}
+
+/// A folder listed in an IDENTIFY window and how many names the listing showed.
+public struct DirectoryCount: Codable, Sendable, Equatable {
+    public var path: String
+    /// Names listed (`.` and `..` not counted), the largest over the folder's listings in the window.
+    public var entries: Int
+    /// Procmon's Detail cap may have hidden names: `entries` is a lower bound.
+    public var atLeast: Bool
+    /// Row of the last QueryDirectory call on the folder in the window.
+    public var lastRow: Int
+    /// `files` (over the file limit), `subfolders?` (over the subfolder limit if they are folders) or nil.
+    public var overLimit: String?
+}
+
+/// The verdict on one IDENTIFY window, with the evidence that backs it.
+public struct Diagnosis: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case folderLimit = "folder-limit"
+        case permissions
+        case incomplete
+        case clean
+    }
+
+    public var kind: Kind
+    /// The evidence path (the folder, the file refused, the last path touched).
+    public var path: String?
+    /// The evidence row.
+    public var row: Int?
+    public var summary: String
+    /// Other findings in the same window (the one farther from Leave when both kinds are present).
+    public var also: [Finding]
+
+    enum CodingKeys: String, CodingKey { case kind, path, row, summary, also }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(path, forKey: .path)
+        try c.encode(row, forKey: .row)
+        try c.encode(summary, forKey: .summary)
+        try c.encode(also, forKey: .also)
+    }
+}
+
+/// One piece of evidence: a folder over the limits or a refused access.
+public struct Finding: Codable, Sendable, Equatable {
+    public var kind: Diagnosis.Kind
+    public var path: String
+    public var row: Int
+    public var summary: String
+}

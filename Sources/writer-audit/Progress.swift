@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A one-line progress bar on stderr (bytes, MB/s, ETA), drawn only when stderr is a terminal.
+final class ProgressBar {
+    private let enabled: Bool
+    private let label: String
+    private var started = 0.0
+    private var lastDraw = 0.0
+    private var drawn = false
+
+    init(label: String, enabled: Bool) {
+        self.label = label
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+        started = Self.now()
+    }
+
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Returns the callback to hand to a reader, or nil when nothing is to be drawn.
+    var callback: ((Int64, Int64) -> Void)? {
+        guard enabled else { return nil }
+        return { [self] done, total in update(done, total) }
+    }
+
+    private func update(_ done: Int64, _ total: Int64) {
+        let t = Self.now()
+        guard t - lastDraw >= 0.1 || done == total else { return }
+        lastDraw = t
+        let elapsed = max(t - started, 1e-6)
+        let rate = Double(done) / elapsed
+        let fraction = total > 0 ? min(Double(done) / Double(total), 1) : 0
+        let width = 24
+        let filled = Int(fraction * Double(width))
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        let eta = rate > 0 && total > done ? Double(total - done) / rate : 0
+        let line =
+            "\r\(label) [\(bar)] \(Self.megabytes(done))/\(Self.megabytes(total)) MB  \(Int(rate / 1e6)) MB/s  ETA \(Int(eta.rounded()))s "
+        FileHandleWriter.stderr(line)
+        drawn = true
+    }
+
+    /// Clears the line so that what follows starts clean.
+    func finish() {
+        guard drawn else { return }
+        FileHandleWriter.stderr("\r\u{1B}[K")
+    }
+
+    private static func megabytes(_ n: Int64) -> String { String(Int((Double(n) / 1e6).rounded())) }
+}
+
+enum FileHandleWriter {
+    static func stderr(_ text: String) {
+        var out = Output(fd: STDERR_FILENO)
+        out.write(text)
+        out.flush()
+    }
+}
