@@ -149,11 +149,11 @@ public final class CSVFile {
         let used = csv_parse(&parser, base, bytes.count, onField, onRecordEnd, UnsafeMutableRawPointer(state))
         if used != bytes.count && state.pointee.failure == nil {
             let row = state.pointee.records + 1
-            let what = wa_csv_in_open_quote(&parser) != 0
-                ? "a quoted field opened on this row never closes (unterminated quote?)"
-                : "a field is longer than \(CSVFile.maxFieldBytes >> 20) MiB"
+            let quoted = wa_csv_in_open_quote(&parser) != 0
+            let what =
+                "a\(quoted ? " quoted" : "") field runs on past \(CSVFile.maxFieldBytes >> 20) MiB (Procmon fields are at most a few KB)\(quoted ? ": an unterminated quote opened on this row?" : "")"
             state.pointee.failure = CSVStreamError(
-                .fieldTooLong, "\(path): \(rowName(record: row)): \(what); expected Procmon fields")
+                .fieldTooLong, "\(path): \(rowName(record: row)): \(what)")
         }
         if state.pointee.failure != nil { state.pointee.stopped = true }
     }
@@ -164,12 +164,25 @@ public final class CSVFile {
     private func checkCutOffQuote(_ parser: inout csv_parser, row: Int) throws {
         guard let buffer = parser.entry_buf else { return }
         let field = UnsafeRawBufferPointer(start: buffer, count: parser.entry_pos)
-        var i = 0
+        // A line that starts with a quote or holds several commas looks like a further record; the bare
+        // line breaks Procmon leaves inside Detail (environment blocks: `\r;\tNAME=value`) do not.
         var breaksBeforeRecords = 0
-        while i + 1 < field.count {
+        var i = 0
+        while i < field.count {
             let c = field[i]
-            if (c == 0x0A || c == 0x0D) && field[i + 1] == 0x22 { breaksBeforeRecords += 1 }
             i += 1
+            guard c == 0x0A || c == 0x0D else { continue }
+            if i < field.count && field[i] == 0x22 {
+                breaksBeforeRecords += 1
+                continue
+            }
+            var commas = 0
+            var j = i
+            while j < field.count, field[j] != 0x0A, field[j] != 0x0D, commas < 4 {
+                if field[j] == 0x2C { commas += 1 }
+                j += 1
+            }
+            if commas >= 4 { breaksBeforeRecords += 1 }
         }
         if breaksBeforeRecords > 0 {
             throw CSVStreamError(

@@ -90,9 +90,14 @@ public struct ProcmonCSVReader {
                 return
             }
             if record.fieldCount > columns.headerCount {
+                let runaway = (0..<record.slotCount).contains { slot in
+                    record.field(slot).contains(where: { $0 == 0x0A || $0 == 0x0D })
+                }
+                let hint = runaway
+                    ? ": a quoted field on this row runs on over a line break into the next row (unterminated quote)" : ""
                 throw TraceError(
                     .malformedRow,
-                    "\(file): row \(row): expected \(columns.headerCount) fields as in the header, found \(record.fieldCount)")
+                    "\(file): row \(row): expected \(columns.headerCount) fields as in the header, found \(record.fieldCount)\(hint)")
             }
             func slot(_ s: ProcmonColumns.Slot) -> UnsafeRawBufferPointer {
                 columns.indexOfSlot[s.rawValue] < 0 ? UnsafeRawBufferPointer(start: nil, count: 0) : record.field(s.rawValue)
