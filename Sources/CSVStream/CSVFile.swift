@@ -70,8 +70,8 @@ public final class CSVFile {
         csv_set_blk_size(&parser, 64 << 10)
 
         var summary = CSVStreamSummary()
-        let block = UnsafeMutableRawPointer.allocate(byteCount: blockSize, alignment: 16)
-        defer { block.deallocate() }
+        let prefetcher = BlockPrefetcher(fd: fd, blockSize: blockSize)
+        defer { prefetcher.stop() }
         var transcoder: UTF16Transcoder? = nil
         var converted: UnsafeMutableRawPointer? = nil
         defer { converted?.deallocate() }
@@ -79,9 +79,16 @@ public final class CSVFile {
         var offset: Int64 = 0  // bytes of the file consumed so far
 
         while true {
-            let got = try readBlock(block, offset: offset)
+            let block = prefetcher.nextBlock()
+            defer { prefetcher.done() }
+            if block.errorNumber != 0 {
+                throw CSVStreamError(
+                    .readFailed,
+                    "\(path): byte offset \(offset): read failed: \(String(cString: strerror(block.errorNumber)))")
+            }
+            let got = block.bytes.count
             if got == 0 { break }
-            var bytes = UnsafeRawBufferPointer(start: block, count: got)
+            var bytes = block.bytes
             if first {
                 first = false
                 let (encoding, bom) = TextEncoding.detect(bytes)
@@ -123,16 +130,6 @@ public final class CSVFile {
         if let failure = state.pointee.failure { throw failure }
         summary.records = state.pointee.records
         return summary
-    }
-
-    private func readBlock(_ block: UnsafeMutableRawPointer, offset: Int64) throws -> Int {
-        while true {
-            let n = read(fd, block, blockSize)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw CSVStreamError(
-                .readFailed, "\(path): byte offset \(offset): read failed: \(String(cString: strerror(errno)))")
-        }
     }
 
     /// Text exports never hold NUL bytes; one means binary data (or UTF-16 without a BOM that was not recognised).

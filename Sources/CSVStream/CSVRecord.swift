@@ -9,16 +9,16 @@ public struct CSVRecord {
     public let fieldCount: Int
     /// True for a last record that the end of the file cut off inside a quoted field.
     public let endsInsideQuote: Bool
-    let base: UnsafeRawPointer
-    let starts: UnsafePointer<Int>
-    let ends: UnsafePointer<Int>
+    @usableFromInline let base: UnsafeRawPointer
+    @usableFromInline let starts: UnsafePointer<Int>
+    @usableFromInline let ends: UnsafePointer<Int>
     /// Number of slots.
     public let slotCount: Int
 
     /// The bytes of a kept column, without quotes; `""` quoting is already undone.
-    @inline(__always)
+    @inlinable @inline(__always)
     public func field(_ slot: Int) -> UnsafeRawBufferPointer {
-        precondition(slot >= 0 && slot < slotCount, "slot \(slot) out of \(slotCount)")
+        precondition(slot >= 0 && slot < slotCount, "slot out of range")
         return UnsafeRawBufferPointer(start: base + starts[slot], count: ends[slot] - starts[slot])
     }
 

@@ -77,28 +77,33 @@ let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPoin
     }
     let slot = Int(s.pointee.slotOfColumn[column])
     guard slot >= 0 else { return }
-    var used = s.pointee.arenaUsed
-    if used + length > s.pointee.arenaCapacity {
-        guard used + length <= CSVFile.maxRecordBytes else {
-            s.pointee.failure = CSVStreamError(
-                .recordTooLong,
-                "\(rowName(record: s.pointee.records + 1)): record longer than \(CSVFile.maxRecordBytes >> 20) MiB, expected Procmon fields")
-            s.pointee.stopped = true
-            return
-        }
-        var capacity = s.pointee.arenaCapacity
-        while capacity < used + length { capacity *= 2 }
-        let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
-        grown.copyMemory(from: s.pointee.arena, byteCount: used)
-        s.pointee.arena.deallocate()
-        s.pointee.arena = grown
-        s.pointee.arenaCapacity = capacity
+    let used = s.pointee.arenaUsed
+    if used &+ length > s.pointee.arenaCapacity {
+        guard grow(s, to: used + length) else { return }
     }
-    if length > 0, let bytes { (s.pointee.arena + used).copyMemory(from: bytes, byteCount: length) }
+    if length > 0, let bytes { memcpy(s.pointee.arena + used, bytes, length) }
     s.pointee.starts[slot] = used
-    used += length
-    s.pointee.ends[slot] = used
-    s.pointee.arenaUsed = used
+    s.pointee.ends[slot] = used &+ length
+    s.pointee.arenaUsed = used &+ length
+}
+
+/// Grows the arena for a long record, up to `maxRecordBytes`; past it the parse stops with an error.
+private func grow(_ s: ParseState, to needed: Int) -> Bool {
+    guard needed <= CSVFile.maxRecordBytes else {
+        s.pointee.failure = CSVStreamError(
+            .recordTooLong,
+            "\(rowName(record: s.pointee.records + 1)): record longer than \(CSVFile.maxRecordBytes >> 20) MiB, expected Procmon fields")
+        s.pointee.stopped = true
+        return false
+    }
+    var capacity = s.pointee.arenaCapacity
+    while capacity < needed { capacity *= 2 }
+    let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    grown.copyMemory(from: s.pointee.arena, byteCount: s.pointee.arenaUsed)
+    s.pointee.arena.deallocate()
+    s.pointee.arena = grown
+    s.pointee.arenaCapacity = capacity
+    return true
 }
 
 /// libcsv's end-of-record callback: hands the record to the sink, then clears the slots for the next one.

@@ -99,9 +99,8 @@ public struct ProcmonCSVReader {
                     .malformedRow,
                     "\(file): row \(row): expected \(columns.headerCount) fields as in the header, found \(record.fieldCount)\(hint)")
             }
-            func slot(_ s: ProcmonColumns.Slot) -> UnsafeRawBufferPointer {
-                columns.indexOfSlot[s.rawValue] < 0 ? UnsafeRawBufferPointer(start: nil, count: 0) : record.field(s.rawValue)
-            }
+            // A column the export lacks was never given a slot's bytes: it reads as empty.
+            func slot(_ s: ProcmonColumns.Slot) -> UnsafeRawBufferPointer { record.field(s.rawValue) }
             let pidField = slot(.pid)
             guard let pid = Bytes.parseInt(pidField) else {
                 let shown = Bytes.string(UnsafeRawBufferPointer(rebasing: pidField.prefix(40)))
