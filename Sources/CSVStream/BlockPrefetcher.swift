@@ -39,7 +39,10 @@ final class BlockPrefetcher: @unchecked Sendable {
         lengths.initialize(repeating: 0, count: depth)
         errors = .allocate(capacity: depth)
         errors.initialize(repeating: 0, count: depth)
-        free = DispatchSemaphore(value: depth)
+        // Start at 0 and signal up: libdispatch traps when a semaphore is freed below its initial value,
+        // which is where an early stop (a parse error) leaves it.
+        free = DispatchSemaphore(value: 0)
+        for _ in 0..<depth { free.signal() }
     }
 
     deinit {
