@@ -104,8 +104,11 @@ public final class CSVFile {
                 let n = transcoder!.transcode(bytes, into: converted!)
                 bytes = UnsafeRawBufferPointer(start: converted, count: n)
             }
-            if summary.records == 0 && state.pointee.records == 0, let firstByte = bytes.first(where: { $0 != 0x20 }) {
-                summary.headerQuoted = firstByte == 0x22
+            if offset == 0 {
+                summary.headerQuoted = bytes.first(where: { $0 != 0x20 }) == 0x22
+                summary.delimiter = Self.delimiter(ofHeaderIn: bytes)
+                csv_set_delim(&parser, summary.delimiter)
+                if summary.delimiter == 0x09 { csv_set_space_func(&parser, onlySpace) }
             }
             try checkText(bytes, fileOffset: offset, transcoded: transcoder != nil)
             try feed(&parser, bytes, state)
@@ -130,6 +133,21 @@ public final class CSVFile {
         if let failure = state.pointee.failure { throw failure }
         summary.records = state.pointee.records
         return summary
+    }
+
+    /// The field separator of the header line: a comma as Procmon writes it, else the semicolon or tab a
+    /// spreadsheet re-save in some locales uses. Quoted text is skipped.
+    static func delimiter(ofHeaderIn bytes: UnsafeRawBufferPointer) -> UInt8 {
+        var quoted = false
+        var counts: [UInt8: Int] = [0x2C: 0, 0x3B: 0, 0x09: 0]
+        for b in bytes.prefix(64 << 10) {
+            if b == 0x22 { quoted.toggle() }
+            if quoted { continue }
+            if b == 0x0A || b == 0x0D { break }
+            if counts[b] != nil { counts[b]! += 1 }
+        }
+        for candidate: UInt8 in [0x2C, 0x3B, 0x09] where counts[candidate]! > 0 { return candidate }
+        return 0x2C
     }
 
     /// Text exports never hold NUL bytes; one means binary data (or UTF-16 without a BOM that was not recognised).
@@ -189,6 +207,9 @@ public final class CSVFile {
         }
     }
 }
+
+/// With tab as the separator, only spaces may be trimmed around unquoted fields (libcsv trims tabs too).
+private let onlySpace: @convention(c) (UInt8) -> Int32 = { $0 == 0x20 ? 1 : 0 }
 
 /// libcsv grows a field's buffer with this; past the cap it reports out-of-memory and the parse stops cleanly.
 private let cappedRealloc: @convention(c) (UnsafeMutableRawPointer?, Int) -> UnsafeMutableRawPointer? = {

@@ -45,4 +45,6 @@ public struct CSVStreamSummary: Sendable {
     public var records: Int = 0
     /// False when the first byte after the BOM is not a quote: a file re-saved by a spreadsheet.
     public var headerQuoted = true
+    /// The field separator found in the header line (`,` unless a spreadsheet re-saved the file).
+    public var delimiter: UInt8 = 0x2C
 }

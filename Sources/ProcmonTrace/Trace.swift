@@ -8,7 +8,8 @@ public enum Trace {
         let reader = ProcmonCSVReader(path: path)
         let outcome = try reader.read(into: &analyzer, progress: progress)
         return analyzer.finish(
-            file: path, rows: outcome.rows, encoding: outcome.encoding.rawValue, warnings: outcome.warnings)
+            file: path, rows: outcome.rows, encoding: outcome.encoding.rawValue, warnings: outcome.warnings,
+            listingsCounted: outcome.hasDetail)
     }
 
     /// Streams again and hands every event of `pid` from `fromRow` to `toRow` (inclusive) to `body`.

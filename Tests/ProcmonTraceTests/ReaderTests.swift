@@ -7,15 +7,32 @@ import Testing
 struct ReaderTests {
     @Test(
         "reads every encoding and column layout to the same answer",
-        arguments: ["encoding-utf16le.csv", "encoding-utf16be.csv", "encoding-utf8-lf-nobom.csv", "columns-27-reordered.csv"])
+        arguments: [
+            "encoding-utf16le.csv", "encoding-utf16be.csv", "encoding-utf8-lf-nobom.csv", "columns-27-reordered.csv",
+            "excel-semicolon.csv", "excel-tab.csv",
+        ])
     func variants(fixture: String) throws {
         let base = try analyze("folder-files.csv")
         let variant = try analyze(fixture)
         #expect(variant.rows == base.rows)
         #expect(variant.verdict == base.verdict)
-        #expect(variant.warnings.isEmpty)
+        #expect(variant.warnings.isEmpty == !fixture.hasPrefix("excel-"))
         let w = try #require(variant.writers.first?.windows.first)
         #expect(w.directories == base.writers.first?.windows.first?.directories)
+    }
+
+    @Test("says which separator a spreadsheet used")
+    func separators() throws {
+        #expect(try analyze("excel-semicolon.csv").warnings.contains { $0.contains("separated by ';'") })
+        #expect(try analyze("excel-tab.csv").warnings.contains { $0.contains("separated by tabs") })
+    }
+
+    @Test("without a Detail column, warns and never calls folder sizes clean unchecked")
+    func noDetail() throws {
+        let report = try analyze("columns-no-detail.csv")
+        #expect(report.warnings.contains { $0.contains("no Detail column") })
+        #expect(report.verdict?.kind == .clean)
+        #expect(report.verdict?.summary.contains("Folder sizes were NOT checked") == true)
     }
 
     @Test("reads the Sequence column when the export has one")

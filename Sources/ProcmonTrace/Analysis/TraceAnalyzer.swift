@@ -115,14 +115,26 @@ public struct TraceAnalyzer: EventSink {
     private static let exitStatusLabel = Bytes.lowercased("exit status: ")
 
     /// Closes what is still open and builds the report.
-    public mutating func finish(file: String, rows: Int, encoding: String, warnings readerWarnings: [String]) -> TraceReport {
+    ///
+    /// `listingsCounted` is false when the input had no QueryDirectory details (a CSV without Detail): a clean
+    /// verdict then says that folder sizes were not checked.
+    public mutating func finish(
+        file: String, rows: Int, encoding: String, warnings readerWarnings: [String], listingsCounted: Bool = true
+    ) -> TraceReport {
         for w in open { w.end = .captureEnded(lastRow: lastRow) }
         open.removeAll()
         openPids.removeAll()
         let timelines = writerOrder.map { w in
             WriterTimeline(
                 name: w.name, markers: w.markers, processes: w.processes,
-                windows: w.windows.map { $0.report(limits: options.limits) })
+                windows: w.windows.map { window in
+                    var report = window.report(limits: options.limits)
+                    if !listingsCounted && report.diagnosis.kind == .clean {
+                        report.diagnosis.summary +=
+                            " Folder sizes were NOT checked: the export has no Detail column, so QueryDirectory listings could not be counted."
+                    }
+                    return report
+                })
         }
         let selected = timelines.first { $0.name.lowercased() == options.writer.lowercased() }
         let windows = (selected?.windows ?? []).filter { options.pid == nil || $0.pid == options.pid }

@@ -16,6 +16,8 @@ public struct ProcmonCSVReader {
         public var bytes: Int64 = 0
         public var encoding: TextEncoding = .utf8
         public var warnings: [String] = []
+        /// False when the export has no Detail column: folder listings cannot be counted.
+        public var hasDetail = true
     }
 
     public func read<S: EventSink>(into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil) throws -> Outcome {
@@ -36,6 +38,17 @@ public struct ProcmonCSVReader {
         if !summary.headerQuoted {
             outcome.warnings.append(
                 "\(path): fields are not quoted: the file looks re-saved by a spreadsheet (Procmon quotes every field)")
+        }
+        if summary.delimiter != 0x2C {
+            let name = summary.delimiter == 0x09 ? "tabs" : "'\(Character(Unicode.Scalar(summary.delimiter)))'"
+            outcome.warnings.append(
+                "\(path): fields are separated by \(name), not commas: the file looks re-saved by a spreadsheet")
+        }
+        if adapter.columns?.indexOfSlot[ProcmonColumns.Slot.detail.rawValue] == -1 {
+            outcome.hasDetail = false
+            outcome.warnings.append(
+                "\(path): the export has no Detail column: folder listings cannot be counted (export with Detail to find folders over the limits)"
+            )
         }
         if let time = adapter.firstTime, !TimeOfDay.looksLikeProcmon(time) {
             outcome.warnings.append(
