@@ -79,7 +79,8 @@ final class BlockPrefetcher: @unchecked Sendable {
         if synchronous {
             var n: Int
             repeat { n = read(fd, buffers[0], blockSize) } while n < 0 && errno == EINTR
-            return Block(bytes: UnsafeRawBufferPointer(start: buffers[0], count: max(n, 0)), errorNumber: n < 0 ? errno : 0)
+            return Block(
+                bytes: UnsafeRawBufferPointer(start: buffers[0], count: max(n, 0)), errorNumber: n < 0 ? errno : 0)
         }
         filled.wait()
         let i = next
@@ -109,11 +110,13 @@ private final class Thread: @unchecked Sendable {
     func start() -> Bool {
         var handle = pthread_t()
         let context = Unmanaged.passRetained(self).toOpaque()
-        let rc = pthread_create(&handle, nil, { raw in
-            let me = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
-            me.body()
-            return nil
-        }, context)
+        let rc = pthread_create(
+            &handle, nil,
+            { raw in
+                let me = Unmanaged<Thread>.fromOpaque(raw!).takeRetainedValue()
+                me.body()
+                return nil
+            }, context)
         guard rc == 0 else {
             Unmanaged<Thread>.fromOpaque(context).release()
             return false

@@ -70,7 +70,8 @@ let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPoin
         if column == CSVFile.maxColumns {
             s.pointee.failure = CSVStreamError(
                 .tooManyColumns,
-                "\(rowName(record: s.pointee.records + 1)): more than \(CSVFile.maxColumns) fields, expected a Procmon CSV export")
+                "\(rowName(record: s.pointee.records + 1)): more than \(CSVFile.maxColumns) fields, expected a Procmon CSV export"
+            )
             s.pointee.stopped = true
         }
         return
@@ -92,7 +93,8 @@ private func grow(_ s: ParseState, to needed: Int) -> Bool {
     guard needed <= CSVFile.maxRecordBytes else {
         s.pointee.failure = CSVStreamError(
             .recordTooLong,
-            "\(rowName(record: s.pointee.records + 1)): record longer than \(CSVFile.maxRecordBytes >> 20) MiB, expected Procmon fields")
+            "\(rowName(record: s.pointee.records + 1)): record longer than \(CSVFile.maxRecordBytes >> 20) MiB, expected Procmon fields"
+        )
         s.pointee.stopped = true
         return false
     }

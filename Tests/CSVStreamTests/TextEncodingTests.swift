@@ -25,7 +25,9 @@ struct TextEncodingTests {
         let text = "a,é,名,😀,\u{10FFFF}"
         for bigEndian in [false, true] {
             var bytes: [UInt8] = []
-            for u in text.utf16 { bytes += bigEndian ? [UInt8(u >> 8), UInt8(u & 0xFF)] : [UInt8(u & 0xFF), UInt8(u >> 8)] }
+            for u in text.utf16 {
+                bytes += bigEndian ? [UInt8(u >> 8), UInt8(u & 0xFF)] : [UInt8(u & 0xFF), UInt8(u >> 8)]
+            }
             var t = UTF16Transcoder(bigEndian: bigEndian)
             var out: [UInt8] = []
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: 64, alignment: 1)

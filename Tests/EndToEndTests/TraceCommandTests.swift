@@ -79,7 +79,10 @@ struct TraceCommandTests {
         #expect((window["lastEvents"] as? [Any])?.count == 3)
         #expect(window["failures"] is [Any])
         let directories = try #require(window["directories"] as? [[String: Any]])
-        #expect(directories.contains { $0["entries"] as? Int == 3000 && ($0["path"] as? String)?.hasSuffix("0d1e2f3a") == true })
+        #expect(
+            directories.contains {
+                $0["entries"] as? Int == 3000 && ($0["path"] as? String)?.hasSuffix("0d1e2f3a") == true
+            })
         let diagnosis = try #require(window["diagnosis"] as? [String: Any])
         #expect(diagnosis["kind"] as? String == "incomplete")
         #expect(diagnosis["row"] as? Int == 87)
@@ -93,7 +96,10 @@ struct TraceCommandTests {
         let window = ((object["writers"] as! [[String: Any]])[0]["windows"] as! [[String: Any]])[0]
         let run = try Run(["trace", Run.fixture("permissions.csv"), "--format", "csv"])
         #expect(run.status == 1)
-        #expect(run.stdout.hasPrefix("\u{FEFF}\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\",\"Row\"\r\n"))
+        #expect(
+            run.stdout.hasPrefix(
+                "\u{FEFF}\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\",\"Row\"\r\n"
+            ))
         let lines = run.stdout.split(separator: "\r\n")
         #expect(lines.count == 1 + (window["events"] as! Int) + 2)
         #expect(lines.dropFirst().allSatisfy { $0.contains(",\"1868\",") })
@@ -102,8 +108,10 @@ struct TraceCommandTests {
 
     @Test(
         "refusals: one line on stderr naming the file, exit 2",
-        arguments: ["refuse-empty.csv", "refuse-binary.bin", "refuse-stack-export.csv", "refuse-unterminated-quote.csv",
-                    "refuse-quote-to-end.csv", "refuse-pid-not-number.csv", "refuse-short-row.csv", "no-such-file.csv"])
+        arguments: [
+            "refuse-empty.csv", "refuse-binary.bin", "refuse-stack-export.csv", "refuse-unterminated-quote.csv",
+            "refuse-quote-to-end.csv", "refuse-pid-not-number.csv", "refuse-short-row.csv", "no-such-file.csv",
+        ])
     func refusal(fixture: String) throws {
         let run = try Run(["trace", Run.fixture(fixture)])
         #expect(run.status == 2)

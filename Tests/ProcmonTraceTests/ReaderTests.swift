@@ -43,7 +43,9 @@ struct ReaderTests {
         #expect(window.lastEvents.allSatisfy { $0.sequence == $0.row - 1 && $0.tid != nil })
     }
 
-    @Test("analyses a file cut off inside its last row and warns", arguments: ["cut-off-in-quote.csv", "cut-off-fields.csv"])
+    @Test(
+        "analyses a file cut off inside its last row and warns",
+        arguments: ["cut-off-in-quote.csv", "cut-off-fields.csv"])
     func cutOff(fixture: String) throws {
         let report = try analyze(fixture)
         let warning = try #require(report.warnings.first)

@@ -7,10 +7,22 @@ struct WriterMarkerTests {
     @Test(
         "reads writer, phase and edge from any control set, any case",
         arguments: [
-            ("HKLM\\System\\CurrentControlSet\\Services\\VSS\\Diag\\System Writer\\IDENTIFY (Enter)", "System Writer", "IDENTIFY", WriterMarker.Edge.enter),
-            ("HKLM\\SYSTEM\\ControlSet001\\services\\vss\\diag\\System Writer\\IDENTIFY (Leave)", "System Writer", "IDENTIFY", .leave),
-            ("\\REGISTRY\\MACHINE\\SYSTEM\\ControlSet002\\Services\\VSS\\Diag\\Registry Writer\\PrepareBackup (Enter)", "Registry Writer", "PREPAREBACKUP", .enter),
-            ("HKLM\\System\\CurrentControlSet\\Services\\VSS\\Diag\\COM+ REGDB Writer\\identify (leave)", "COM+ REGDB Writer", "IDENTIFY", .leave),
+            (
+                "HKLM\\System\\CurrentControlSet\\Services\\VSS\\Diag\\System Writer\\IDENTIFY (Enter)",
+                "System Writer", "IDENTIFY", WriterMarker.Edge.enter
+            ),
+            (
+                "HKLM\\SYSTEM\\ControlSet001\\services\\vss\\diag\\System Writer\\IDENTIFY (Leave)", "System Writer",
+                "IDENTIFY", .leave
+            ),
+            (
+                "\\REGISTRY\\MACHINE\\SYSTEM\\ControlSet002\\Services\\VSS\\Diag\\Registry Writer\\PrepareBackup (Enter)",
+                "Registry Writer", "PREPAREBACKUP", .enter
+            ),
+            (
+                "HKLM\\System\\CurrentControlSet\\Services\\VSS\\Diag\\COM+ REGDB Writer\\identify (leave)",
+                "COM+ REGDB Writer", "IDENTIFY", .leave
+            ),
         ] as [(String, String, String, WriterMarker.Edge)])
     func parses(path: String, writer: String, phase: String, edge: WriterMarker.Edge) {
         let marker = withBytes(path) { WriterMarker.parse(path: $0) }

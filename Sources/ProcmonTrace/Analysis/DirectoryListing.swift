@@ -39,7 +39,8 @@ public struct DirectoryListing: Equatable, Sendable {
                 index = index * 10 + Int(detail[j] - 0x30)
                 j += 1
             }
-            let numbered = j > tokenStart && j + 1 < n && detail[j] == 0x3A && detail[j + 1] == 0x20
+            let numbered =
+                j > tokenStart && j + 1 < n && detail[j] == 0x3A && detail[j + 1] == 0x20
                 && index > lastIndex
             // The token ends at the next ", " (names may contain ", ", but then no slot number follows).
             var end = numbered ? j + 2 : tokenStart

@@ -39,7 +39,9 @@ public struct TraceAnalyzer: EventSink {
 
     public mutating func event(_ e: EventView) {
         lastRow = e.row
-        if e.operation.count == 11, Bytes.equals(e.operation, "RegSetValue"), let marker = WriterMarker.parse(path: e.path) {
+        if e.operation.count == 11, Bytes.equals(e.operation, "RegSetValue"),
+            let marker = WriterMarker.parse(path: e.path)
+        {
             handle(marker, e)
             return
         }

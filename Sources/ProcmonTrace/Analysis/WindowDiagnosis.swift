@@ -77,11 +77,14 @@ extension WindowState {
             }
             return Diagnosis(
                 kind: verdict.kind, path: verdict.path, row: verdict.row,
-                summary: verdict.summary + " (IDENTIFY rows \(enter.row)–\(leave.row))", also: Array(findings.dropFirst()))
+                summary: verdict.summary + " (IDENTIFY rows \(enter.row)–\(leave.row))",
+                also: Array(findings.dropFirst()))
         default:
             let last = ring.last
             var summary = "IDENTIFY (Enter) at row \(enter.row) has no Leave: " + endDescription()
-            if let last { summary += "; the last event of PID \(pid) was \(last.operation) \(last.path) (row \(last.row))" }
+            if let last {
+                summary += "; the last event of PID \(pid) was \(last.operation) \(last.path) (row \(last.row))"
+            }
             if !findings.isEmpty {
                 let rows = findings.map { "\($0.kind.rawValue) at row \($0.row)" }.joined(separator: ", ")
                 summary += ". Found before that (listed under also): " + rows
@@ -93,7 +96,10 @@ extension WindowState {
     private func endDescription() -> String {
         switch end {
         case .processExit(let row, let status):
-            let shown = status.map { "exit status \($0) (0x\(String(UInt32(truncatingIfNeeded: $0), radix: 16, uppercase: true)))" } ?? "exit status unknown"
+            let shown =
+                status.map {
+                    "exit status \($0) (0x\(String(UInt32(truncatingIfNeeded: $0), radix: 16, uppercase: true)))"
+                } ?? "exit status unknown"
             return "the process exited at row \(row) with \(shown)"
         case .pidReused(let row, let by):
             return "the process ended unseen; PID \(pid) belongs to \(by) from row \(row)"

@@ -106,11 +106,14 @@ public struct ProcmonCSVReader {
                 let runaway = (0..<record.slotCount).contains { slot in
                     record.field(slot).contains(where: { $0 == 0x0A || $0 == 0x0D })
                 }
-                let hint = runaway
-                    ? ": a quoted field on this row runs on over a line break into the next row (unterminated quote)" : ""
+                let hint =
+                    runaway
+                    ? ": a quoted field on this row runs on over a line break into the next row (unterminated quote)"
+                    : ""
                 throw TraceError(
                     .malformedRow,
-                    "\(file): row \(row): expected \(columns.headerCount) fields as in the header, found \(record.fieldCount)\(hint)")
+                    "\(file): row \(row): expected \(columns.headerCount) fields as in the header, found \(record.fieldCount)\(hint)"
+                )
             }
             // A column the export lacks was never given a slot's bytes: it reads as empty.
             func slot(_ s: ProcmonColumns.Slot) -> UnsafeRawBufferPointer { record.field(s.rawValue) }

@@ -27,7 +27,8 @@ struct TraceTextRenderer {
         for writer in report.writers {
             let windows = writer.windows.count == 1 ? "1 IDENTIFY window" : "\(writer.windows.count) IDENTIFY windows"
             out.line(
-                "Writer \"\(writer.name)\": \(writer.markers) marker\(writer.markers == 1 ? "" : "s") from \(writer.processes.joined(separator: ", ")); \(windows)")
+                "Writer \"\(writer.name)\": \(writer.markers) marker\(writer.markers == 1 ? "" : "s") from \(writer.processes.joined(separator: ", ")); \(windows)"
+            )
             for (i, w) in writer.windows.enumerated() {
                 let leave = w.leaveRow.map { "Leave row \(grouped($0))" } ?? "no Leave (\(w.end))"
                 out.line(
@@ -56,7 +57,8 @@ struct TraceTextRenderer {
             out.line("Folders over the limits in the judged window:")
             for d in over.sorted(by: { $0.entries > $1.entries }) {
                 let count = (d.atLeast ? ">=" : "") + grouped(d.entries)
-                out.line("  \(pad(count, 9)) names  row \(pad(grouped(d.lastRow), 9))  \(d.path)  [\(d.overLimit ?? "")]")
+                out.line(
+                    "  \(pad(count, 9)) names  row \(pad(grouped(d.lastRow), 9))  \(d.path)  [\(d.overLimit ?? "")]")
             }
         }
         if w.failureCount > 0 {
@@ -70,7 +72,9 @@ struct TraceTextRenderer {
         out.line()
         let end = w.leaveRow != nil ? "Leave" : "the end of the window"
         out.line("Last \(w.lastEvents.count) events of PID \(w.pid) before \(end):")
-        out.line("  \(pad("Row", 9))  \(pad("Time of Day", 18))  \(pad("Operation", 20))  \(pad("Result", 16))  Path | Detail")
+        out.line(
+            "  \(pad("Row", 9))  \(pad("Time of Day", 18))  \(pad("Operation", 20))  \(pad("Result", 16))  Path | Detail"
+        )
         for e in w.lastEvents {
             let detail = e.detail.count > 60 ? String(e.detail.prefix(60)) + "…" : e.detail
             out.line(
