@@ -10,7 +10,7 @@ struct TraceTextRenderer {
             out.line("\(report.writer): \(verdict.kind.rawValue.uppercased())")
             out.line("  \(verdict.summary)")
             if let path = verdict.path, let row = verdict.row {
-                out.line("  evidence: row \(grouped(row))\(sequenceNote(row, in: judged))  \(path)")
+                out.line("  evidence: row \(row)\(sequenceNote(row, in: judged))  \(path)")
             }
             for finding in verdict.also {
                 out.line("  also (\(finding.kind.rawValue)): \(finding.summary)")
@@ -30,9 +30,9 @@ struct TraceTextRenderer {
                 "Writer \"\(writer.name)\": \(writer.markers) marker\(writer.markers == 1 ? "" : "s") from \(writer.processes.joined(separator: ", ")); \(windows)"
             )
             for (i, w) in writer.windows.enumerated() {
-                let leave = w.leaveRow.map { "Leave row \(grouped($0))" } ?? "no Leave (\(w.end))"
+                let leave = w.leaveRow.map { "Leave row \($0)" } ?? "no Leave (\(w.end))"
                 out.line(
-                    "  #\(i + 1) \(w.process) PID \(w.pid): Enter row \(grouped(w.enterRow)), \(leave), \(grouped(w.events)) events -> \(w.diagnosis.kind.rawValue)"
+                    "  #\(i + 1) \(w.process) PID \(w.pid): Enter row \(w.enterRow), \(leave), \(grouped(w.events)) events -> \(w.diagnosis.kind.rawValue)"
                 )
             }
         }
@@ -58,14 +58,14 @@ struct TraceTextRenderer {
             for d in over.sorted(by: { $0.entries > $1.entries }) {
                 let count = (d.atLeast ? ">=" : "") + grouped(d.entries)
                 out.line(
-                    "  \(pad(count, 9)) names  row \(pad(grouped(d.lastRow), 9))  \(d.path)  [\(d.overLimit ?? "")]")
+                    "  \(pad(count, 9)) names  row \(pad(String(d.lastRow), 9))  \(d.path)  [\(d.overLimit ?? "")]")
             }
         }
         if w.failureCount > 0 {
             out.line()
             out.line("Failures in the judged window (\(grouped(w.failureCount))):")
             for e in w.failures.suffix(10) {
-                out.line("  row \(pad(grouped(e.row), 9))  \(pad(e.result, 18))  \(pad(e.operation, 20))  \(e.path)")
+                out.line("  row \(pad(String(e.row), 9))  \(pad(e.result, 18))  \(pad(e.operation, 20))  \(e.path)")
             }
             if w.failureCount > 10 { out.line("  … the last 10 shown; --format json lists up to 200") }
         }
@@ -78,7 +78,7 @@ struct TraceTextRenderer {
         for e in w.lastEvents {
             let detail = e.detail.count > 60 ? String(e.detail.prefix(60)) + "…" : e.detail
             out.line(
-                "  \(pad(grouped(e.row), 9))  \(pad(e.time ?? "", 18))  \(pad(e.operation, 20))  \(pad(e.result, 16))  \(e.path)\(detail.isEmpty ? "" : " | " + detail)"
+                "  \(pad(String(e.row), 9))  \(pad(e.time ?? "", 18))  \(pad(e.operation, 20))  \(pad(e.result, 16))  \(e.path)\(detail.isEmpty ? "" : " | " + detail)"
             )
         }
     }
