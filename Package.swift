@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "writer-audit", targets: ["writer-audit"]),
         .library(name: "ProcmonTrace", targets: ["ProcmonTrace"]),
         .library(name: "CSVStream", targets: ["CSVStream"]),
+        .library(name: "VolumeAudit", targets: ["VolumeAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -18,16 +19,21 @@ let package = Package(
             providers: [.apt(["libcsv-dev"]), .brew(["libcsv"])]
         ),
         .target(name: "CSVStream", dependencies: ["CLibCSV"]),
-        .target(name: "ProcmonTrace", dependencies: ["CSVStream"]),
+        .target(name: "WriterScope"),
+        .target(name: "ProcmonTrace", dependencies: ["CSVStream", "WriterScope"]),
+        .target(name: "VolumeAudit", dependencies: ["WriterScope"]),
         .executableTarget(
             name: "writer-audit",
             dependencies: [
                 "ProcmonTrace",
+                "VolumeAudit",
+                "WriterScope",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream"]),
         .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace"]),
+        .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["writer-audit"]),
     ]
 )

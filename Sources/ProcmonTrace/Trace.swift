@@ -1,3 +1,5 @@
+@_exported import WriterScope
+
 /// Entry points of ProcmonTrace: analyse a Procmon log, or replay the events of one window.
 public enum Trace {
     /// Reads the log in one pass and returns the report.

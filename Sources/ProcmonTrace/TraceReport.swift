@@ -1,3 +1,5 @@
+import WriterScope
+
 /// The result of analysing a trace: a plain value the CLI renders as text, JSON or CSV.
 public struct TraceReport: Codable, Sendable {
     /// The file analysed.

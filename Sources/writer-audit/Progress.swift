@@ -63,3 +63,23 @@ enum FileHandleWriter {
         out.flush()
     }
 }
+
+/// Progress of a walk on stderr (folders visited, entries/s), only when stderr is a terminal.
+final class WalkProgress {
+    private let enabled: Bool
+    private let started = ProgressBar.now()
+    private var drawn = false
+
+    init(enabled: Bool) { self.enabled = enabled && isatty(STDERR_FILENO) == 1 }
+
+    var callback: ((Int, Int) -> Void)? {
+        guard enabled else { return nil }
+        return { [self] folders, entries in
+            let rate = Double(entries) / max(ProgressBar.now() - started, 1e-6)
+            FileHandleWriter.stderr("\rvolume: \(folders) folders, \(entries) entries, \(Int(rate)) entries/s ")
+            drawn = true
+        }
+    }
+
+    func finish() { if drawn { FileHandleWriter.stderr("\r\u{1B}[K") } }
+}

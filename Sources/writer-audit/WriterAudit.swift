@@ -1,5 +1,6 @@
 import ArgumentParser
 import ProcmonTrace
+import VolumeAudit
 
 #if canImport(Glibc)
     import Glibc
@@ -16,7 +17,7 @@ struct WriterAudit: ParsableCommand {
             Exit codes: 0 nothing found, 1 a problem found (or the writer's IDENTIFY missing), \
             2 bad usage or input, 3 internal error.
             """,
-        subcommands: [TraceCommand.self]
+        subcommands: [TraceCommand.self, VolumeCommand.self]
     )
 
     /// Runs the command and maps every way out to the documented exit codes.
@@ -25,6 +26,9 @@ struct WriterAudit: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as TraceError {
+            printError("writer-audit: \(error.message)")
+            Glibc.exit(2)
+        } catch let error as VolumeError {
             printError("writer-audit: \(error.message)")
             Glibc.exit(2)
         } catch let error as ExitCode {

@@ -1,3 +1,5 @@
+import WriterScope
+
 /// The single pass over a trace: finds every VSS writer's phase markers, follows each IDENTIFY window in
 /// its process, and at the end builds the report.
 ///

@@ -1,3 +1,5 @@
+import WriterScope
+
 /// Turns a finished window into its report value and verdict.
 ///
 /// Every IDENTIFY enumerates folders, healthy or not, so "the last thing before Leave was a folder" is no
@@ -134,13 +136,13 @@ extension WindowState {
 
     /// Notes whether a path lies where the System Writer is known to choke.
     static func scopeNote(_ path: String) -> String {
-        let p = path.uppercased()
-        if p.contains("\\TEMPORARY ASP.NET FILES") {
-            return " (under Windows\\Microsoft.NET, in Temporary ASP.NET Files: the one place that is safe to clean)"
+        switch WriterArea.of(windowsPath: path) {
+        case .temporaryASPNET:
+            " (under Windows\\Microsoft.NET, in Temporary ASP.NET Files: the one place that is safe to clean)"
+        case .microsoftNET: " (under Windows\\Microsoft.NET)"
+        case .winSxS: " (under Windows\\WinSxS)"
+        case .windows, .outside: ""
         }
-        if p.contains("\\WINDOWS\\MICROSOFT.NET") { return " (under Windows\\Microsoft.NET)" }
-        if p.contains("\\WINDOWS\\WINSXS") { return " (under Windows\\WinSxS)" }
-        return ""
     }
 
     static func grouped(_ n: Int) -> String {

@@ -1,0 +1,63 @@
+@_exported import WriterScope
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Entry point of the folder-limit audit of a mounted volume.
+public enum Volume {
+    public struct Options: Sendable {
+        public var drive = "C:"
+        public var limits = FolderLimits()
+        /// Subtrees to walk (Windows or mount-relative paths); the whole volume when empty.
+        public var scopes: [String] = []
+        public init() {}
+    }
+
+    public static func audit(
+        root: String, options: Options = .init(), progress: ((Int, Int) -> Void)? = nil
+    ) throws -> VolumeReport {
+        var st = stat()
+        guard stat(root, &st) == 0 else {
+            throw VolumeError(
+                .badRoot, "\(root): \(String(cString: strerror(errno))), expected the mounted volume's root folder")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFDIR else {
+            throw VolumeError(.badRoot, "\(root): not a directory, expected the mounted volume's root folder")
+        }
+        let started = monotonicSeconds()
+        let resolver = ScopeResolver(root: root)
+        var starts = try options.scopes.map { try resolver.resolve($0) }
+        // A scope inside another is walked once, as part of the outer one.
+        starts = starts.enumerated().filter { i, s in
+            !starts.enumerated().contains { j, outer in
+                j != i && outer.components.count <= s.components.count
+                    && Array(s.components.prefix(outer.components.count)) == outer.components
+                    && (outer.components.count < s.components.count || j < i)
+            }
+        }.map(\.1)
+        if starts.isEmpty { starts = [.root] }
+        var walker = TreeWalker(root: root, drive: options.drive)
+        walker.progress = progress
+        var audit = FolderAudit(limits: options.limits, drive: options.drive)
+        for start in starts { try walker.walk(from: start, into: &audit) }
+        return VolumeReport(
+            root: root, drive: options.drive,
+            scopes: options.scopes.isEmpty
+                ? []
+                : starts.map {
+                    WindowsPath.make(drive: options.drive, relative: Array($0.components.joined(separator: [0x2F])))
+                },
+            folders: audit.folders, files: audit.files, others: audit.others, seconds: monotonicSeconds() - started,
+            limits: options.limits, findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
+            unreadable: audit.unreadable, otherFilesystems: audit.otherFilesystems)
+    }
+
+    static func monotonicSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+}

@@ -1,0 +1,21 @@
+/// The one error type of VolumeAudit: a stable code and a one-line message naming the input and position.
+public struct VolumeError: Error, Equatable, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable {
+        /// The root is missing, not a directory, or cannot be opened.
+        case badRoot
+        /// A `--scope` path does not name a folder under the root.
+        case badScope
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { message }
+
+    public static func == (lhs: VolumeError, rhs: VolumeError) -> Bool { lhs.code == rhs.code }
+}

@@ -1,0 +1,25 @@
+import VolumeAudit
+
+/// The findings as CSV (UTF-8, header, every field quoted), for spreadsheets.
+struct VolumeCSVRenderer {
+    let report: VolumeReport
+
+    func render(into out: inout Output) {
+        out.write("\"path\",\"subfolders\",\"files\",\"others\",\"pathLength\",\"over\",\"inWriterScope\",\"area\"\r\n")
+        for f in report.findings {
+            let fields = [
+                f.path, String(f.subfolders), String(f.files), String(f.others), String(f.pathLength),
+                f.over.map(\.rawValue).joined(separator: " "), f.inWriterScope ? "true" : "false", f.area.rawValue,
+            ]
+            out.write(
+                fields.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ","))
+            out.write("\r\n")
+        }
+    }
+}
+
+extension String {
+    fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
+        split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
+    }
+}

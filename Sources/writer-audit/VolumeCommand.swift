@@ -1,0 +1,74 @@
+import ArgumentParser
+import VolumeAudit
+
+struct VolumeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "volume",
+        abstract: "Find the folders that break the System Writer on a mounted Windows volume.",
+        discussion: """
+            Walks the mounted volume (read-only; symlinks and junctions are never followed, other filesystems \
+            are not entered) and reports every folder with more subfolders or files than the System Writer \
+            takes, or a Windows path longer than MAX_PATH - 1 (259) characters.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
+
+    @Argument(help: "The mounted volume's root folder, e.g. /mnt/c (ntfs-3g -o ro image.raw /mnt/c).")
+    var root: String
+
+    @Option(help: "The drive letter the volume has on Windows, for the paths reported.")
+    var drive = "C:"
+
+    @Option(help: "Folder limit on subfolders.")
+    var maxSubfolders = 1000
+
+    @Option(help: "Folder limit on files.")
+    var maxFiles = 10000
+
+    @Option(
+        parsing: .singleValue,
+        help:
+            "Walk only this subtree (Windows path such as C:\\Windows\\Microsoft.NET, or relative to the root). Repeatable."
+    )
+    var scope: [String] = []
+
+    @Option(help: "text (default), json (stable schema, see README) or csv (the findings).")
+    var format: Format = .text
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard maxSubfolders >= 0, maxFiles >= 0 else { throw ValidationError("limits must be 0 or more") }
+        let letter = drive.first
+        guard drive.count == 2, drive.last == ":", letter?.isLetter == true, letter?.isASCII == true else {
+            throw ValidationError("--drive takes a drive letter with a colon, e.g. C:")
+        }
+    }
+
+    func run() throws {
+        var options = Volume.Options()
+        options.drive = drive.uppercased()
+        options.limits = FolderLimits(maxSubfolders: maxSubfolders, maxFiles: maxFiles)
+        options.scopes = scope
+        let meter = WalkProgress(enabled: !common.noProgress && !common.quiet)
+        let report: VolumeReport
+        do {
+            report = try Volume.audit(root: root, options: options, progress: meter.callback)
+            meter.finish()
+        } catch {
+            meter.finish()
+            throw error
+        }
+        var out = Output.standardOutput
+        switch format {
+        case .text:
+            if !common.quiet { VolumeTextRenderer(report: report).render(into: &out) }
+        case .json:
+            try JSONRendering.write(report, into: &out)
+        case .csv:
+            VolumeCSVRenderer(report: report).render(into: &out)
+        }
+        out.flush()
+        throw ExitCode(report.exitCode)
+    }
+}
