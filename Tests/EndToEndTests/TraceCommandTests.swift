@@ -23,8 +23,12 @@ struct Run {
     static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/procmon/\(name)").path }
 
     init(_ arguments: [String]) throws {
+        try self.init(program: Self.binary, arguments)
+    }
+
+    init(program: String, _ arguments: [String]) throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         let out = Pipe()
         let err = Pipe()

@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+
+/// A scratch tree for the command's end-to-end runs, readable by everyone (the unreadable test runs as nobody).
+private final class Tree {
+    let root: String
+    init() throws {
+        root = "/tmp/writer-audit-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        chmod(root, 0o755)
+    }
+    deinit { _ = system2("/bin/rm", ["-rf", root]) }
+
+    func files(_ path: String, _ count: Int) throws {
+        try FileManager.default.createDirectory(atPath: root + "/" + path, withIntermediateDirectories: true)
+        for i in 0..<count { FileManager.default.createFile(atPath: "\(root)/\(path)/f\(i)", contents: nil) }
+    }
+}
+
+private func system2(_ program: String, _ arguments: [String]) -> Int32 {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: program)
+    p.arguments = arguments
+    try? p.run()
+    p.waitUntilExit()
+    return p.terminationStatus
+}
+
+@Suite("writer-audit volume, end to end")
+struct VolumeCommandTests {
+    @Test("findings first, worst first, then the summary line; exit 1")
+    func text() throws {
+        let tree = try Tree()
+        try tree.files("Windows/Microsoft.NET/Framework/v4.0.30319/Temporary ASP.NET Files/root/x", 12)
+        try tree.files("Windows/WinSxS/Temp", 11)
+        let run = try Run(["volume", tree.root, "--max-files", "10", "--drive", "d:"])
+        #expect(run.status == 1)
+        let lines = run.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first == "Folders over the System Writer's limits (worst first):")
+        #expect(
+            lines[2].contains("D:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Temporary ASP.NET Files\\root\\x"))
+        #expect(lines[3].contains("D:\\Windows\\WinSxS\\Temp"))
+        #expect(lines.last?.hasPrefix("\(tree.root): ") == true)
+        #expect(lines.last?.contains("23 files") == true)
+        #expect(lines.last?.hasSuffix("2 findings") == true)
+    }
+
+    @Test("json: the documented shape; exit 0 without findings")
+    func json() throws {
+        let tree = try Tree()
+        try tree.files("Windows/System32", 5)
+        let run = try Run(["volume", tree.root, "--format", "json"])
+        #expect(run.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(object["root"] as? String == tree.root)
+        #expect(object["folders"] as? Int == 3)
+        #expect(object["files"] as? Int == 5)
+        #expect(object["others"] as? Int == 0)
+        #expect(object["seconds"] is Double)
+        #expect((object["findings"] as? [Any])?.isEmpty == true)
+        #expect((object["unreadable"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test("csv: one row per finding")
+    func csv() throws {
+        let tree = try Tree()
+        try tree.files("inetpub/logs", 3)
+        let run = try Run(["volume", tree.root, "--format", "csv", "--max-files", "2"])
+        #expect(run.status == 1)
+        #expect(
+            run.stdout
+                == "\"path\",\"subfolders\",\"files\",\"others\",\"pathLength\",\"over\",\"inWriterScope\",\"area\"\r\n\"C:\\inetpub\\logs\",\"0\",\"3\",\"0\",\"15\",\"files\",\"false\",\"outside\"\r\n"
+        )
+    }
+
+    @Test("an unreadable folder is listed with its error and the walk goes on")
+    func unreadable() throws {
+        let tree = try Tree()
+        try tree.files("Windows/WinSxS/FileMaps", 2)
+        try tree.files("Windows/System32", 3)
+        chmod(tree.root + "/Windows/WinSxS/FileMaps", 0)
+        defer { chmod(tree.root + "/Windows/WinSxS/FileMaps", 0o755) }
+        // Root reads everything: run as nobody then.
+        let asRoot = getuid() == 0
+        let arguments = ["volume", tree.root, "--format", "json"]
+        let run =
+            asRoot
+            ? try Run(
+                program: "/usr/bin/setpriv",
+                ["--reuid=65534", "--regid=65534", "--clear-groups", Run.binary] + arguments)
+            : try Run(arguments)
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let unreadable = try #require(object["unreadable"] as? [[String: Any]])
+        #expect(unreadable.count == 1)
+        #expect(unreadable.first?["path"] as? String == "C:\\Windows\\WinSxS\\FileMaps")
+        #expect((unreadable.first?["error"] as? String)?.contains("ermission denied") == true)
+        #expect(object["files"] as? Int == 3)
+    }
+
+    @Test("a root that is missing or not a directory: one line, exit 2")
+    func badRoot() throws {
+        for root in ["/nonexistent/mnt/c", "/etc/hostname"] {
+            let run = try Run(["volume", root])
+            #expect(run.status == 2)
+            #expect(run.stderr.hasPrefix("writer-audit: \(root): "))
+            #expect(run.stderr.filter { $0 == "\n" }.count == 1)
+        }
+        #expect(try Run(["volume", "/tmp", "--drive", "CC"]).status == 2)
+        #expect(try Run(["volume", "/tmp", "--scope", "C:\\NoSuchFolder"]).status == 2)
+    }
+}
