@@ -13,6 +13,8 @@ public enum Volume {
         public var limits = FolderLimits()
         /// Subtrees to walk (Windows or mount-relative paths); the whole volume when empty.
         public var scopes: [String] = []
+        /// Walker threads; 1 walks in the calling thread. Default: the cores online, at most 4.
+        public var threads = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 4))
         public init() {}
     }
 
@@ -42,7 +44,13 @@ public enum Volume {
         var walker = TreeWalker(root: root, drive: options.drive)
         walker.progress = progress
         var audit = FolderAudit(limits: options.limits, drive: options.drive)
-        for start in starts { try walker.walk(from: start, into: &audit) }
+        for start in starts {
+            if options.threads > 1 {
+                try walker.walkInParallel(from: start, threads: options.threads, into: &audit)
+            } else {
+                try walker.walk(from: start, into: &audit)
+            }
+        }
         return VolumeReport(
             root: root, drive: options.drive,
             scopes: options.scopes.isEmpty
@@ -52,7 +60,8 @@ public enum Volume {
                 },
             folders: audit.folders, files: audit.files, others: audit.others, seconds: monotonicSeconds() - started,
             limits: options.limits, findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
-            unreadable: audit.unreadable, otherFilesystems: audit.otherFilesystems)
+            unreadable: audit.unreadable.sorted { $0.path < $1.path }, otherFilesystems: audit.otherFilesystems.sorted()
+        )
     }
 
     static func monotonicSeconds() -> Double {

@@ -32,6 +32,9 @@ struct VolumeCommand: ParsableCommand {
     )
     var scope: [String] = []
 
+    @Option(help: "Walker threads (default: the cores online, at most 4; 1 walks in one thread).")
+    var threads: Int?
+
     @Option(help: "text (default), json (stable schema, see README) or csv (the findings).")
     var format: Format = .text
 
@@ -39,6 +42,7 @@ struct VolumeCommand: ParsableCommand {
 
     func validate() throws {
         guard maxSubfolders >= 0, maxFiles >= 0 else { throw ValidationError("limits must be 0 or more") }
+        if let threads, !(1...64).contains(threads) { throw ValidationError("--threads takes 1 to 64") }
         let letter = drive.first
         guard drive.count == 2, drive.last == ":", letter?.isLetter == true, letter?.isASCII == true else {
             throw ValidationError("--drive takes a drive letter with a colon, e.g. C:")
@@ -50,6 +54,7 @@ struct VolumeCommand: ParsableCommand {
         options.drive = drive.uppercased()
         options.limits = FolderLimits(maxSubfolders: maxSubfolders, maxFiles: maxFiles)
         options.scopes = scope
+        if let threads { options.threads = threads }
         let meter = WalkProgress(enabled: !common.noProgress && !common.quiet)
         let report: VolumeReport
         do {

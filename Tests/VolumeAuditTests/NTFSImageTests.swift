@@ -96,6 +96,9 @@ struct NTFSImageTests {
         }
         #expect(sink.folders["Windows"]?.others == 1)  // the loop link
         let report = try audit(image.mount)
+        let sequential = try audit(image.mount) { $0.threads = 1 }
+        #expect(report.findings == sequential.findings)
+        #expect(report.folders == sequential.folders && report.files == sequential.files)
         let over = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.path, $0.over) })
         #expect(over["C:\\Windows\\WinSxS"] == [.subfolders])
         #expect(over["C:\\Windows\\assembly\\NativeImages_v4.0.30319_64"] == nil)

@@ -134,6 +134,25 @@ struct WalkerTests {
         #expect(report.foldersBelowLongPaths == 1)
     }
 
+    @Test("walking with several threads gives the same report as one thread", arguments: [2, 3, 8])
+    func parallel(threads: Int) throws {
+        let tree = try ScratchTree()
+        try tree.dirs("Windows/WinSxS", 1001)
+        for i in 0..<40 { try tree.files("Windows/WinSxS/d\(i)/sub", i) }
+        try tree.files("Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/root/abc", 10001)
+        try tree.symlink("Windows/loop", to: "..")
+        try tree.dir("Users/\(String(repeating: "u", count: 200))/\(String(repeating: "v", count: 100))/deeper")
+        let one = try audit(tree.root) { $0.threads = 1 }
+        let many = try audit(tree.root) { $0.threads = threads }
+        #expect(many.folders == one.folders)
+        #expect(many.files == one.files)
+        #expect(many.others == one.others)
+        #expect(many.findings == one.findings)
+        #expect(many.foldersBelowLongPaths == one.foldersBelowLongPaths)
+        #expect(many.unreadable == one.unreadable)
+        #expect(one.folders == 1 + 1 + 1 + 1001 + 40 + 6 + 4)  // root, Windows, WinSxS, d*, d*/sub, .NET chain, Users chain
+    }
+
     @Test("a missing root or a file as root is a one-line error")
     func badRoot() throws {
         #expect(throws: VolumeError(.badRoot, "")) { try audit("/nonexistent/volume") }

@@ -22,8 +22,12 @@ public struct FolderAudit: FolderSink {
         self.drive = drive
     }
 
+    /// Subfolders seen in listings (every folder but the start counts once in its parent's listing).
+    public private(set) var subfolderEntries = 0
+
     public mutating func folder(_ v: FolderVisit) {
         folders += 1
+        subfolderEntries += v.subfolders
         files += v.files
         others += v.others
         var over = limits.excesses(subfolders: v.subfolders, files: v.files, pathLength: v.windowsPathLength)
@@ -46,6 +50,18 @@ public struct FolderAudit: FolderSink {
 
     public mutating func otherFilesystem(path: UnsafeRawBufferPointer) {
         otherFilesystems.append(WindowsPath.make(drive: drive, relative: path))
+    }
+
+    /// Adds what another audit of other folders of the same volume found (a parallel walk's share).
+    public mutating func merge(_ other: FolderAudit) {
+        folders += other.folders
+        files += other.files
+        others += other.others
+        subfolderEntries += other.subfolderEntries
+        foldersBelowLongPaths += other.foldersBelowLongPaths
+        findings += other.findings
+        unreadable += other.unreadable
+        otherFilesystems += other.otherFilesystems
     }
 
     /// The findings, the worst first: by how far over its worst limit, then by path.

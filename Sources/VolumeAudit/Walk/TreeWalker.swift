@@ -33,7 +33,7 @@ public struct TreeWalker {
         self.drive = drive
     }
 
-    private struct Level {
+    struct Level {
         var fd: Int32
         var dev: UInt64
         var ino: UInt64
@@ -54,8 +54,19 @@ public struct TreeWalker {
         public static let root = Start(components: [])
     }
 
-    /// Walks the subtree at `start` (the whole volume by default).
+    /// Walks the subtree at `start` (the whole volume by default) in the calling thread.
     public func walk<S: FolderSink>(from start: Start = .root, into sink: inout S) throws {
+        var (level, path, rootDev) = try openStart(start)
+        var folders = 0
+        var entries = 0
+        list(&level, path: &path, sink: &sink, entries: &entries)
+        folders += 1
+        walkBelow(level, path: &path, rootDev: rootDev, into: &sink, folders: &folders, entries: &entries)
+        progress?(folders, entries)
+    }
+
+    /// Opens the folder a walk starts at, component by component without following links.
+    func openStart(_ start: Start) throws -> (Level, [UInt8], UInt64) {
         let rootFd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard rootFd >= 0 else {
             let reason = String(cString: strerror(errno))
@@ -90,17 +101,53 @@ public struct TreeWalker {
             throw VolumeError(
                 .badScope, "\(root): scope \(WindowsPath.make(drive: drive, relative: path)) is on another filesystem")
         }
-        var stack: [Level] = [
-            Level(
-                fd: fd, dev: UInt64(st.st_dev), ino: UInt64(st.st_ino), pathEnd: path.count,
-                windowsLength: windowsLength, parentWindowsLength: parentWindowsLength, area: area,
-                depth: start.components.count)
-        ]
-        var folders = 0
-        var entries = 0
-        list(&stack[0], path: &path, sink: &sink, entries: &entries)
-        folders += 1
+        let level = Level(
+            fd: fd, dev: UInt64(st.st_dev), ino: UInt64(st.st_ino), pathEnd: path.count,
+            windowsLength: windowsLength, parentWindowsLength: parentWindowsLength, area: area,
+            depth: start.components.count)
+        return (level, path, rootDev)
+    }
 
+    /// Opens the subfolder `name` of `parent` (whose path is `path`) as a new level, or reports why not.
+    /// `path` ends up as the child's path either way.
+    func descend<S: FolderSink>(
+        _ parent: Level, name: UnsafeRawBufferPointer, path: inout [UInt8], rootDev: UInt64, into sink: inout S
+    ) -> Level? {
+        path.removeSubrange(parent.pathEnd...)
+        if !path.isEmpty { path.append(0x2F) }
+        path += name
+        let child = openChild(parent.fd, name)
+        if child < 0 {
+            let reason = String(cString: strerror(errno))
+            path.withUnsafeBytes { sink.unreadable(path: $0, reason: reason) }
+            return nil
+        }
+        var cst = stat()
+        guard fstat(child, &cst) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(child)
+            path.withUnsafeBytes { sink.unreadable(path: $0, reason: reason) }
+            return nil
+        }
+        if UInt64(cst.st_dev) != rootDev {
+            close(child)
+            path.withUnsafeBytes { sink.otherFilesystem(path: $0) }
+            return nil
+        }
+        let depth = parent.depth + 1
+        return Level(
+            fd: child, dev: UInt64(cst.st_dev), ino: UInt64(cst.st_ino), pathEnd: path.count,
+            windowsLength: parent.windowsLength + (parent.depth == 0 ? 0 : 1) + WindowsPath.utf16Length(name),
+            parentWindowsLength: parent.windowsLength, area: parent.area.child(named: name, depth: depth),
+            depth: depth)
+    }
+
+    /// Walks everything below a level that has been listed; closes its directory when done.
+    func walkBelow<S: FolderSink>(
+        _ first: Level, path: inout [UInt8], rootDev: UInt64, into sink: inout S, folders: inout Int,
+        entries: inout Int
+    ) {
+        var stack = [first]
         while !stack.isEmpty {
             let top = stack.count - 1
             if stack[top].cursor < stack[top].pending.count {
@@ -110,48 +157,19 @@ public struct TreeWalker {
                 while stack[top].pending[nameEnd] != 0 { nameEnd += 1 }
                 stack[top].cursor = nameEnd + 1
                 if stack[top].fd < 0 { continue }  // could not be reopened; already reported
-                path.removeSubrange(stack[top].pathEnd...)
-                if !path.isEmpty { path.append(0x2F) }
-                path += stack[top].pending[nameStart..<nameEnd]
-                let child = stack[top].pending.withUnsafeBytes {
-                    openChild(stack[top].fd, UnsafeRawBufferPointer(rebasing: $0[nameStart..<nameEnd]))
+                let opened = stack[top].pending.withUnsafeBytes {
+                    descend(
+                        stack[top], name: UnsafeRawBufferPointer(rebasing: $0[nameStart..<nameEnd]), path: &path,
+                        rootDev: rootDev, into: &sink)
                 }
-                if child < 0 {
-                    let reason = String(cString: strerror(errno))
-                    path.withUnsafeBytes { sink.unreadable(path: $0, reason: reason) }
-                    continue
-                }
-                var cst = stat()
-                guard fstat(child, &cst) == 0 else {
-                    let reason = String(cString: strerror(errno))
-                    close(child)
-                    path.withUnsafeBytes { sink.unreadable(path: $0, reason: reason) }
-                    continue
-                }
-                if UInt64(cst.st_dev) != rootDev {
-                    close(child)
-                    path.withUnsafeBytes { sink.otherFilesystem(path: $0) }
-                    continue
-                }
-                let name = stack[top].pending.withUnsafeBytes {
-                    UnsafeRawBufferPointer(rebasing: $0[nameStart..<nameEnd])
-                }
-                let depth = stack[top].depth + 1
-                let childArea = stack[top].area.child(named: name, depth: depth)
-                let nameLength = WindowsPath.utf16Length(name)
-                let parentLength = stack[top].windowsLength
-                let separator = stack[top].depth == 0 ? 0 : 1
+                guard var child = opened else { continue }
                 // Past the open-level budget, the parent's directory is closed and reopened on the way back.
                 if stack.count >= openLevels, stack[top].fd >= 0 {
                     close(stack[top].fd)
                     stack[top].fd = -1
                 }
-                stack.append(
-                    Level(
-                        fd: child, dev: UInt64(cst.st_dev), ino: UInt64(cst.st_ino), pathEnd: path.count,
-                        windowsLength: parentLength + separator + nameLength, parentWindowsLength: parentLength,
-                        area: childArea, depth: depth))
-                list(&stack[stack.count - 1], path: &path, sink: &sink, entries: &entries)
+                list(&child, path: &path, sink: &sink, entries: &entries)
+                stack.append(child)
                 folders += 1
                 if folders % progressInterval == 0 { progress?(folders, entries) }
             } else {
@@ -174,7 +192,6 @@ public struct TreeWalker {
                 if finished.fd >= 0 { close(finished.fd) }
             }
         }
-        progress?(folders, entries)
     }
 
     /// Opens a subfolder by name, read-only, refusing to follow a symbolic link.
@@ -197,7 +214,7 @@ public struct TreeWalker {
     }
 
     /// Reads one folder's entries: counts them, keeps the names of subfolders, and reports the folder.
-    private func list<S: FolderSink>(_ level: inout Level, path: inout [UInt8], sink: inout S, entries: inout Int) {
+    func list<S: FolderSink>(_ level: inout Level, path: inout [UInt8], sink: inout S, entries: inout Int) {
         // fdopendir takes the descriptor; keep our own for openat.
         let dup = fcntl(level.fd, F_DUPFD_CLOEXEC, 0)
         guard dup >= 0, let dir = fdopendir(dup) else {
