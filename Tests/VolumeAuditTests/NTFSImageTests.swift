@@ -112,6 +112,20 @@ struct NTFSImageTests {
         #expect(report.findings.filter { $0.over == [.pathLength] }.count == 1)
         #expect(report.unreadable.isEmpty)
         #expect(report.files == expected.values.reduce(0) { $0 + $1.files })
+
+        // End to end: the built command on the same mount says the same, exit 1 for the findings.
+        let binary = Paths.root.appendingPathComponent(".build/debug/writer-audit").path
+        if FileManager.default.isExecutableFile(atPath: binary) {
+            let run = try run(binary, ["volume", image.mount, "--format", "json"])
+            #expect(run.status == 1)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            #expect(object["folders"] as? Int == expected.count)
+            #expect(object["files"] as? Int == report.files)
+            #expect(object["others"] as? Int == expected.values.reduce(0) { $0 + $1.others })
+            #expect((object["findings"] as? [Any])?.count == report.findings.count)
+        } else {
+            Issue.record("\(binary) is not built: run swift build --build-tests first")
+        }
     }
 
     @Test("a volume mounted inside the tree is listed, not entered (-xdev)")
