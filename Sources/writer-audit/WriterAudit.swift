@@ -17,7 +17,7 @@ struct WriterAudit: ParsableCommand {
             Exit codes: 0 nothing found, 1 a problem found (or the writer's IDENTIFY missing), \
             2 bad usage or input, 3 internal error.
             """,
-        subcommands: [TraceCommand.self, VolumeCommand.self]
+        subcommands: [TraceCommand.self, VolumeCommand.self, SDDLConformanceCommand.self]
     )
 
     /// Runs the command and maps every way out to the documented exit codes.

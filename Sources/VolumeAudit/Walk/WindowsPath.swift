@@ -54,9 +54,3 @@ public enum WindowsPath {
         return n
     }
 }
-
-extension String {
-    fileprivate func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}

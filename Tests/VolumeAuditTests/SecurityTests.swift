@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@testable import VolumeAudit
+
+@Suite("SIDs, SDDL and security descriptors")
+struct SecurityTests {
+    @Test("computes service SIDs from the name, as sc showsid does")
+    func serviceSID() {
+        #expect(SID.service("CryptSvc").description == "S-1-5-80-242729624-280608522-2219052887-3187409060-2225943459")
+        #expect(SID.service("cryptsvc") == SID.service("CryptSvc"))
+        #expect(
+            SID.service("TrustedInstaller").description
+                == "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464")
+    }
+
+    @Test("SHA-1 matches the FIPS 180 examples")
+    func sha1() {
+        let hex = { (b: [UInt8]) in b.map { String($0, radix: 16).leftPadded(2) }.joined() }
+        #expect(hex(SHA1.digest(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
+        #expect(hex(SHA1.digest([])) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
+        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
+        #expect(hex(SHA1.digest(long)) == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
+    }
+
+    @Test(
+        "parses and prints SDDL as Windows does",
+        arguments: [
+            ("O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;;0x1200a9;;;BU)", "O:BAG:SYD:PAI(A;OICI;FA;;;SY)(A;;0x1200a9;;;BU)"),
+            ("D:(A;;GRGX;;;WD)", "D:(A;;GXGR;;;WD)"),
+            ("D:NO_ACCESS_CONTROL", "D:NO_ACCESS_CONTROL"),
+            ("S:(AU;SA;FA;;;WD)D:(D;;FA;;;NS)", "D:(D;;FA;;;NS)S:(AU;SA;FA;;;WD)"),
+            (
+                "D:(A;;FA;;;S-1-5-80-242729624-280608522-2219052887-3187409060-2225943459)",
+                "D:(A;;FA;;;S-1-5-80-242729624-280608522-2219052887-3187409060-2225943459)"
+            ),
+        ] as [(String, String)])
+    func roundTrip(input: String, canonical: String) throws {
+        let sd = try SDDL.parse(input)
+        #expect(SDDL.string(sd) == canonical)
+        #expect(try SecurityDescriptor.decode(sd.encode()) == SecurityDescriptor.decode(sd.encode()))
+        #expect(SDDL.string(try SecurityDescriptor.decode(sd.encode())) == canonical)
+    }
+
+    @Test("keeps conditional ACEs as opaque text instead of rejecting them")
+    func conditional() throws {
+        let sd = try SDDL.parse("D:(XA;;FR;;;WD;(@User.Title == \"PM\"))")
+        #expect(SDDL.string(sd) == "D:(XA;;FR;;;WD;(@User.Title == \"PM\"))")
+    }
+
+    @Test(
+        "rejects malformed SDDL with the character position",
+        arguments: ["D:(A;;GA;;;XX)", "D:(A;;GA;;;LG", "Q:(A;;GA;;;WD)", "D:(A;;ZZ;;;WD)", "O:", "D:(AU;SA;CR;;;BA)"])
+    func rejects(text: String) {
+        #expect(throws: SecurityError(.badSDDL, "", at: 0)) { try SDDL.parse(text) }
+    }
+
+    @Test("never reads past the bytes of a truncated or lying descriptor")
+    func malformedBinary() throws {
+        let good = try SDDL.parse("O:BAG:SYD:(A;;FA;;;SY)(D;OICI;FA;;;NS)").encode()
+        for cut in 0..<good.count {
+            _ = try? SecurityDescriptor.decode(Array(good.prefix(cut)))
+        }
+        for i in 0..<good.count {
+            for v: UInt8 in [0x00, 0x7F, 0xFF] {
+                var b = good
+                b[i] = v
+                _ = try? SecurityDescriptor.decode(b)
+            }
+        }
+        #expect(throws: SecurityError(.badDescriptor, "", at: 0)) { try SecurityDescriptor.decode([1, 0, 4, 0x80]) }
+    }
+}
+
+@Suite(
+    "SDDL conformance with the Windows-made Samba vectors",
+    .enabled(if: FileManager.default.fileExists(atPath: SamplesPath.samba)))
+struct ConformanceTests {
+    @Test("100% on canonical, non_canonical, should_fail, windows_is_* and every JSON case")
+    func all() throws {
+        let work = NSTemporaryDirectory() + "sddl-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { _ = try? run("/bin/rm", ["-rf", work]) }
+        let windows = SamplesPath.samba + "/windows"
+        for f in try FileManager.default.contentsOfDirectory(atPath: windows) {
+            try FileManager.default.copyItem(atPath: windows + "/" + f, toPath: work + "/" + f)
+        }
+        let data = SamplesPath.samba + "/data"
+        for f in try FileManager.default.contentsOfDirectory(atPath: data) {
+            if f.hasSuffix(".gz") {
+                let out = try run(
+                    "/bin/sh", ["-c", "gzip -dc \"$0\" > \"$1\"", data + "/" + f, work + "/" + String(f.dropLast(3))])
+                #expect(out.status == 0)
+            } else {
+                try FileManager.default.copyItem(atPath: data + "/" + f, toPath: work + "/" + f)
+            }
+        }
+        let results = try SDDLConformance.run(directory: work)
+        #expect(results.count == 10)
+        #expect(results.reduce(0) { $0 + $1.passed } >= 7427)
+        for r in results {
+            #expect(r.failed == 0, "\(r.file): \(r.failures.prefix(3))")
+        }
+    }
+}
+
+enum SamplesPath {
+    static let samba = Paths.root.deletingLastPathComponent().appendingPathComponent("shared/reference/acl/samba").path
+}
