@@ -17,7 +17,9 @@ struct WriterAudit: ParsableCommand {
             Exit codes: 0 nothing found, 1 a problem found (or the writer's IDENTIFY missing), \
             2 bad usage or input, 3 internal error.
             """,
-        subcommands: [TraceCommand.self, VolumeCommand.self, SDDLConformanceCommand.self]
+        subcommands: [
+            TraceCommand.self, VolumeCommand.self, SDDLCommand.self, SIDCommand.self, SDDLConformanceCommand.self,
+        ]
     )
 
     /// Runs the command and maps every way out to the documented exit codes.
@@ -26,6 +28,9 @@ struct WriterAudit: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as TraceError {
+            printError("writer-audit: \(error.message)")
+            Glibc.exit(2)
+        } catch let error as InputError {
             printError("writer-audit: \(error.message)")
             Glibc.exit(2)
         } catch let error as VolumeError {
@@ -62,4 +67,9 @@ struct CommonOptions: ParsableArguments {
 
     @Flag(name: .long, help: "No colours (output has none; accepted for scripts that pass it).")
     var noColor = false
+}
+
+/// Bad input given on the command line itself (an SDDL string, a hex descriptor): one line, exit 2.
+struct InputError: Error {
+    let message: String
 }

@@ -107,3 +107,67 @@ struct ConformanceTests {
 enum SamplesPath {
     static let samba = Paths.root.deletingLastPathComponent().appendingPathComponent("shared/reference/acl/samba").path
 }
+
+@Suite("Access check for the System Writer's account")
+struct AccessCheckTests {
+    func judge(_ sddl: String, folder: Bool = false, token: Token = .networkServiceCryptSvc) throws
+        -> AccessCheck.Verdict
+    {
+        AccessCheck.judge(try SDDL.parse(sddl), token: token, folder: folder)
+    }
+
+    @Test("a deny ACE for NETWORK SERVICE before the grant refuses it, and names the ACE")
+    func deny() throws {
+        let v = try judge("O:BAD:(D;;FA;;;NS)(A;;FA;;;WD)")
+        #expect(!v.allowed)
+        #expect(v.denyingACE == "(D;;FA;;;NS)")
+        #expect(v.reason.contains("ACE #1"))
+    }
+
+    @Test("an allow before a deny keeps the bits it granted (stored order)")
+    func order() throws {
+        #expect(try judge("D:(A;;FR;;;WD)(D;;FA;;;NS)").allowed)
+    }
+
+    @Test("a grant only to other principals: no ACE grants it")
+    func noACE() throws {
+        let v = try judge("O:BAG:SYD:(A;;FA;;;SY)(A;;FA;;;BA)")
+        #expect(!v.allowed)
+        #expect(v.denyingACE == nil)
+        #expect(v.reason.contains("no ACE grants it"))
+        #expect(try judge("O:BAG:SYD:(A;;FA;;;SY)(A;;FA;;;BA)", token: .localSystem).allowed)
+    }
+
+    @Test("inherit-only grants do not count; NULL DACL grants all; empty DACL grants nothing")
+    func specialDACLs() throws {
+        #expect(try !judge("D:(A;OICIIO;FA;;;WD)").allowed)
+        #expect(try judge("D:NO_ACCESS_CONTROL").allowed)
+        #expect(try judge("O:SY").allowed)
+        let empty = try judge("D:")
+        #expect(!empty.allowed)
+        #expect(empty.reason.contains("DACL is empty"))
+    }
+
+    @Test("groups of the CryptSvc token count: Users, the service SID; a folder needs list rights")
+    func groups() throws {
+        #expect(try judge("D:(A;;0x1200a9;;;BU)", folder: true).allowed)
+        let service = SID.service("CryptSvc").description
+        #expect(try judge("D:(A;;FR;;;\(service))").allowed)
+        #expect(try !judge("D:(A;;0x100080;;;WD)", folder: true).allowed)  // no LIST_DIRECTORY
+    }
+
+    @Test("generic bits stored in an effective ACE are not mapped at check time")
+    func genericInACE() throws {
+        #expect(try !judge("D:(A;;GA;;;WD)").allowed)
+    }
+
+    @Test("the owner gets READ_CONTROL and WRITE_DAC unless OWNER RIGHTS says otherwise")
+    func owner() throws {
+        let sd = try SDDL.parse("O:NSD:")
+        #expect(
+            AccessCheck.check(sd, token: .networkServiceCryptSvc).granted == AccessMask.readControl
+                | AccessMask.writeDAC)
+        let limited = try SDDL.parse("O:NSD:(A;;FR;;;OW)")
+        #expect(AccessCheck.check(limited, token: .networkServiceCryptSvc).granted == AccessMask.fileGenericRead)
+    }
+}

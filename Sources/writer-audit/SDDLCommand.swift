@@ -1,0 +1,116 @@
+import ArgumentParser
+import VolumeAudit
+
+/// Decodes a descriptor (SDDL or hex) and says what NETWORK SERVICE (the System Writer) and SYSTEM may do.
+struct SDDLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sddl",
+        abstract: "Decode a security descriptor (SDDL or --hex) and show the System Writer's access to it.")
+
+    @Argument(help: "An SDDL string, e.g. 'O:BAG:SYD:(A;;FA;;;SY)'.")
+    var sddl: String?
+
+    @Option(help: "The descriptor as hex bytes (self-relative, as in system.ntfs_acl).")
+    var hex: String?
+
+    @Option(help: "The domain SID that DA, DU, LA ... stand for.")
+    var domainSid: String?
+
+    @Option(help: "text (default) or json.")
+    var format: String = "text"
+
+    func validate() throws {
+        guard (sddl == nil) != (hex == nil) else { throw ValidationError("give an SDDL string or --hex, not both") }
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format takes text or json") }
+    }
+
+    func run() throws {
+        var aliases = SIDAliases()
+        if let domainSid {
+            guard let (sid, used) = SID.parse(Substring(domainSid)), used == domainSid.utf8.count else {
+                throw InputError(message: "--domain-sid: not a SID: \(domainSid)")
+            }
+            aliases.domain = sid
+        }
+        let sd: SecurityDescriptor
+        do {
+            sd = try hex.map { try SecurityDescriptor.decode(hex: $0) } ?? SDDL.parse(sddl!, aliases: aliases)
+        } catch let e as SecurityError {
+            throw InputError(message: "\(hex == nil ? "SDDL" : "hex"): \(e.message)")
+        }
+        let report = DescriptorReport(sd, aliases: aliases)
+        var out = Output.standardOutput
+        if format == "json" {
+            try JSONRendering.write(report, into: &out)
+        } else {
+            out.line(report.sddl)
+            out.line("hex: \(report.hex)")
+            out.line("owner: \(report.owner ?? "-")  group: \(report.group ?? "-")")
+            for (i, ace) in report.aces.enumerated() {
+                out.line(
+                    "  #\(i + 1) \(pad(ace.type, 3)) \(pad(ace.flags, 10)) \(pad(ace.mask, 10)) \(ace.sid)  \(ace.sddl)"
+                )
+            }
+            for a in report.access {
+                let state =
+                    a.canReadFile && a.canListFolder
+                    ? "can read files and list folders" : "MISSING \(a.missing.joined(separator: ", "))"
+                out.line("\(a.principal) (\(a.sid)): granted \(a.granted); \(state)")
+            }
+        }
+        out.flush()
+    }
+}
+
+/// The `sddl` command's report: canonical SDDL, bytes, ACEs, and the two accounts' access.
+struct DescriptorReport: Encodable {
+    struct ACEEntry: Encodable {
+        var type: String
+        var flags: String
+        var mask: String
+        var sid: String
+        var sddl: String
+    }
+    struct Access: Encodable {
+        var principal: String
+        var sid: String
+        var granted: String
+        var canReadFile: Bool
+        var canListFolder: Bool
+        var missing: [String]
+    }
+    var sddl: String
+    var hex: String
+    var owner: String?
+    var group: String?
+    var aces: [ACEEntry]
+    var access: [Access]
+
+    init(_ sd: SecurityDescriptor, aliases: SIDAliases) {
+        sddl = SDDL.string(sd, aliases: aliases)
+        hex = sd.encode().map { String($0, radix: 16).leftPadded(2) }.joined()
+        owner = sd.owner.map { SDDL.sidString($0, aliases) }
+        group = sd.group.map { SDDL.sidString($0, aliases) }
+        aces = (sd.dacl?.aces ?? []).map { ace in
+            ACEEntry(
+                type: ace.kind.sddl ?? String(ace.kind.rawValue),
+                flags: ACE.flagNames.filter { ace.flags & $0.1 != 0 }.map(\.0).joined(),
+                mask: AccessMask.hex(ace.mask), sid: SDDL.sidString(ace.sid, aliases),
+                sddl: SDDL.aceString(ace, aliases))
+        }
+        access = [Token.networkServiceCryptSvc, Token.localSystem].map { token in
+            let file = AccessCheck.judge(sd, token: token, folder: false, aliases: aliases)
+            let folder = AccessCheck.judge(sd, token: token, folder: true, aliases: aliases)
+            return Access(
+                principal: token.name, sid: token.user.description, granted: AccessMask.hex(file.granted),
+                canReadFile: file.allowed, canListFolder: folder.allowed,
+                missing: AccessMask.fileRightNames(file.missing | folder.missing))
+        }
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
