@@ -21,7 +21,8 @@ let package = Package(
         .target(name: "CSVStream", dependencies: ["CLibCSV"]),
         .target(name: "WriterScope"),
         .target(name: "ProcmonTrace", dependencies: ["CSVStream", "WriterScope"]),
-        .target(name: "VolumeAudit", dependencies: ["WriterScope"]),
+        .target(name: "CXattr"),
+        .target(name: "VolumeAudit", dependencies: ["WriterScope", "CXattr", "CSVStream"]),
         .executableTarget(
             name: "writer-audit",
             dependencies: [

@@ -27,6 +27,13 @@ public struct TreeWalker {
     /// Called every `progressInterval` folders with (folders, entries) so far.
     public var progress: ((Int, Int) -> Void)? = nil
     public var progressInterval = 4096
+    /// Called for every entry listed (not "." or ".."): the listing folder's descriptor and path, the name and
+    /// its d_type (after the stat fallback). For audits that look at each file (ACLs); walk sequentially then.
+    public var onEntry:
+        (
+            (_ folderFd: Int32, _ folderPath: UnsafeRawBufferPointer, _ name: UnsafeRawBufferPointer, _ type: UInt8) ->
+                Void
+        )? = nil
 
     public init(root: String, drive: String = "C:") {
         self.root = root
@@ -241,6 +248,7 @@ public struct TreeWalker {
                 if name.count <= 2 && name.allSatisfy({ $0 == 0x2E }) { return false }  // "." and ".."
                 var kind = type
                 if kind == UInt8(DT_UNKNOWN) { kind = typeByStat(level.fd, raw.baseAddress!) }
+                if let onEntry { path.withUnsafeBytes { onEntry(level.fd, $0, name, kind) } }
                 switch Int32(kind) {
                 case Int32(DT_DIR):
                     subfolders += 1

@@ -1,0 +1,1 @@
+/* Header-only target; this file gives SwiftPM something to build. */

@@ -1,0 +1,69 @@
+/// A file or folder the System Writer's account (or another principal checked) cannot read.
+public struct ACLFinding: Codable, Sendable, Equatable {
+    public var path: String
+    public var principal: String
+    public var sid: String
+    /// The rights it lacks (FILE_* names).
+    public var missing: [String]
+    /// The ACE that denied them, in SDDL, or nil when no ACE grants them.
+    public var ace: String?
+    public var reason: String
+}
+
+/// An entry whose descriptor could not be read or parsed, with the position.
+public struct ACLError: Codable, Sendable, Equatable {
+    public var path: String
+    public var error: String
+}
+
+public struct ACLReport: Codable, Sendable {
+    /// What was read: the mount root, or the export file and its form.
+    public var source: String
+    public var principals: [String]
+    public var entries: Int
+    public var findings: [ACLFinding]
+    public var errors: [ACLError]
+
+    /// 1 when an entry cannot be read by a principal checked, else 0.
+    public var exitCode: Int32 { findings.isEmpty ? 0 : 1 }
+}
+
+/// Judges each entry's descriptor for each token. Knows nothing of where descriptors come from.
+public struct ACLAudit {
+    public let tokens: [Token]
+    public let aliases: SIDAliases
+    public private(set) var entries = 0
+    public private(set) var findings: [ACLFinding] = []
+    public private(set) var errors: [ACLError] = []
+
+    public init(tokens: [Token] = [.networkServiceCryptSvc], aliases: SIDAliases = SIDAliases()) {
+        self.tokens = tokens
+        self.aliases = aliases
+    }
+
+    /// `folder` nil when the source cannot tell (exports): an entry with inheritable ACEs is taken for a
+    /// folder (files cannot carry OI/CI ACEs), anything else is judged as a file, the stricter need.
+    public mutating func entry(path: String, folder: Bool?, descriptor: SecurityDescriptor) {
+        entries += 1
+        let isFolder = folder ?? (descriptor.dacl?.aces.contains { $0.flags & 0x03 != 0 } ?? false)
+        for token in tokens {
+            let v = AccessCheck.judge(descriptor, token: token, folder: isFolder, aliases: aliases)
+            guard !v.allowed else { continue }
+            findings.append(
+                ACLFinding(
+                    path: path, principal: token.name, sid: token.user.description,
+                    missing: AccessMask.fileRightNames(v.missing), ace: v.denyingACE, reason: v.reason))
+        }
+    }
+
+    public mutating func error(path: String, _ message: String) {
+        entries += 1
+        errors.append(ACLError(path: path, error: message))
+    }
+
+    public func report(source: String) -> ACLReport {
+        ACLReport(
+            source: source, principals: tokens.map { "\($0.name) (\($0.user))" }, entries: entries,
+            findings: findings, errors: errors)
+    }
+}

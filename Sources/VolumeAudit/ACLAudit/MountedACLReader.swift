@@ -1,0 +1,107 @@
+import CXattr
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads every entry's descriptor from a mounted NTFS volume: ntfs-3g exposes it as the extended attribute
+/// `system.ntfs_acl` (the self-relative bytes). Never follows links; reads only.
+public struct MountedACLReader {
+    public let root: String
+    public var drive = "C:"
+
+    public init(root: String, drive: String = "C:") {
+        self.root = root
+        self.drive = drive
+    }
+
+    /// The folders audited when no scope is given: where the System Writer dies on unreadable files.
+    public static let defaultScopes = ["Windows\\WinSxS", "Windows\\Microsoft.NET"]
+
+    public func read(scopes: [String], into audit: inout ACLAudit) throws {
+        let resolver = ScopeResolver(root: root)
+        var starts: [TreeWalker.Start] = []
+        for scope in scopes.isEmpty ? Self.defaultScopes : scopes {
+            do {
+                starts.append(try resolver.resolve(scope))
+            } catch let e as VolumeError where scopes.isEmpty {
+                _ = e  // a default scope the volume lacks is skipped
+            }
+        }
+        guard !starts.isEmpty else {
+            throw VolumeError(.badScope, "\(root): no Windows\\WinSxS or Windows\\Microsoft.NET here; give --scope")
+        }
+        final class Shared {
+            var audit: ACLAudit
+            init(_ audit: ACLAudit) { self.audit = audit }
+        }
+        let shared = Shared(audit)
+        defer { audit = shared.audit }
+        var walker = TreeWalker(root: root, drive: drive)
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 64 << 10, alignment: 8)
+        defer { buffer.deallocate() }
+        let drive = self.drive
+        walker.onEntry = { folderFd, folderPath, name, type in
+            var relative = Array(folderPath)
+            if !relative.isEmpty { relative.append(0x2F) }
+            relative += name
+            // /proc/self/fd/N/name keeps every path short, however deep the folder.
+            var link = Array("/proc/self/fd/\(folderFd)/".utf8) + Array(name)
+            link.append(0)
+            let n = link.withUnsafeBufferPointer {
+                lgetxattr(
+                    UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), "system.ntfs_acl", buffer,
+                    64 << 10)
+            }
+            Self.judge(
+                n, buffer, path: WindowsPath.make(drive: drive, relative: relative), folder: type == UInt8(DT_DIR),
+                isLink: type == UInt8(DT_LNK), into: &shared.audit)
+        }
+        for start in starts {
+            // The scope folder itself, then everything below it.
+            let relative = Array(start.components.joined(separator: [0x2F]))
+            let full = root + "/" + String(decoding: relative, as: UTF8.self)
+            let n = lgetxattr(full, "system.ntfs_acl", buffer, 64 << 10)
+            Self.judge(
+                n, buffer, path: WindowsPath.make(drive: drive, relative: relative), folder: true, isLink: false,
+                into: &shared.audit)
+            var sink = ErrorSink(drive: drive, shared: { shared.audit.error(path: $0, $1) })
+            try walker.walk(from: start, into: &sink)
+        }
+    }
+
+    static func judge(
+        _ n: Int, _ buffer: UnsafeMutableRawPointer, path: String, folder: Bool, isLink: Bool,
+        into audit: inout ACLAudit
+    ) {
+        guard n >= 0 else {
+            let reason =
+                errno == wa_no_attribute_errno()
+                ? "no system.ntfs_acl attribute (not an ntfs-3g mount?)" : String(cString: strerror(errno))
+            audit.error(path: path, "cannot read system.ntfs_acl: \(reason)")
+            return
+        }
+        let bytes = Array(UnsafeRawBufferPointer(start: buffer, count: n))
+        do {
+            let sd = try SecurityDescriptor.decode(bytes)
+            audit.entry(path: path, folder: isLink ? nil : folder, descriptor: sd)
+        } catch let e as SecurityError {
+            audit.error(path: path, "system.ntfs_acl: \(e.message)")
+        } catch {
+            audit.error(path: path, "system.ntfs_acl: \(error)")
+        }
+    }
+
+    /// Folder counts are not wanted here; folders that cannot be listed are errors of the ACL audit.
+    struct ErrorSink: FolderSink {
+        let drive: String
+        let shared: (String, String) -> Void
+        mutating func folder(_ visit: FolderVisit) {}
+        mutating func unreadable(path: UnsafeRawBufferPointer, reason: String) {
+            shared(WindowsPath.make(drive: drive, relative: path), "cannot list: \(reason)")
+        }
+        mutating func otherFilesystem(path: UnsafeRawBufferPointer) {}
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import VolumeAudit
+
+struct ACLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "acl",
+        abstract: "Find files and folders the System Writer's account (NETWORK SERVICE in CryptSvc) cannot read.",
+        discussion: """
+            Reads descriptors from a mounted NTFS volume (ntfs-3g's system.ntfs_acl; default scope \
+            Windows\\WinSxS and Windows\\Microsoft.NET) or from an export: icacls /save, icacls display \
+            output, or Get-Acl | Select-Object Path,Sddl | Export-Csv.
+            """)
+
+    @Argument(help: "The mounted volume's root folder.")
+    var root: String?
+
+    @Option(name: .customLong("icacls"), help: "An `icacls DIR /save FILE /t /c` file (UTF-16LE).")
+    var icaclsSave: String?
+
+    @Option(help: "The Windows folder the icacls /save was made in, prefixed to its paths.")
+    var base = ""
+
+    @Option(help: "`icacls DIR /t` display output saved to a file.")
+    var icaclsDisplay: String?
+
+    @Option(help: "`Get-ChildItem -Recurse | Get-Acl | Select-Object Path,Sddl | Export-Csv` output.")
+    var getaclCsv: String?
+
+    @Option(parsing: .singleValue, help: "Subtree of the mounted volume to audit (repeatable).")
+    var scope: [String] = []
+
+    @Option(
+        parsing: .singleValue,
+        help: "Check this SID or alias (S-1-5-20, NS, BU ...) instead of the System Writer's token. Repeatable.")
+    var principal: [String] = []
+
+    @Option(help: "Replace the NETWORK SERVICE token model: comma-separated SIDs, the user first.")
+    var tokenSids: String?
+
+    @Option(help: "Drive letter for the paths reported from a mount.")
+    var drive = "C:"
+
+    @Option(help: "text (default) or json.")
+    var format = "text"
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        let sources = [root, icaclsSave, icaclsDisplay, getaclCsv].compactMap { $0 }
+        guard sources.count == 1 else {
+            throw ValidationError("give one source: a mount root, --icacls, --icacls-display or --getacl-csv")
+        }
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format takes text or json") }
+    }
+
+    func tokens() throws -> [Token] {
+        let aliases = SIDAliases()
+        func sid(_ text: String) throws -> SID {
+            let t = String(text.drop { $0 == " " })
+            if let s = aliases.sid(forAlias: t), t.count == 2 { return s }
+            guard let (s, used) = SID.parse(Substring(t)), used == t.utf8.count else {
+                throw InputError(message: "not a SID or SDDL alias: \(text)")
+            }
+            return s
+        }
+        if !principal.isEmpty { return try principal.map { Token.principal(try sid($0)) } }
+        if let tokenSids {
+            let sids = try tokenSids.split(separator: ",").map { try sid(String($0)) }
+            guard let user = sids.first else { throw InputError(message: "--token-sids: no SIDs") }
+            return [Token(name: SIDAliases.name(of: user), user: user, groups: Array(sids.dropFirst()))]
+        }
+        return [.networkServiceCryptSvc]
+    }
+
+    func run() throws {
+        var audit = ACLAudit(tokens: try tokens())
+        let source: String
+        if let root {
+            try MountedACLReader(root: root, drive: drive.uppercased()).read(scopes: scope, into: &audit)
+            source = root
+        } else if let icaclsSave {
+            try IcaclsSaveReader(path: icaclsSave, base: base).read(into: &audit)
+            source = "\(icaclsSave) (icacls /save)"
+        } else if let icaclsDisplay {
+            try IcaclsDisplayReader(path: icaclsDisplay).read(into: &audit)
+            source = "\(icaclsDisplay) (icacls display)"
+        } else {
+            try GetAclCSVReader(path: getaclCsv!).read(into: &audit)
+            source = "\(getaclCsv!) (Get-Acl CSV)"
+        }
+        let report = audit.report(source: source)
+        var out = Output.standardOutput
+        if format == "json" {
+            try JSONRendering.write(report, into: &out)
+        } else if !common.quiet {
+            if report.findings.isEmpty {
+                out.line("Every entry can be read by \(report.principals.joined(separator: ", ")).")
+            } else {
+                out.line("Entries the System Writer's account cannot read (\(report.findings.count)):")
+                for f in report.findings { out.line("  \(f.path)\n    \(f.reason)") }
+            }
+            if !report.errors.isEmpty {
+                out.line()
+                out.line("Entries whose descriptor could not be read (\(report.errors.count)):")
+                for e in report.errors.prefix(50) { out.line("  \(e.path): \(e.error)") }
+                if report.errors.count > 50 { out.line("  … \(report.errors.count - 50) more in --format json") }
+            }
+            out.line()
+            out.line(
+                "\(source): \(report.entries) entries, \(report.findings.count) findings, \(report.errors.count) unreadable descriptors"
+            )
+        }
+        out.flush()
+        throw ExitCode(report.exitCode)
+    }
+}
