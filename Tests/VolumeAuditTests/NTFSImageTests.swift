@@ -21,17 +21,33 @@ struct MountedImage {
 
     /// Builds the image from a spec and mounts it read-only; the caller unmounts.
     static func make(spec: String, mountInside parent: String? = nil) throws -> MountedImage {
+        try make(specPath: Paths.fixture("ntfs/\(spec)"), mountInside: parent)
+    }
+
+    /// Builds an image from spec text written here (for descriptors made by the library under test).
+    static func make(specText: String) throws -> MountedImage {
+        let path = NSTemporaryDirectory() + "spec-\(UUID().uuidString).spec"
+        try specText.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { unlink(path) }
+        return try make(specPath: path, mountInside: nil)
+    }
+
+    static func make(specPath: String, mountInside parent: String?) throws -> MountedImage {
         let dir = NSTemporaryDirectory() + "ntfs-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let image = dir + "/volume.img"
-        let built = try run(
-            "/usr/bin/env", ["python3", Paths.script("make-ntfs-image"), Paths.fixture("ntfs/\(spec)"), image])
+        let built = try run("/usr/bin/env", ["python3", Paths.script("make-ntfs-image"), specPath, image])
         guard built.status == 0 else { throw MountError(message: "make-ntfs-image: \(built.stderr)") }
         let mount = parent.map { $0 + "/mnt" } ?? dir + "/mnt"
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         let mounted = try run("/usr/bin/env", ["python3", Paths.script("mount-ntfs-image"), image, mount])
         guard mounted.status == 0 else { throw MountError(message: mounted.stderr) }
         return MountedImage(image: image, mount: mount)
+    }
+
+    /// Unmounts but keeps the image file (for tools that read it directly).
+    func unmountOnly() {
+        _ = try? run("/usr/bin/env", ["python3", Paths.script("mount-ntfs-image"), "--unmount", mount])
     }
 
     func unmount() {
@@ -125,6 +141,56 @@ struct NTFSImageTests {
             #expect((object["findings"] as? [Any])?.count == report.findings.count)
         } else {
             Issue.record("\(binary) is not built: run swift build --build-tests first")
+        }
+    }
+
+    @Test("ACLs set through system.ntfs_acl: each case judged right, descriptors as ntfssecaudit reads them")
+    func acls() throws {
+        guard requireImages() else { return }
+        let cases: [(String, String)] = [
+            ("Windows/WinSxS/FileMaps", "O:BAG:SYD:PAI(D;OICI;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)"),
+            ("Windows/WinSxS/Temp/x.dll", "O:BAG:SYD:P(A;;FA;;;SY)(A;;FA;;;BA)"),
+            ("Windows/WinSxS/InheritOnly", "O:BAG:SYD:P(A;OICIIO;FA;;;WD)(A;OICI;FA;;;SY)"),
+            ("Windows/WinSxS/null.txt", "O:BAG:SYD:NO_ACCESS_CONTROL"),
+            ("Windows/WinSxS/empty.txt", "O:BAG:SYD:"),
+            ("Windows/Microsoft.NET/ok.dll", "O:BAG:SYD:(A;;FA;;;SY)(A;;0x1200a9;;;BU)"),
+        ]
+        var spec = "size 32M\ndir \"Windows/WinSxS/FileMaps\"\ndir \"Windows/WinSxS/InheritOnly\"\n"
+        spec +=
+            "file \"Windows/WinSxS/Temp/x.dll\"\nfile \"Windows/WinSxS/null.txt\"\nfile \"Windows/WinSxS/empty.txt\"\n"
+        spec += "file \"Windows/Microsoft.NET/ok.dll\"\n"
+        var hexOf: [String: String] = [:]
+        for (path, sddl) in cases {
+            let hex = try SDDL.parse(sddl).encode().map { String($0, radix: 16).leftPadded(2) }.joined()
+            hexOf[path] = hex
+            spec += "acl \"\(path)\" \(hex)\n"
+        }
+        let image = try MountedImage.make(specText: spec)
+        defer { image.unmount() }
+        var audit = ACLAudit()
+        try MountedACLReader(root: image.mount).read(scopes: [], into: &audit)
+        let report = audit.report(source: image.mount)
+        let byPath = Dictionary(grouping: report.findings, by: { (f: ACLFinding) in f.path })
+        #expect(byPath["C:\\Windows\\WinSxS\\FileMaps"]?.first?.ace == "(D;OICI;FA;;;NS)")
+        #expect(byPath["C:\\Windows\\WinSxS\\Temp\\x.dll"]?.first?.ace == nil)
+        #expect(byPath["C:\\Windows\\WinSxS\\Temp\\x.dll"]?.first?.reason.contains("no ACE grants it") == true)
+        #expect(byPath["C:\\Windows\\WinSxS\\InheritOnly"] != nil)
+        #expect(byPath["C:\\Windows\\WinSxS\\null.txt"] == nil)
+        #expect(byPath["C:\\Windows\\WinSxS\\empty.txt"]?.first?.reason.contains("DACL is empty") == true)
+        #expect(byPath["C:\\Windows\\Microsoft.NET\\ok.dll"] == nil)
+        #expect(report.errors.isEmpty, "\(report.errors)")
+        // ntfs-3g's own auditor reads the same bytes from the unmounted image.
+        image.unmountOnly()
+        for (path, _) in cases {
+            let out = try run("/usr/bin/env", ["ntfssecaudit", "-v", image.image, "/" + path])
+            var bytes = ""
+            for line in out.stdout.split(separator: "\n") where line.hasPrefix("        0") {
+                bytes += line.split(separator: " ").dropFirst().map(String.init).joined()
+            }
+            #expect(bytes == hexOf[path], "\(path): ntfssecaudit shows \(bytes)")
+            let decoded = try SecurityDescriptor.decode(hex: bytes)
+            #expect(out.stdout.contains("Windows owner \(decoded.owner!)"))
+            #expect(out.stdout.contains("Windows group \(decoded.group!)"))
         }
     }
 

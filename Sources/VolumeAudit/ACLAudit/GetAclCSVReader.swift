@@ -43,7 +43,7 @@ public struct GetAclCSVReader {
                         path: p, folder: nil, descriptor: try SDDL.parse(r.string(columns.sddl), aliases: audit.aliases)
                     )
                 } catch let e as SecurityError {
-                    audit.error(path: p, "\(file): row \(r.number - 1): \(e.message)")
+                    audit.error(path: p, "\(file): record \(r.number): \(e.message)")
                 }
             }
         }

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@Suite("writer-audit acl on exports, end to end")
+struct ACLCommandTests {
+    static func fixture(_ name: String) -> String { Run.root.appendingPathComponent("Fixtures/acl/\(name)").path }
+
+    func findings(_ arguments: [String]) throws -> (Int32, [[String: Any]], [[String: Any]]) {
+        let run = try Run(["acl"] + arguments + ["--format", "json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        return (run.status, object["findings"] as? [[String: Any]] ?? [], object["errors"] as? [[String: Any]] ?? [])
+    }
+
+    @Test(
+        "each export form: the deny, the missing grant, the inherit-only grant and the empty DACL are findings",
+        arguments: [
+            ["--icacls", fixture("icacls-save.txt"), "--base", "C:\\Windows"],
+            ["--getacl-csv", fixture("getacl.csv")],
+            ["--icacls-display", fixture("icacls-display.txt")],
+        ])
+    func forms(arguments: [String]) throws {
+        let (status, findings, errors) = try findings(arguments)
+        #expect(status == 1)
+        let byPath = Dictionary(uniqueKeysWithValues: findings.map { ($0["path"] as! String, $0) })
+        #expect(byPath["C:\\Windows\\WinSxS\\FileMaps"]?["ace"] as? String == "(D;OICI;FA;;;NS)")
+        #expect(byPath["C:\\Windows\\WinSxS\\FileMaps"]?["sid"] as? String == "S-1-5-20")
+        #expect(
+            (byPath["C:\\Windows\\WinSxS\\Temp\\PendingRenames\\x.dll"]?["reason"] as? String)?.contains(
+                "no ACE grants it") == true)
+        #expect(byPath["C:\\Windows\\assembly\\inherit only"] != nil)
+        #expect(byPath["C:\\Windows\\Temporary ASP.NET Files"] == nil)
+        #expect(byPath["C:\\Windows\\Microsoft.NET\\Temporary ASP.NET Files"] == nil)
+        #expect(byPath["C:\\Windows\\null dacl.txt"] == nil)
+        if !arguments.contains("--icacls-display") {
+            #expect((byPath["C:\\Windows\\empty dacl.txt"]?["reason"] as? String)?.contains("DACL is empty") == true)
+        }
+        #expect(errors.count == 1)
+        #expect((errors.first?["path"] as? String)?.hasSuffix("broken") == true)
+        #expect((errors.first?["error"] as? String)?.contains(Self.fixture("")) == true)
+    }
+
+    @Test("--principal checks another account: SYSTEM can read all but the empty DACL")
+    func principal() throws {
+        let (_, findings, _) = try findings(["--icacls", Self.fixture("icacls-save.txt"), "--principal", "SY"])
+        #expect(findings.map { $0["path"] as! String } == ["empty dacl.txt"])
+    }
+
+    @Test("an unresolved *S-1-5-20 in icacls output is NETWORK SERVICE")
+    func unresolved() throws {
+        let (_, findings, _) = try findings(["--icacls-display", Self.fixture("icacls-display.txt")])
+        #expect(!findings.contains { ($0["path"] as? String) == "C:\\Windows\\Microsoft.NET\\service.log" })
+    }
+
+    @Test("usage: exactly one source")
+    func usage() throws {
+        #expect(try Run(["acl"]).status == 2)
+        #expect(try Run(["acl", "/tmp", "--icacls", Self.fixture("icacls-save.txt")]).status == 2)
+    }
+}
