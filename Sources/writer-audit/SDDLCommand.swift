@@ -44,7 +44,9 @@ struct SDDLCommand: ParsableCommand {
             try JSONRendering.write(report, into: &out)
         } else {
             out.line(report.sddl)
-            out.line("hex: \(report.hex.isEmpty ? "(not encoded: conditional or resource-attribute ACEs are kept as text)" : report.hex)")
+            out.line(
+                "hex: \(report.hex.isEmpty ? "(not encoded: conditional or resource-attribute ACEs are kept as text)" : report.hex)"
+            )
             out.line("owner: \(report.owner ?? "-")  group: \(report.group ?? "-")")
             for (i, ace) in report.aces.enumerated() {
                 out.line(
@@ -88,9 +90,12 @@ struct DescriptorReport: Encodable {
 
     init(_ sd: SecurityDescriptor, aliases: SIDAliases) {
         sddl = SDDL.string(sd, aliases: aliases)
-        let opaque = ((sd.dacl?.aces ?? []) + (sd.sacl?.aces ?? [])).contains { $0.opaqueText != nil && $0.applicationData.isEmpty }
+        let opaque = ((sd.dacl?.aces ?? []) + (sd.sacl?.aces ?? [])).contains {
+            $0.opaqueText != nil && $0.applicationData.isEmpty
+        }
         // Conditional and resource-attribute ACEs are kept as text: their binary form is not compiled here.
-        hex = opaque
+        hex =
+            opaque
             ? "" : sd.encode().map { String($0, radix: 16).leftPadded(2) }.joined()
         owner = sd.owner.map { SDDL.sidString($0, aliases) }
         group = sd.group.map { SDDL.sidString($0, aliases) }

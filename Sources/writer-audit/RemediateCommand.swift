@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import VolumeAudit
+
+struct RemediateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "remediate",
+        abstract: "Plan the safe cleanup of Temporary ASP.NET Files: plan.csv, plan.json, remediate.ps1, remediate.sh.",
+        discussion: """
+            Only what lies inside Windows\\Microsoft.NET\\Framework*\\v*\\Temporary ASP.NET Files is ever planned, \
+            never the folder itself, never across a symbolic link or junction. Nothing on the volume is changed: \
+            the scripts do that, as dry runs unless told to apply.
+            """)
+
+    @Argument(help: "The mounted volume's root folder.")
+    var root: String
+
+    @Option(help: "Folder to write the plan and scripts to (created; must not be on the audited volume).")
+    var out: String
+
+    @Option(help: "Keep application folders with anything changed in the last DAYS days.")
+    var olderThan: Int?
+
+    @Option(help: "Only this framework: Framework64\\v4.0.30319, Framework64 or v4.0.30319.")
+    var framework: String?
+
+    @Option(help: "The drive letter the volume has on Windows.")
+    var drive = "C:"
+
+    @Option(help: "text (default) or json (the plan).")
+    var format = "text"
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format takes text or json") }
+        if let olderThan, olderThan < 0 { throw ValidationError("--older-than takes 0 or more days") }
+    }
+
+    func run() throws {
+        let rootURL = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
+        let outURL = URL(fileURLWithPath: out).standardizedFileURL
+        let outResolved = outURL.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(
+            outURL.lastPathComponent)
+        if outResolved.path == rootURL.path || outResolved.path.hasPrefix(rootURL.path + "/") {
+            throw InputError(message: "\(out): inside the audited volume \(root); write the plan elsewhere")
+        }
+        var options = CleanupPlanner.Options()
+        options.drive = drive.uppercased()
+        options.olderThanDays = olderThan
+        options.framework = framework
+        let (plan, _) = try CleanupPlanner(root: root, options: options).plan()
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let stamp = ISO8601DateFormatter().string(from: Date())
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(plan).write(to: outURL.appendingPathComponent("plan.json"))
+        try Data(RemediationScripts.csv(plan).utf8).write(to: outURL.appendingPathComponent("plan.csv"))
+        try Data(RemediationScripts.shell(plan, generated: stamp).utf8).write(
+            to: outURL.appendingPathComponent("remediate.sh"))
+        try Data(("\u{FEFF}" + RemediationScripts.powerShell(plan, generated: stamp)).utf8)
+            .write(to: outURL.appendingPathComponent("remediate.ps1"))
+        chmod(outURL.appendingPathComponent("remediate.sh").path, 0o755)
+        var o = Output.standardOutput
+        if format == "json" {
+            try JSONRendering.write(plan, into: &o)
+        } else if !common.quiet {
+            let deletions = plan.deletions
+            let bytes = deletions.reduce(Int64(0)) { $0 + $1.bytes }
+            out_line(&o, "Temporary ASP.NET Files folders: \(plan.tempFolders.count)")
+            for t in plan.tempFolders { out_line(&o, "  \(t)") }
+            out_line(&o, "")
+            out_line(
+                &o,
+                "Planned for deletion: \(deletions.count) items, \(grouped(deletions.reduce(0) { $0 + $1.files })) files, \(grouped(Int(bytes))) bytes"
+            )
+            for i in deletions.prefix(20) {
+                out_line(&o, "  \(pad(i.kind, 7)) \(pad(grouped(i.files), 8)) files  \(i.path)")
+            }
+            if deletions.count > 20 { out_line(&o, "  … \(deletions.count - 20) more in plan.csv") }
+            let kept = plan.items.filter { !$0.willDelete }
+            if !kept.isEmpty {
+                out_line(&o, "Left alone: \(kept.count)")
+                for i in kept.prefix(20) { out_line(&o, "  \(i.kind): \(i.path)") }
+            }
+            if !plan.projected.isEmpty {
+                out_line(&o, "")
+                out_line(&o, "Folders over the limits, after the cleanup:")
+                for p in plan.projected {
+                    out_line(
+                        &o,
+                        "  \(p.path): \(grouped(p.subfolders)) -> \(grouped(p.subfoldersAfter)) subfolders, \(grouped(p.files)) -> \(grouped(p.filesAfter)) files; \(p.note)"
+                    )
+                }
+            }
+            out_line(&o, "")
+            out_line(
+                &o,
+                "Written to \(out): plan.csv, plan.json, remediate.sh (sh remediate.sh --apply on the mounted image), remediate.ps1 (.\\remediate.ps1 -Apply on the server)"
+            )
+        }
+        o.flush()
+        throw ExitCode(plan.exitCode)
+    }
+
+    private func out_line(_ o: inout Output, _ s: String) { o.line(s) }
+}
