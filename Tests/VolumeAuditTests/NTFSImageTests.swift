@@ -25,14 +25,14 @@ struct MountedImage {
     }
 
     /// Builds an image from spec text written here (for descriptors made by the library under test).
-    static func make(specText: String) throws -> MountedImage {
+    static func make(specText: String, readWrite: Bool = false) throws -> MountedImage {
         let path = NSTemporaryDirectory() + "spec-\(UUID().uuidString).spec"
         try specText.write(toFile: path, atomically: true, encoding: .utf8)
         defer { unlink(path) }
-        return try make(specPath: path, mountInside: nil)
+        return try make(specPath: path, mountInside: nil, readWrite: readWrite)
     }
 
-    static func make(specPath: String, mountInside parent: String?) throws -> MountedImage {
+    static func make(specPath: String, mountInside parent: String?, readWrite: Bool = false) throws -> MountedImage {
         let dir = NSTemporaryDirectory() + "ntfs-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let image = dir + "/volume.img"
@@ -40,7 +40,9 @@ struct MountedImage {
         guard built.status == 0 else { throw MountError(message: "make-ntfs-image: \(built.stderr)") }
         let mount = parent.map { $0 + "/mnt" } ?? dir + "/mnt"
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
-        let mounted = try run("/usr/bin/env", ["python3", Paths.script("mount-ntfs-image"), image, mount])
+        let mounted = try run(
+            "/usr/bin/env",
+            ["python3", Paths.script("mount-ntfs-image")] + (readWrite ? ["--rw"] : []) + [image, mount])
         guard mounted.status == 0 else { throw MountError(message: mounted.stderr) }
         return MountedImage(image: image, mount: mount)
     }
@@ -205,5 +207,128 @@ struct NTFSImageTests {
         #expect(report.otherFilesystems == ["C:\\mnt"])
         #expect(report.files == 3)
         #expect(report.findings.isEmpty)
+    }
+}
+
+/// Every entry under `root` (links not followed): kind, size and an FNV-1a hash of the contents.
+func snapshot(_ root: String) throws -> [String: String] {
+    var out: [String: String] = [:]
+    var stack = [""]
+    while let rel = stack.popLast() {
+        let full = rel.isEmpty ? root : root + "/" + rel
+        for name in try FileManager.default.contentsOfDirectory(atPath: full) {
+            let r = rel.isEmpty ? name : rel + "/" + name
+            let attributes = try FileManager.default.attributesOfItem(atPath: root + "/" + r)
+            let type = attributes[.type] as? FileAttributeType
+            if type == .typeDirectory {
+                out[r] = "dir"
+                stack.append(r)
+            } else if type == .typeSymbolicLink {
+                out[r] =
+                    "link -> " + ((try? FileManager.default.destinationOfSymbolicLink(atPath: root + "/" + r)) ?? "?")
+            } else {
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for b in FileManager.default.contents(atPath: root + "/" + r) ?? Data() {
+                    h = (h ^ UInt64(b)) &* 0x100_0000_01b3
+                }
+                out[r] = "file \(attributes[.size] ?? 0) \(String(h, radix: 16))"
+            }
+        }
+    }
+    return out
+}
+
+@Suite("Remediation applied for real on an NTFS image", .serialized)
+struct RemediationImageTests {
+    @Test("remediate.sh --apply removes exactly the planned items, hostile names included, and nothing else")
+    func apply() throws {
+        guard requireImages() else { return }
+        let temp = "Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files"
+        let spec = """
+            size 64M
+            files "\(temp)/root/5c1f8a2e/assembly/dl3" 10001 App_Web_
+            files "Windows/System32" 5 important
+            file "Windows/System32/config.ini" 100
+            dir "\(temp)/root"
+
+            """
+        let image = try MountedImage.make(specText: spec, readWrite: true)
+        defer { image.unmount() }
+        let m = image.mount
+        // Hostile names inside the temp folder (items), a link pointing outside, and a look-alike outside.
+        for name in hostileNames where !name.contains("\\") {
+            try FileManager.default.createDirectory(
+                atPath: "\(m)/\(temp)/root/\(name)", withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: "\(m)/\(temp)/root/\(name)/\(name).dll", contents: Data(name.utf8))
+        }
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(m)/\(temp)/root/escape", withDestinationPath: "../../../../../System32")
+        try FileManager.default.createDirectory(
+            atPath: "\(m)/Windows/Temporary ASP.NET Files/root/x", withIntermediateDirectories: true)
+        FileManager.default.createFile(
+            atPath: "\(m)/Windows/Temporary ASP.NET Files/root/x/keep.dll", contents: Data("k".utf8))
+
+        let before = try snapshot(m)
+        let (plan, report) = try CleanupPlanner(root: m).plan()
+        #expect(report.findings.contains { $0.over == [.files] })
+        let planned = plan.deletions.map(\.relativePath)
+        #expect(planned.count == 1 + hostileNames.filter { !$0.contains("\\") }.count)
+        #expect(plan.items.contains { $0.relativePath.hasSuffix("/escape") && $0.kind == "skipped: reparse point" })
+
+        let dir = NSTemporaryDirectory() + "plan-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { _ = try? run("/bin/rm", ["-rf", dir]) }
+        try RemediationScripts.shell(plan, generated: "test").write(
+            toFile: dir + "/remediate.sh", atomically: true, encoding: .utf8)
+        let dry = try run("/bin/sh", [dir + "/remediate.sh"])
+        #expect(dry.status == 0)
+        #expect(try snapshot(m) == before)
+        let applied = try run("/bin/sh", [dir + "/remediate.sh", "--apply"])
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(applied.stdout.contains("\(planned.count) planned, \(planned.count) deleted, 0 refused, 0 failed"))
+
+        let after = try snapshot(m)
+        var expected = before
+        for key in before.keys where planned.contains(where: { key == $0 || key.hasPrefix($0 + "/") }) {
+            expected.removeValue(forKey: key)
+        }
+        #expect(after == expected)
+        #expect(after[temp] == "dir")
+        #expect(after["\(temp)/root/escape"] != nil)
+        #expect(after["Windows/System32/config.ini"] == before["Windows/System32/config.ini"])
+        #expect(try audit(m).findings.isEmpty)
+    }
+
+    @Test("remediate.sh refuses an item that became a link, and one moved outside the folder")
+    func refuses() throws {
+        guard requireImages() else { return }
+        let temp = "Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files"
+        let image = try MountedImage.make(
+            specText: "size 32M\nfiles \"\(temp)/root/a\" 2\nfiles \"Windows/System32\" 2\n", readWrite: true)
+        defer { image.unmount() }
+        let (plan, _) = try CleanupPlanner(root: image.mount).plan()
+        var tampered = plan
+        tampered.items.append(
+            CleanupItem(
+                path: "C:\\Windows\\System32", relativePath: "Windows/System32", tempFolder: temp, kind: "folder",
+                files: 2, folders: 1, bytes: 0, newestChange: 0, framework: ""))
+        tampered.items.append(
+            CleanupItem(
+                path: "", relativePath: temp, tempFolder: temp, kind: "folder", files: 0, folders: 0, bytes: 0,
+                newestChange: 0, framework: ""))
+        // Swap the planned item for a link to System32 after the plan was made.
+        _ = try run("/bin/rm", ["-rf", "\(image.mount)/\(temp)/root/a"])
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(image.mount)/\(temp)/root/a", withDestinationPath: "../../../../../System32")
+        let before = try snapshot(image.mount)
+        let dir = NSTemporaryDirectory() + "plan-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { _ = try? run("/bin/rm", ["-rf", dir]) }
+        try RemediationScripts.shell(tampered, generated: "test").write(
+            toFile: dir + "/remediate.sh", atomically: true, encoding: .utf8)
+        let applied = try run("/bin/sh", [dir + "/remediate.sh", "--apply"])
+        #expect(applied.status != 0)
+        #expect(applied.stdout.contains("3 planned, 0 deleted, 3 refused"))
+        #expect(try snapshot(image.mount) == before)
     }
 }

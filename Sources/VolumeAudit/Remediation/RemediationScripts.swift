@@ -115,14 +115,14 @@ public enum RemediationScripts {
                 }
                 return $null
             }
-            $items = @(
+            # One Add per item: an @(@(a, b)) literal with a single pair would flatten to two strings.
+            $items = New-Object System.Collections.Generic.List[object]
 
             """
-        s += plan.deletions.map { "    @(\(psQuote(windowsTemp($0, plan.drive))), \(psQuote($0.path)))" }.joined(
-            separator: ",\n")
+        for i in plan.deletions {
+            s += "$items.Add(@(\(psQuote(windowsTemp(i, plan.drive))), \(psQuote(i.path))))\n"
+        }
         s += """
-
-            )
             if ($Apply -and $RestartIis) { Write-Log 'stopping W3SVC and WAS'; Stop-Service -Name W3SVC, WAS -Force }
             foreach ($pair in $items) {
                 $temp = $pair[0]; $path = $pair[1]
