@@ -130,6 +130,12 @@ struct NTFSImageTests {
         #expect(report.findings.filter { $0.over == [.pathLength] }.count == 1)
         #expect(report.unreadable.isEmpty)
         #expect(report.files == expected.values.reduce(0) { $0 + $1.files })
+        var acl = ACLAudit()
+        try MountedACLReader(root: image.mount).read(scopes: [], into: &acl)
+        #expect(
+            acl.findings.map(\.path) == ["C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Config\\machine.config"])
+        #expect(acl.findings.first?.ace == "(D;;FA;;;NS)")
+        #expect(acl.errors.isEmpty)
 
         // End to end: the built command on the same mount says the same, exit 1 for the findings.
         let binary = Paths.root.appendingPathComponent(".build/debug/writer-audit").path
