@@ -6,6 +6,12 @@ public enum Trace {
     public static func analyze(
         path: String, options: TraceAnalyzer.Options = .init(), progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> TraceReport {
+        if case .pml(let version, let is64Bit) = LogFormat.detect(path: path) {
+            throw TraceError(
+                .notAnExport,
+                "\(path): byte offset 0: a native Procmon log (PML version \(version), \(is64Bit ? "64" : "32")-bit); this version of writer-audit reads CSV exports only: open it in Procmon and use File > Save > All events > CSV"
+            )
+        }
         var analyzer = TraceAnalyzer(options: options)
         let reader = ProcmonCSVReader(path: path)
         let outcome = try reader.read(into: &analyzer, progress: progress)
