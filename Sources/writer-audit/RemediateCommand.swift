@@ -67,41 +67,36 @@ struct RemediateCommand: ParsableCommand {
         } else if !common.quiet {
             let deletions = plan.deletions
             let bytes = deletions.reduce(Int64(0)) { $0 + $1.bytes }
-            out_line(&o, "Temporary ASP.NET Files folders: \(plan.tempFolders.count)")
-            for t in plan.tempFolders { out_line(&o, "  \(t)") }
-            out_line(&o, "")
-            out_line(
-                &o,
+            o.line("Temporary ASP.NET Files folders: \(plan.tempFolders.count)")
+            for t in plan.tempFolders { o.line("  \(t)") }
+            o.line("")
+            o.line(
                 "Planned for deletion: \(deletions.count) items, \(grouped(deletions.reduce(0) { $0 + $1.files })) files, \(grouped(Int(bytes))) bytes"
             )
             for i in deletions.prefix(20) {
-                out_line(&o, "  \(pad(i.kind, 7)) \(pad(grouped(i.files), 8)) files  \(i.path)")
+                o.line("  \(pad(i.kind, 7)) \(pad(grouped(i.files), 8)) files  \(i.path)")
             }
-            if deletions.count > 20 { out_line(&o, "  … \(deletions.count - 20) more in plan.csv") }
+            if deletions.count > 20 { o.line("  … \(deletions.count - 20) more in plan.csv") }
             let kept = plan.items.filter { !$0.willDelete }
             if !kept.isEmpty {
-                out_line(&o, "Left alone: \(kept.count)")
-                for i in kept.prefix(20) { out_line(&o, "  \(i.kind): \(i.path)") }
+                o.line("Left alone: \(kept.count)")
+                for i in kept.prefix(20) { o.line("  \(i.kind): \(i.path)") }
             }
             if !plan.projected.isEmpty {
-                out_line(&o, "")
-                out_line(&o, "Folders over the limits, after the cleanup:")
+                o.line("")
+                o.line("Folders over the limits, after the cleanup:")
                 for p in plan.projected {
-                    out_line(
-                        &o,
+                    o.line(
                         "  \(p.path): \(grouped(p.subfolders)) -> \(grouped(p.subfoldersAfter)) subfolders, \(grouped(p.files)) -> \(grouped(p.filesAfter)) files; \(p.note)"
                     )
                 }
             }
-            out_line(&o, "")
-            out_line(
-                &o,
+            o.line("")
+            o.line(
                 "Written to \(out): plan.csv, plan.json, remediate.sh (sh remediate.sh --apply on the mounted image), remediate.ps1 (.\\remediate.ps1 -Apply on the server)"
             )
         }
         o.flush()
         throw ExitCode(plan.exitCode)
     }
-
-    private func out_line(_ o: inout Output, _ s: String) { o.line(s) }
 }

@@ -58,10 +58,8 @@ public struct ScopeResolver {
                 Array(raw.prefix(strnlen(raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count)))
             }
             var st = stat()
-            let isFolder = bytes.withUnsafeBufferPointer { _ in
-                (directory + "/" + String(decoding: bytes, as: UTF8.self)).withCString {
-                    lstat($0, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
-                }
+            let isFolder = (directory + "/" + String(decoding: bytes, as: UTF8.self)).withCString {
+                lstat($0, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
             }
             guard isFolder else { continue }
             if bytes == exact { return bytes }
