@@ -14,6 +14,8 @@ public struct EventView {
     public var timeOfDay: UnsafeRawBufferPointer
     public var tid: UnsafeRawBufferPointer
     public var sequence: UnsafeRawBufferPointer
+    /// What a QueryDirectory returned, counted exactly: only a PML log carries it (a CSV has only Detail text).
+    public var entries: DirectoryEntries? = nil
 
     /// An owned copy, for evidence and reports.
     public func owned() -> TraceEvent {
@@ -23,6 +25,22 @@ public struct EventView {
             operation: Bytes.string(operation), path: Bytes.string(path), result: Bytes.string(result),
             detail: Bytes.string(detail))
     }
+}
+
+/// The entries one QueryDirectory call returned, told apart by their FileAttributes.
+public struct DirectoryEntries: Equatable, Sendable {
+    /// Entries without FILE_ATTRIBUTE_DIRECTORY.
+    public var files = 0
+    /// Entries with FILE_ATTRIBUTE_DIRECTORY, `.` and `..` left out.
+    public var folders = 0
+    /// Entries whose kind the call did not return (FileNamesInformation has no attributes).
+    public var unknown = 0
+    /// The call carried a filter (the first call of a listing, or a lookup of one name).
+    public var filter: String? = nil
+
+    public init() {}
+
+    public var names: Int { files + folders + unknown }
 }
 
 /// Receives events in file order.

@@ -1,23 +1,44 @@
 @_exported import WriterScope
 
-/// Entry points of ProcmonTrace: analyse a Procmon log, or replay the events of one window.
+/// Entry points of ProcmonTrace: analyse a Procmon log (CSV export or native PML), or replay its events.
 public enum Trace {
+    /// What reading a log produced besides the events, whichever its format.
+    public struct ReadOutcome: Sendable {
+        public var rows = 0
+        /// `csv` or `pml`.
+        public var format = "csv"
+        /// The CSV's text encoding, or `PML v9 (64-bit)`.
+        public var encoding = ""
+        public var warnings: [String] = []
+        /// Folder listings can be counted (a CSV without Detail cannot).
+        public var listingsCounted = true
+    }
+
+    /// Streams every event of the log at `path` into `sink`; the reader is chosen by content (`PML_`).
+    public static func read<S: EventSink>(
+        path: String, into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil
+    ) throws -> ReadOutcome {
+        if case .pml = LogFormat.detect(path: path) {
+            let o = try ProcmonPMLReader(path: path).read(into: &sink, progress: progress)
+            return ReadOutcome(
+                rows: o.rows, format: "pml", encoding: "PML v\(o.version) (\(o.is64Bit ? 64 : 32)-bit)",
+                warnings: o.warnings, listingsCounted: true)
+        }
+        let o = try ProcmonCSVReader(path: path).read(into: &sink, progress: progress)
+        return ReadOutcome(
+            rows: o.rows, format: "csv", encoding: o.encoding.rawValue, warnings: o.warnings,
+            listingsCounted: o.hasDetail)
+    }
+
     /// Reads the log in one pass and returns the report.
     public static func analyze(
         path: String, options: TraceAnalyzer.Options = .init(), progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> TraceReport {
-        if case .pml(let version, let is64Bit) = LogFormat.detect(path: path) {
-            throw TraceError(
-                .notAnExport,
-                "\(path): byte offset 0: a native Procmon log (PML version \(version), \(is64Bit ? "64" : "32")-bit); this version of writer-audit reads CSV exports only: open it in Procmon and use File > Save > All events > CSV"
-            )
-        }
         var analyzer = TraceAnalyzer(options: options)
-        let reader = ProcmonCSVReader(path: path)
-        let outcome = try reader.read(into: &analyzer, progress: progress)
+        let outcome = try read(path: path, into: &analyzer, progress: progress)
         return analyzer.finish(
-            file: path, rows: outcome.rows, encoding: outcome.encoding.rawValue, warnings: outcome.warnings,
-            listingsCounted: outcome.hasDetail)
+            file: path, rows: outcome.rows, encoding: outcome.encoding, warnings: outcome.warnings,
+            listingsCounted: outcome.listingsCounted)
     }
 
     /// Streams again and hands every event of `pid` from `fromRow` to `toRow` (inclusive) to `body`.
@@ -33,6 +54,6 @@ public enum Trace {
             }
         }
         var filter = Filter(pid: pid, range: fromRow...max(fromRow, toRow), body: body)
-        _ = try ProcmonCSVReader(path: path).read(into: &filter)
+        _ = try read(path: path, into: &filter)
     }
 }

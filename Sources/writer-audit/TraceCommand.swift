@@ -4,7 +4,7 @@ import ProcmonTrace
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
-        abstract: "Explain a VSS writer's IDENTIFY failure from a Procmon CSV export.",
+        abstract: "Explain a VSS writer's IDENTIFY failure from a Procmon log (CSV export or native PML).",
         discussion: """
             Finds each VSS writer's IDENTIFY (Enter)/(Leave) markers (RegSetValue under \
             ...\\Services\\VSS\\Diag\\<writer>), follows the writer's process between them and gives a verdict: \
@@ -13,7 +13,7 @@ struct TraceCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
-    @Argument(help: "A Procmon CSV export (UTF-8 or UTF-16, any column order).")
+    @Argument(help: "A Procmon log: a CSV export (UTF-8 or UTF-16, any column order) or a native PML (versions 7 and 9).")
     var log: String
 
     @Option(help: "The writer to judge, as it names its VSS\\Diag key.")

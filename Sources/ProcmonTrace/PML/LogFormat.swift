@@ -21,3 +21,11 @@ enum LogFormat: Equatable {
         return .pml(version: version, is64Bit: head[8] != 0)
     }
 }
+
+/// Which format a Procmon log is in, for callers that treat PML specially (process columns).
+public enum ProcmonLog {
+    public static func isPML(path: String) -> Bool {
+        if case .pml = LogFormat.detect(path: path) { return true }
+        return false
+    }
+}

@@ -1,0 +1,418 @@
+/// Turns one PML event record into an `EventView`: names from the tables, path and Detail as Procmon prints
+/// them, and for QueryDirectory the returned entries counted by kind.
+///
+/// Event header (52 bytes): u32 process index, u32 TID, u32 event class, u16 operation, 6 unknown, u64
+/// duration (100 ns), u64 FILETIME, u32 NTSTATUS, u16 stack depth, 2 unknown, u32 details size, u32 offset
+/// of the extra details from the event start (0 = none; there: u16 size, then the bytes). The stack
+/// (depth × pointer size) follows the header, then the details.
+final class PMLEventDecoder {
+    static let headerSize = 52
+
+    struct Malformed: Error {
+        /// Offset within the event record.
+        var at: Int
+        var what: String
+    }
+
+    let pointerSize: Int
+    let version: UInt32
+    let processes: PMLProcessTable
+    let network: PMLNetworkNames
+    private let arena = NameArena()
+    private var processNames: [UnsafeRawBufferPointer] = []
+    private var operationCache: [UInt32: UnsafeRawBufferPointer] = [:]
+    private var resultCache: [UInt32: UnsafeRawBufferPointer] = [:]
+    private var lastResult: (UInt32, UnsafeRawBufferPointer)
+    let path = TextScratch(capacity: 4096, limit: 1 << 20)
+    let detail = TextScratch(capacity: 8192, limit: 4095 * 3)
+    let filterText = TextScratch(capacity: 256, limit: 1 << 16)
+    private let time = TextScratch(capacity: 32, limit: 64)
+    private let tid = TextScratch(capacity: 16, limit: 32)
+    private let sequence = TextScratch(capacity: 24, limit: 32)
+
+    /// What the last decoded event's class was (for columns such as Event Class).
+    private(set) var eventClass: UInt32 = 0
+    private(set) var duration: UInt64 = 0
+    private(set) var filetime: UInt64 = 0
+    private(set) var processPosition = 0
+
+    init(version: UInt32, pointerSize: Int, processes: PMLProcessTable, network: PMLNetworkNames) {
+        self.version = version
+        self.pointerSize = pointerSize
+        self.processes = processes
+        self.network = network
+        lastResult = (0, UnsafeRawBufferPointer(start: nil, count: 0))
+        lastResult = (0, arena.intern("SUCCESS"))
+        processNames = processes.processes.map { arena.intern($0.name) }
+    }
+
+    /// Decodes the event in `e` (the whole record, extra details included). `row` is its 1-based number.
+    /// Returns nil for an event of a process the table does not know (counted by the caller).
+    func decode(_ e: UnsafeRawBufferPointer, row: Int) throws(Malformed) -> EventView? {
+        let processIndex = e.u32(0)
+        guard let position = processes.position(of: processIndex) else { return nil }
+        processPosition = position
+        let cls = e.u32(8)
+        eventClass = cls
+        let op = e.u16(12)
+        duration = e.u64(20)
+        filetime = e.u64(28)
+        let status = e.u32(36)
+        let detailsStart = Self.headerSize + Int(e.u16(40)) * pointerSize
+        let detailsSize = Int(e.u32(44))
+        let d = UnsafeRawBufferPointer(rebasing: e[detailsStart..<detailsStart + detailsSize])
+        let extraOffset = Int(e.u32(48))
+        var extra: UnsafeRawBufferPointer? = nil
+        if extraOffset != 0 {
+            let size = Int(e.u16(extraOffset))
+            extra = UnsafeRawBufferPointer(rebasing: e[extraOffset + 2..<extraOffset + 2 + size])
+        }
+        path.reset()
+        detail.reset()
+        var entries: DirectoryEntries? = nil
+        var minor: UInt32 = 0
+        switch PMLNames.EventClass(rawValue: cls) {
+        case .fileSystem, .ipc:
+            minor = try fileSystem(op: op, d, extra: extra, entries: &entries)
+        case .registry:
+            try registry(op: op, d)
+        case .process:
+            try process(op: op, d, tid: e.u32(4))
+        case .network:
+            minor = try network(d)
+        case .profiling, .none:
+            break
+        }
+        let tidValue = e.u32(4)
+        tid.reset()
+        tid.append(unsigned: UInt64(tidValue), grouped: false)
+        sequence.reset()
+        sequence.append(unsigned: UInt64(row - 1), grouped: false)
+        formatTime(filetime)
+        return EventView(
+            row: row, pid: processes.processes[position].pid, processName: processNames[position],
+            operation: operationName(cls, op, minor), path: path.bytes, result: resultName(status),
+            detail: detail.bytes, timeOfDay: time.bytes, tid: tid.bytes, sequence: sequence.bytes, entries: entries)
+    }
+
+    // MARK: names
+
+    private func operationName(_ cls: UInt32, _ op: UInt16, _ minor: UInt32) -> UnsafeRawBufferPointer {
+        let key = cls << 28 | UInt32(op) << 12 | (minor & 0xFFF)
+        if let n = operationCache[key] { return n }
+        let name: String
+        switch PMLNames.EventClass(rawValue: cls) {
+        case .process: name = Self.named(PMLNames.process, op)
+        case .registry: name = Self.named(PMLNames.registry, op)
+        case .profiling: name = Self.named(PMLNames.profiling, op)
+        case .network: name = (minor & 1 == 1 ? "TCP " : "UDP ") + Self.named(PMLNames.network, op)
+        case .fileSystem, .ipc:
+            let sub = minor & 0xFF
+            name =
+                (minor & 0x100 != 0 ? PMLNames.subOperation(op, UInt8(sub), version: version) : nil)
+                ?? Self.named(PMLNames.fileSystem, op)
+        case .none: name = "<Unknown>"
+        }
+        let interned = arena.intern(name)
+        if operationCache.count < 1 << 16 { operationCache[key] = interned }
+        return interned
+    }
+
+    private static func named(_ table: [String], _ op: UInt16) -> String {
+        Int(op) < table.count ? table[Int(op)] : "<Unknown>"
+    }
+
+    @inline(__always)
+    private func resultName(_ status: UInt32) -> UnsafeRawBufferPointer {
+        if status == lastResult.0 { return lastResult.1 }
+        let r: UnsafeRawBufferPointer
+        if let cached = resultCache[status] {
+            r = cached
+        } else {
+            r = arena.intern(PMLNames.result(status))
+            if resultCache.count < 1 << 16 { resultCache[status] = r }
+        }
+        lastResult = (status, r)
+        return r
+    }
+
+    /// Time of day from a FILETIME, in UTC (the log does not record the capturing machine's time zone):
+    /// `6:55:07.0236729 AM`.
+    private func formatTime(_ ft: UInt64) {
+        time.reset()
+        let day = ft % 864_000_000_000
+        let seconds = day / 10_000_000
+        let h = Int(seconds / 3600)
+        time.append(unsigned: UInt64(h % 12 == 0 ? 12 : h % 12), grouped: false)
+        time.append(UInt8(ascii: ":"))
+        time.append(twoDigits: Int(seconds / 60 % 60))
+        time.append(UInt8(ascii: ":"))
+        time.append(twoDigits: Int(seconds % 60))
+        time.append(UInt8(ascii: "."))
+        var frac = day % 10_000_000
+        var div: UInt64 = 1_000_000
+        for _ in 0..<7 {
+            time.append(UInt8(truncatingIfNeeded: frac / div) + 0x30)
+            frac %= div
+            div /= 10
+        }
+        time.append(h < 12 ? " AM" : " PM")
+    }
+
+    // MARK: detail strings
+
+    /// A detail string's info word: top bit = one byte per character, low 15 bits = character count.
+    @inline(__always)
+    private static func stringBytes(_ info: UInt16) -> Int {
+        info & 0x8000 != 0 ? Int(info & 0x7FFF) : Int(info & 0x7FFF) * 2
+    }
+
+    /// Appends the string described by `info` at `at` in `d` to `out`; returns the offset after it.
+    @discardableResult
+    private func string(_ d: UnsafeRawBufferPointer, _ info: UInt16, at: Int, into out: TextScratch, what: String)
+        throws(Malformed) -> Int
+    {
+        let n = Self.stringBytes(info)
+        guard at >= 0, at + n <= d.count else {
+            throw Malformed(at: at, what: "the \(what) (\(n) bytes) runs past the event's \(d.count)-byte details")
+        }
+        out.append(stored: UnsafeRawBufferPointer(rebasing: d[at..<at + n]), ascii: info & 0x8000 != 0)
+        return at + n
+    }
+
+    @inline(__always)
+    private func need(_ d: UnsafeRawBufferPointer, _ n: Int, _ what: String) throws(Malformed) {
+        guard n <= d.count else {
+            throw Malformed(at: 0, what: "the \(what) needs \(n) bytes of details, the event has \(d.count)")
+        }
+    }
+
+    // MARK: file system
+
+    /// Returns the sub-operation (with bit 8 set when there is one) for the operation name.
+    private func fileSystem(op: UInt16, _ d: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer?, entries: inout DirectoryEntries?)
+        throws(Malformed) -> UInt32
+    {
+        let fixed = pointerSize * 5 + 0x14
+        let pathInfoAt = 4 + fixed
+        try need(d, pathInfoAt + 4, "file-system details")
+        let sub = d[0]
+        let info = d.u16(pathInfoAt)
+        var after = try string(d, info, at: pathInfoAt + 4, into: path, what: "path")
+        let minor: UInt32 = sub != 0 && PMLNames.subOperation(op, sub, version: version) != nil ? 0x100 | UInt32(sub) : 0
+        if op == PMLNames.FileSystemOperation.directoryControl && sub == PMLNames.FileSystemOperation.queryDirectory {
+            // The filter follows the path; Procmon shows it joined to the path.
+            try need(d, after + 2, "QueryDirectory filter")
+            let filterInfo = d.u16(after)
+            after += 2
+            filterText.reset()
+            try string(d, filterInfo, at: after, into: filterText, what: "QueryDirectory filter")
+            let io = UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed])
+            let classAt = pointerSize == 8 ? 0x1C : 0x14
+            let infoClass = io.count >= classAt + 4 ? io.u32(classAt) : 0
+            entries = queryDirectory(infoClass: infoClass, extra: extra)
+        }
+        return minor
+    }
+
+    /// Counts the entries of a QueryDirectory result and writes Procmon's Detail for it:
+    /// `FileInformationClass: X, Filter: F, 2: a, 3: b` (numbering after the labels).
+    private func queryDirectory(infoClass: UInt32, extra: UnsafeRawBufferPointer?) -> DirectoryEntries {
+        var result = DirectoryEntries()
+        let hasFilter = filterText.count > 0
+        if hasFilter {
+            if path.count > 0 && path.bytes[path.count - 1] != 0x5C { path.append(UInt8(ascii: "\\")) }
+            path.append(filterText.bytes)
+            result.filter = Bytes.string(filterText.bytes)
+        }
+        detail.append("FileInformationClass: ")
+        detail.append(PMLNames.fileInformationClass[infoClass] ?? String(infoClass))
+        if hasFilter {
+            detail.append(", Filter: ")
+            detail.append(filterText.bytes)
+        }
+        guard let blob = extra, let layout = Self.entryLayout(infoClass) else { return result }
+        var slot = hasFilter ? 2 : 1
+        var at = 0
+        var guardCount = blob.count / 8 + 1
+        while at + layout.nameAt <= blob.count && guardCount > 0 {
+            guardCount -= 1
+            let next = Int(blob.u32(at))
+            let nameLength = Int(blob.u32(at + layout.lengthAt))
+            let nameStart = at + layout.nameAt
+            guard nameStart + nameLength <= blob.count else { break }
+            let name = UnsafeRawBufferPointer(rebasing: blob[nameStart..<nameStart + nameLength])
+            let isDot = nameLength == 2 && name[0] == 0x2E && name[1] == 0
+            let isDotDot = nameLength == 4 && name[0] == 0x2E && name[1] == 0 && name[2] == 0x2E && name[3] == 0
+            if !isDot && !isDotDot {
+                if let attributesAt = layout.attributesAt {
+                    if blob.u32(at + attributesAt) & 0x10 != 0 { result.folders += 1 } else { result.files += 1 }
+                } else {
+                    result.unknown += 1
+                }
+            }
+            detail.append(", ")
+            detail.append(unsigned: UInt64(slot), grouped: false)
+            detail.append(": ")
+            detail.append(stored: name, ascii: false)
+            slot += 1
+            if next == 0 { break }
+            at += next
+        }
+        return result
+    }
+
+    /// Where the name length, name and attributes sit in each FILE_*_INFORMATION entry Procmon records.
+    private static func entryLayout(_ infoClass: UInt32) -> (lengthAt: Int, nameAt: Int, attributesAt: Int?)? {
+        switch infoClass {
+        case 1: (60, 64, 56)  // FileDirectoryInformation
+        case 2: (60, 68, 56)  // FileFullDirectoryInformation
+        case 3: (60, 94, 56)  // FileBothDirectoryInformation
+        case 12: (8, 12, nil)  // FileNamesInformation
+        case 37: (60, 104, 56)  // FileIdBothDirectoryInformation
+        case 38: (60, 80, 56)  // FileIdFullDirectoryInformation
+        case 50: (60, 92, 56)  // FileIdGlobalTxDirectoryInformation
+        case 60: (60, 88, 56)  // FileIdExtdDirectoryInformation
+        case 63: (60, 114, 56)  // FileIdExtdBothDirectoryInformation
+        default: nil
+        }
+    }
+
+    // MARK: registry
+
+    private func registry(op: UInt16, _ d: UnsafeRawBufferPointer) throws(Malformed) {
+        try need(d, 2, "registry details")
+        let info = d.u16(0)
+        let fields: Int
+        switch op {
+        case 12, 14: fields = 2  // RegLoadKey, RegRenameKey: the new path's info
+        case 0, 1: fields = 6  // RegOpenKey, RegCreateKey: desired access
+        case 3, 5: fields = 10  // RegQueryKey, RegQueryValue: length, information class
+        case 6, 7, 8, 4: fields = 14  // enumerations, RegSetInfoKey, RegSetValue
+        default: fields = 0
+        }
+        try need(d, 2 + fields, "registry details")
+        let after = try string(d, info, at: 2 + fields, into: path, what: "registry path")
+        if op == 4 { registryValue(d, type: d.u32(4), length: d.u32(8), dataLength: UInt32(d.u16(12)), at: after) }
+    }
+
+    /// RegSetValue's Detail: `Type: REG_SZ, Length: 12, Data: hehda`.
+    private func registryValue(_ d: UnsafeRawBufferPointer, type: UInt32, length: UInt32, dataLength: UInt32, at: Int) {
+        let types = [
+            "REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_DWORD_BIG_ENDIAN", "REG_LINK",
+            "REG_MULTI_SZ", "REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTOR", "REG_RESOURCE_REQUIREMENTS_LIST",
+            "REG_QWORD",
+        ]
+        detail.append("Type: ")
+        detail.append(Int(type) < types.count ? types[Int(type)] : String(type))
+        detail.append(", Length: ")
+        detail.append(unsigned: UInt64(length), grouped: true)
+        let n = min(Int(dataLength), d.count - at)
+        guard n > 0 else { return }
+        let data = UnsafeRawBufferPointer(rebasing: d[at..<at + n])
+        detail.append(", Data: ")
+        switch type {
+        case 4 where n >= 4:
+            detail.append(unsigned: UInt64(data.u32(0)), grouped: false)
+        case 11 where n >= 8:
+            detail.append(unsigned: data.u64(0), grouped: false)
+        case 1, 2:
+            detail.append(stored: UnsafeRawBufferPointer(rebasing: data[0..<(n & ~1)]), ascii: false)
+        default:
+            let hex = Array("0123456789ABCDEF".utf8)
+            for (i, b) in data.prefix(16).enumerated() {
+                if i > 0 { detail.append(UInt8(ascii: " ")) }
+                detail.append(hex[Int(b >> 4)])
+                detail.append(hex[Int(b & 15)])
+            }
+        }
+    }
+
+    // MARK: process
+
+    private func process(op: UInt16, _ d: UnsafeRawBufferPointer, tid: UInt32) throws(Malformed) {
+        switch op {
+        case 0, 1:  // Process Defined, Process Create
+            try need(d, 0x34, "Process Create details")
+            let pathInfo = d.u16(0x2E)
+            let commandInfo = d.u16(0x30)
+            let at = 0x34 + Int(d[0x2C]) + Int(d[0x2D])
+            let after = try string(d, pathInfo, at: at, into: path, what: "image path")
+            detail.append("PID: ")
+            detail.append(unsigned: UInt64(d.u32(4)), grouped: false)
+            detail.append(", Command line: ")
+            try string(d, commandInfo, at: after, into: detail, what: "command line")
+        case 2:  // Process Exit
+            try need(d, 52, "Process Exit details")
+            detail.append("Exit Status: ")
+            detail.append(decimal: Int64(Int32(bitPattern: d.u32(0))))
+            detail.append(", User Time: ")
+            detail.append(duration: d.u64(12))
+            detail.append(" seconds, Kernel Time: ")
+            detail.append(duration: d.u64(4))
+            detail.append(" seconds, Private Bytes: ")
+            detail.append(unsigned: d.u64(36), grouped: true)
+            detail.append(", Peak Private Bytes: ")
+            detail.append(unsigned: d.u64(44), grouped: true)
+            detail.append(", Working Set: ")
+            detail.append(unsigned: d.u64(20), grouped: true)
+            detail.append(", Peak Working Set: ")
+            detail.append(unsigned: d.u64(28), grouped: true)
+        case 3:  // Thread Create
+            try need(d, 4, "Thread Create details")
+            detail.append("Thread ID: ")
+            detail.append(unsigned: UInt64(d.u32(0)), grouped: false)
+        case 4:  // Thread Exit
+            try need(d, 20, "Thread Exit details")
+            detail.append("Thread ID: ")
+            detail.append(unsigned: UInt64(tid), grouped: false)
+            detail.append(", User Time: ")
+            detail.append(duration: d.u64(12))
+            detail.append(", Kernel Time: ")
+            detail.append(duration: d.u64(4))
+        case 5:  // Load Image
+            let p = pointerSize
+            try need(d, p + 8, "Load Image details")
+            let base = p == 8 ? d.u64(0) : UInt64(d.u32(0))
+            let size = d.u32(p)
+            try string(d, d.u16(p + 4), at: p + 8, into: path, what: "image path")
+            detail.append("Image Base: ")
+            detail.append(hex: base)
+            detail.append(", Image Size: ")
+            detail.append(hex: UInt64(size))
+        case 7:  // Process Start
+            try need(d, 4, "Process Start details")
+            detail.append("Parent PID: ")
+            detail.append(unsigned: UInt64(d.u32(0)), grouped: false)
+            // Version 7 (XP-era Procmon) records only the parent PID.
+            guard d.count >= 12 else { return }
+            detail.append(", Command line: ")
+            let after = try string(d, d.u16(4), at: 12, into: detail, what: "command line")
+            detail.append(", Current directory: ")
+            try string(d, d.u16(6), at: after, into: detail, what: "current directory")
+        default:
+            break
+        }
+    }
+
+    // MARK: network
+
+    /// Fills path (`host:port -> host:port`) and Detail (`Length: N`); returns 1 for TCP, 0 for UDP.
+    private func network(_ d: UnsafeRawBufferPointer) throws(Malformed) -> UInt32 {
+        try need(d, 44, "network details")
+        let flags = d.u16(0)
+        let tcp = flags & 4 != 0
+        let source = network.host(UnsafeRawBufferPointer(rebasing: d[8..<24]), ipv4: flags & 1 != 0)
+        let destination = network.host(UnsafeRawBufferPointer(rebasing: d[24..<40]), ipv4: flags & 2 != 0)
+        path.append(source)
+        path.append(":")
+        path.append(network.port(d.u16(40), tcp: tcp))
+        path.append(" -> ")
+        path.append(destination)
+        path.append(":")
+        path.append(network.port(d.u16(42), tcp: tcp))
+        detail.append("Length: ")
+        detail.append(unsigned: UInt64(d.u32(4)), grouped: false)
+        return tcp ? 1 : 0
+    }
+}

@@ -1,0 +1,187 @@
+/// Reads a native Procmon log (PML, format versions 7 and 9) and feeds its events, in file order, to an
+/// `EventSink`, the same way the CSV reader does.
+///
+/// The tables at the end of the file are read first (processes and the strings they name, the hosts and
+/// ports); then the event-offset array and the events are walked in file order with large sequential reads.
+/// Memory is bounded by the tables and one read block, not by the number of events.
+public struct ProcmonPMLReader {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    public struct Outcome: Sendable {
+        public var rows = 0
+        public var bytes: Int64 = 0
+        public var version: UInt32 = 0
+        public var is64Bit = false
+        public var computerName = ""
+        public var warnings: [String] = []
+    }
+
+    /// Bytes read at a time.
+    static let blockSize = 4 << 20
+    /// The largest event accepted: anything bigger is corruption.
+    static let maxEventBytes = 16 << 20
+    /// Event-offset array entries read at a time.
+    static let offsetsPerRead = 1 << 16
+
+    /// The process table of the log (for columns that describe the process).
+    public func read<S: EventSink>(
+        into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil,
+        process: ((_ position: Int, _ eventClass: UInt32, _ duration: UInt64, _ filetime: UInt64) -> Void)? = nil
+    ) throws -> Outcome {
+        let file = try PMLFile(path: path)
+        let header = try PMLHeader(file: file)
+        let strings = try PMLStringTable(file: file, offset: header.stringTableOffset)
+        let processes = try PMLProcessTable(file: file, offset: header.processTableOffset, strings: strings)
+        let network = PMLNetworkNames(file: file, offset: header.hostsTableOffset)
+        let decoder = PMLEventDecoder(
+            version: header.version, pointerSize: header.pointerSize, processes: processes, network: network)
+        var outcome = Outcome(version: header.version, is64Bit: header.is64Bit, computerName: header.computerName)
+        if let w = network.warning { outcome.warnings.append(w) }
+
+        var block = EventBlock(file: file)
+        defer { block.release() }
+        var offsets = [UInt8](repeating: 0, count: Self.offsetsPerRead * 5)
+        let count = Int(header.eventCount)
+        var unknownProcess = 0
+        var firstUnknown: UInt64 = 0
+        var index = 0
+        while index < count {
+            let batch = min(Self.offsetsPerRead, count - index)
+            let arrayAt = header.eventOffsetsOffset + UInt64(index) * 5
+            try offsets.withUnsafeMutableBytes {
+                try file.read(into: $0.baseAddress!, count: batch * 5, at: arrayAt, what: "the event-offset array")
+            }
+            for k in 0..<batch {
+                let at = UInt64(offsets.u32(k * 5))
+                let row = index + k + 1
+                guard at >= UInt64(PMLHeader.size), at < file.size else {
+                    throw file.error(
+                        at: arrayAt + UInt64(k) * 5,
+                        "event \(row)'s offset \(at) lies outside the file (\(file.size) bytes)")
+                }
+                let event = try block.event(at: at, row: row)
+                let view: EventView?
+                do {
+                    view = try decoder.decode(event, row: row)
+                } catch {
+                    throw file.error(at: at + UInt64(error.at), "event \(row): \(error.what)")
+                }
+                guard let view else {
+                    if unknownProcess == 0 { firstUnknown = at }
+                    unknownProcess += 1
+                    continue
+                }
+                process?(decoder.processPosition, decoder.eventClass, decoder.duration, decoder.filetime)
+                sink.event(view)
+            }
+            index += batch
+            progress?(Int64(min(block.position, file.size)), Int64(file.size))
+        }
+        if unknownProcess > 0 {
+            outcome.warnings.append(
+                "\(path): byte offset \(firstUnknown): \(unknownProcess) events name a process the process table does not have; they were skipped"
+            )
+        }
+        outcome.rows = count
+        outcome.bytes = Int64(file.size)
+        _ = processes
+        return outcome
+    }
+
+    /// The process table of a log, for callers that print process columns.
+    public static func processes(path: String) throws -> [ProcmonProcess] {
+        let file = try PMLFile(path: path)
+        let header = try PMLHeader(file: file)
+        let strings = try PMLStringTable(file: file, offset: header.stringTableOffset)
+        return try PMLProcessTable(file: file, offset: header.processTableOffset, strings: strings).processes.map {
+            ProcmonProcess(
+                pid: $0.pid, parentPID: $0.parentPID, name: String(decoding: $0.name, as: UTF8.self),
+                imagePath: $0.imagePath, commandLine: $0.commandLine, user: $0.user, integrity: $0.integrity,
+                session: Int($0.session), is64Bit: $0.is64Bit, company: $0.company, version: $0.version,
+                description: $0.description)
+        }
+    }
+}
+
+/// A process as the PML process table describes it.
+public struct ProcmonProcess: Sendable, Equatable {
+    public var pid: Int
+    public var parentPID: Int
+    public var name: String
+    public var imagePath: String
+    public var commandLine: String
+    public var user: String
+    public var integrity: String
+    public var session: Int
+    public var is64Bit: Bool
+    public var company: String
+    public var version: String
+    public var description: String
+}
+
+/// The window of the file the events are read from: refilled with one large read when an event is not
+/// wholly inside it, so walking events in file order reads the file sequentially.
+struct EventBlock {
+    let file: PMLFile
+    private var buffer: UnsafeMutableRawPointer
+    private var capacity: Int
+    private var start: UInt64 = 0
+    private var length = 0
+
+    init(file: PMLFile) {
+        self.file = file
+        capacity = ProcmonPMLReader.blockSize
+        buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    }
+
+    func release() { buffer.deallocate() }
+
+    /// Where the next read would start: for progress.
+    var position: UInt64 { start + UInt64(length) }
+
+    /// Makes `[at, at + count)` available and returns it; throws when the file ends first.
+    private mutating func bytes(at: UInt64, count: Int, row: Int, what: String) throws -> UnsafeRawBufferPointer {
+        if at >= start && at + UInt64(count) <= start + UInt64(length) {
+            return UnsafeRawBufferPointer(start: buffer + Int(at - start), count: count)
+        }
+        guard UInt64(count) <= file.size - min(at, file.size) else {
+            throw file.error(
+                at: at,
+                "event \(row): \(what) needs \(count) bytes but the file ends at byte \(file.size) (cut off, or a size points outside the file)"
+            )
+        }
+        if count > capacity {
+            buffer.deallocate()
+            capacity = count
+            buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        }
+        start = at
+        length = try file.readSome(into: buffer, count: capacity, at: at)
+        return UnsafeRawBufferPointer(start: buffer, count: count)
+    }
+
+    /// The whole record of the event at `at`: header, stack, details and extra details.
+    mutating func event(at: UInt64, row: Int) throws -> UnsafeRawBufferPointer {
+        let h = PMLEventDecoder.headerSize
+        var e = try bytes(at: at, count: h, row: row, what: "the event header")
+        let pointer = file.pointerSize
+        let detailsEnd = h + Int(e.u16(40)) * pointer + Int(e.u32(44))
+        let extraOffset = Int(e.u32(48))
+        var span = detailsEnd
+        if extraOffset != 0 {
+            guard extraOffset >= h, extraOffset <= ProcmonPMLReader.maxEventBytes else {
+                throw file.error(
+                    at: at + 48, "event \(row): the extra-details offset \(extraOffset) points outside the event")
+            }
+            e = try bytes(at: at, count: extraOffset + 2, row: row, what: "the extra details")
+            span = max(span, extraOffset + 2 + Int(e.u16(extraOffset)))
+        }
+        guard span <= ProcmonPMLReader.maxEventBytes else {
+            throw file.error(
+                at: at, "event \(row) claims \(span) bytes (at most \(ProcmonPMLReader.maxEventBytes) expected)")
+        }
+        return try bytes(at: at, count: span, row: row, what: "the event record")
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import ProcmonTrace
+
+struct EventsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Write the events of a Procmon log (PML or CSV) as Procmon's own CSV export does.",
+        discussion: """
+            Turns a native PML log into the CSV Procmon would export (UTF-8 BOM, CRLF, every field quoted), \
+            so it can be read on Linux by any tool. The default columns are Procmon's 7 (\(EventColumn.defaults.map(\.rawValue).joined(separator: ", "))). \
+            Times are UTC: a PML log does not record the capturing machine's time zone. Detail is decoded for \
+            QueryDirectory, RegSetValue, process, thread, image and network events; other operations leave it empty.
+            """)
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }
+
+    @Argument(help: "A Procmon log: native PML (versions 7 and 9) or a CSV export.")
+    var log: String
+
+    @Option(
+        help: ArgumentHelp(
+            "Comma-separated column names, in order.",
+            discussion: "Known: \(EventColumn.allCases.map(\.rawValue).joined(separator: ", ")).")
+    )
+    var columns: String?
+
+    @Option(help: "csv (default, as Procmon exports) or json (one object per line).")
+    var format: Format = .csv
+
+    @Option(help: "Only events of this process ID.")
+    var pid: Int?
+
+    @OptionGroup var common: CommonOptions
+
+    func run() throws {
+        let chosen: [EventColumn]
+        if let columns {
+            chosen = try columns.split(separator: ",").map { name in
+                let trimmed = String(name).trimmingSpaces()
+                guard let c = EventColumn.named(trimmed) else {
+                    throw ValidationError(
+                        "unknown column \"\(trimmed)\"; known: \(EventColumn.allCases.map(\.rawValue).joined(separator: ", "))"
+                    )
+                }
+                return c
+            }
+            guard !chosen.isEmpty else { throw ValidationError("--columns names no column") }
+        } else {
+            chosen = EventColumn.defaults
+        }
+        let progress = ProgressBar(label: "events", enabled: !common.noProgress && !common.quiet)
+        var writer = EventWriter(out: .standardOutput, columns: chosen, json: format == .json, pid: pid)
+        if format == .csv { writer.header() }
+        defer { progress.finish() }
+        if ProcmonLog.isPML(path: log) {
+            let processes = try ProcmonPMLReader.processes(path: log)
+            let context = writer.context
+            context.processes = processes
+            _ = try ProcmonPMLReader(path: log).read(into: &writer, progress: progress.callback) {
+                position, eventClass, duration, filetime in
+                context.process = position
+                context.eventClass = eventClass
+                context.duration = duration
+                context.filetime = filetime
+            }
+        } else {
+            _ = try ProcmonCSVReader(path: log).read(into: &writer, progress: progress.callback)
+        }
+        writer.out.flush()
+    }
+}
+
+extension String {
+    fileprivate func trimmingSpaces() -> String {
+        var s = Substring(self)
+        while s.first == " " { s.removeFirst() }
+        while s.last == " " { s.removeLast() }
+        return String(s)
+    }
+}

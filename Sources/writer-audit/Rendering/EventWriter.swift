@@ -1,0 +1,159 @@
+import ProcmonTrace
+
+/// Columns `events` can write, named as in Procmon's CSV header.
+enum EventColumn: String, CaseIterable {
+    case timeOfDay = "Time of Day"
+    case processName = "Process Name"
+    case pid = "PID"
+    case operation = "Operation"
+    case path = "Path"
+    case result = "Result"
+    case detail = "Detail"
+    case tid = "TID"
+    case sequence = "Sequence"
+    case eventClass = "Event Class"
+    case duration = "Duration"
+    case imagePath = "Image Path"
+    case commandLine = "Command Line"
+    case user = "User"
+    case parentPID = "Parent PID"
+    case session = "Session"
+    case integrity = "Integrity"
+    case architecture = "Architecture"
+    case company = "Company"
+    case description = "Description"
+    case version = "Version"
+    case authenticationID = "Authentication ID"
+
+    static let defaults: [EventColumn] = [.timeOfDay, .processName, .pid, .operation, .path, .result, .detail]
+
+    static func named(_ name: String) -> EventColumn? {
+        allCases.first { $0.rawValue.lowercased() == name.lowercased() }
+    }
+}
+
+/// Per-event facts a PML log has beyond `EventView` (the process record, event class, duration); a CSV
+/// input leaves them unset and those columns empty.
+final class EventContext {
+    var processes: [ProcmonProcess] = []
+    var process = -1
+    var eventClass: UInt32 = 0
+    var duration: UInt64 = 0
+    var filetime: UInt64 = 0
+}
+
+/// Writes events as Procmon's CSV export (UTF-8 BOM, CRLF, every field quoted, `""` for a quote) or as
+/// JSON lines.
+struct EventWriter: EventSink {
+    var out: Output
+    let columns: [EventColumn]
+    let json: Bool
+    let pid: Int?
+    let context = EventContext()
+
+    init(out: Output, columns: [EventColumn], json: Bool, pid: Int?) {
+        self.out = out
+        self.columns = columns
+        self.json = json
+        self.pid = pid
+    }
+
+    mutating func header() {
+        out.bytes([0xEF, 0xBB, 0xBF])
+        out.write(columns.map { "\"\($0.rawValue)\"" }.joined(separator: ","))
+        out.write("\r\n")
+    }
+
+    mutating func event(_ e: EventView) {
+        if let pid, e.pid != pid { return }
+        if json {
+            out.write("{")
+            for (i, c) in columns.enumerated() {
+                if i > 0 { out.write(",") }
+                out.write("\"\(c.rawValue)\":")
+                field(c, e, json: true)
+            }
+            out.write("}\n")
+        } else {
+            for (i, c) in columns.enumerated() {
+                if i > 0 { out.write(",") }
+                field(c, e, json: false)
+            }
+            out.write("\r\n")
+        }
+    }
+
+    private var process: ProcmonProcess? {
+        context.process >= 0 && context.process < context.processes.count ? context.processes[context.process] : nil
+    }
+
+    private mutating func field(_ c: EventColumn, _ e: EventView, json: Bool) {
+        switch c {
+        case .timeOfDay: bytes(e.timeOfDay, json)
+        case .processName: bytes(e.processName, json)
+        case .pid: text(String(e.pid), json)
+        case .operation: bytes(e.operation, json)
+        case .path: bytes(e.path, json)
+        case .result: bytes(e.result, json)
+        case .detail: bytes(e.detail, json)
+        case .tid: bytes(e.tid, json)
+        case .sequence: bytes(e.sequence, json)
+        case .eventClass:
+            let names = ["", "Process", "Registry", "File System", "Profiling", "Network", "File System"]
+            text(process == nil ? "" : Int(context.eventClass) < names.count ? names[Int(context.eventClass)] : "", json)
+        case .duration:
+            text(process == nil ? "" : Self.seconds(context.duration), json)
+        case .imagePath: text(process?.imagePath ?? "", json)
+        case .commandLine: text(process?.commandLine ?? "", json)
+        case .user: text(process?.user ?? "", json)
+        case .parentPID: text(process.map { String($0.parentPID) } ?? "", json)
+        case .session: text(process.map { String($0.session) } ?? "", json)
+        case .integrity: text(process?.integrity ?? "", json)
+        case .architecture: text(process.map { $0.is64Bit ? "64-bit" : "32-bit" } ?? "", json)
+        case .company: text(process?.company ?? "", json)
+        case .description: text(process?.description ?? "", json)
+        case .version: text(process?.version ?? "", json)
+        case .authenticationID: text("", json)
+        }
+    }
+
+    /// 100-ns ticks as Procmon's Duration column: `0.0000100`.
+    static func seconds(_ ticks: UInt64) -> String {
+        let frac = String(ticks % 10_000_000)
+        return "\(ticks / 10_000_000)." + String(repeating: "0", count: 7 - frac.count) + frac
+    }
+
+    private mutating func text(_ s: String, _ json: Bool) {
+        var s = s
+        s.withUTF8 { bytes(UnsafeRawBufferPointer($0), json) }
+    }
+
+    private mutating func bytes(_ field: UnsafeRawBufferPointer, _ json: Bool) {
+        out.write("\"")
+        var start = 0
+        for i in 0..<field.count {
+            let b = field[i]
+            if json {
+                guard b == 0x22 || b == 0x5C || b < 0x20 else { continue }
+                out.bytes(UnsafeRawBufferPointer(rebasing: field[start..<i]))
+                switch b {
+                case 0x22: out.write("\\\"")
+                case 0x5C: out.write("\\\\")
+                case 0x0A: out.write("\\n")
+                case 0x0D: out.write("\\r")
+                case 0x09: out.write("\\t")
+                default:
+                    let hex = String(b, radix: 16)
+                    out.write("\\u00" + (hex.count == 1 ? "0" : "") + hex)
+                }
+                start = i + 1
+            } else if b == 0x22 {
+                out.bytes(UnsafeRawBufferPointer(rebasing: field[start...i]))
+                out.write("\"")
+                start = i + 1
+            }
+        }
+        out.bytes(UnsafeRawBufferPointer(rebasing: field[start...]))
+        out.write("\"")
+    }
+}
