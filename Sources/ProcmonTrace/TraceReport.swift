@@ -95,8 +95,26 @@ public struct DirectoryCount: Codable, Sendable, Equatable {
     public var atLeast: Bool
     /// Row of the last QueryDirectory call on the folder in the window.
     public var lastRow: Int
-    /// `files` (over the file limit), `subfolders?` (over the subfolder limit if they are folders) or nil.
+    /// `files` (over the file limit), `subfolders?` (over the subfolder limit if they are folders) or nil;
+    /// with exact kinds (PML) `subfolders`, `files` or `subfolders,files`.
     public var overLimit: String?
+    /// Exact counts by kind, from a PML log's FileAttributes; null for a CSV export, which cannot tell.
+    public var files: Int? = nil
+    public var subfolders: Int? = nil
+
+    enum CodingKeys: String, CodingKey { case path, entries, atLeast, lastRow, overLimit, files, subfolders }
+
+    /// Optional fields are written as `null`: the JSON shape is the same for both formats.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(entries, forKey: .entries)
+        try c.encode(atLeast, forKey: .atLeast)
+        try c.encode(lastRow, forKey: .lastRow)
+        try c.encode(overLimit, forKey: .overLimit)
+        try c.encode(files, forKey: .files)
+        try c.encode(subfolders, forKey: .subfolders)
+    }
 }
 
 /// The verdict on one IDENTIFY window, with the evidence that backs it.

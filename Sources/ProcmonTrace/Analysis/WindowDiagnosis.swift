@@ -32,13 +32,21 @@ extension WindowState {
         let directories = tallyList.sorted { $0.lastRow < $1.lastRow }.map { t in
             DirectoryCount(
                 path: t.path, entries: t.best, atLeast: t.bestTruncated, lastRow: t.lastRow,
-                overLimit: Self.overLimitName(limits.judge(names: t.best)))
+                overLimit: t.bestKinds.map { Self.overLimitName(limits, files: $0.files, subfolders: $0.folders) }
+                    ?? Self.overLimitName(limits.judge(names: t.best)),
+                files: t.bestKinds?.files, subfolders: t.bestKinds?.folders)
         }
         return IdentifyWindow(
             phase: "IDENTIFY", pid: pid, process: process, enterRow: enter.row, leaveRow: leaveRow,
             enterSequence: enter.sequence, leaveSequence: leaveSequence, events: events, end: endName, endRow: endRow,
             exitStatus: exitStatus, diagnosis: diagnose(limits: limits, directories: directories),
             lastEvents: ring.events, failures: failures, failureCount: failureCount, directories: directories)
+    }
+
+    /// With exact kinds (PML): `subfolders`, `files`, both joined by `,`, or nil.
+    private static func overLimitName(_ limits: FolderLimits, files: Int, subfolders: Int) -> String? {
+        let over = limits.excesses(subfolders: subfolders, files: files, pathLength: 0).map(\.rawValue)
+        return over.isEmpty ? nil : over.joined(separator: ",")
     }
 
     private static func overLimitName(_ v: FolderLimits.Verdict) -> String? {
@@ -115,18 +123,33 @@ extension WindowState {
     }
 
     private func folderFinding(_ folder: DirectoryCount, limits: FolderLimits, lastWork: TraceEvent?) -> Finding {
-        let count = (folder.atLeast ? "at least " : "") + Self.grouped(folder.entries)
-        var summary = "\(folder.path) listed \(count) names (row \(folder.lastRow))"
-        switch limits.judge(names: folder.entries) {
-        case .overFileLimit(_, let limit):
-            summary += ": over the \(Self.grouped(limit))-file limit whatever they are"
-        case .maybeOverSubfolderLimit(_, let limit):
-            summary +=
-                ": over the \(Self.grouped(limit))-subfolder limit if they are folders (a CSV export cannot tell files from folders; a PML log can)"
-        case .withinLimits:
-            break
+        var summary: String
+        if let files = folder.files, let subfolders = folder.subfolders {
+            // Exact kinds from a PML log's FileAttributes.
+            summary =
+                "\(folder.path) listed \(Self.grouped(files)) files and \(Self.grouped(subfolders)) subfolders (row \(folder.lastRow))"
+            var over: [String] = []
+            if subfolders > limits.maxSubfolders {
+                over.append("\(Self.grouped(subfolders)) subfolders, over the \(Self.grouped(limits.maxSubfolders))-subfolder limit")
+            }
+            if files > limits.maxFiles {
+                over.append("\(Self.grouped(files)) files, over the \(Self.grouped(limits.maxFiles))-file limit")
+            }
+            summary += ": " + over.joined(separator: "; ")
+        } else {
+            let count = (folder.atLeast ? "at least " : "") + Self.grouped(folder.entries)
+            summary = "\(folder.path) listed \(count) names (row \(folder.lastRow))"
+            switch limits.judge(names: folder.entries) {
+            case .overFileLimit(_, let limit):
+                summary += ": over the \(Self.grouped(limit))-file limit whatever they are"
+            case .maybeOverSubfolderLimit(_, let limit):
+                summary +=
+                    ": over the \(Self.grouped(limit))-subfolder limit if they are folders (a CSV export cannot tell files from folders; a PML log can)"
+            case .withinLimits:
+                break
+            }
+            if folder.atLeast { summary += "; Procmon's 4,095-character Detail cap hid some names" }
         }
-        if folder.atLeast { summary += "; Procmon's 4,095-character Detail cap hid some names" }
         summary += Self.scopeNote(folder.path)
         if let lastWork, lastWork.path.uppercased().hasPrefix(folder.path.uppercased()) {
             summary += "; it was the last file-system work before the end of IDENTIFY"

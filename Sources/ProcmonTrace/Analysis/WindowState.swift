@@ -15,6 +15,9 @@ final class WindowState {
         var best = 0
         var bestTruncated = false
         var lastRow = 0
+        /// Exact kinds (PML): files and subfolders of the current and the best listing; nil when unknown.
+        var currentKinds: (files: Int, folders: Int)? = nil
+        var bestKinds: (files: Int, folders: Int)? = nil
     }
 
     let writer: String
@@ -63,8 +66,26 @@ final class WindowState {
     }
 
     private func tally(_ e: EventView) {
-        let listing = DirectoryListing(detail: e.detail)
-        let path = Self.folder(of: Bytes.string(e.path), filter: listing.filter)
+        let names: Int
+        let truncated: Bool
+        let starts: Bool
+        let filter: String?
+        var kinds: (files: Int, folders: Int)? = nil
+        if let entries = e.entries {
+            // A PML log: entries are counted exactly, with their kinds from FileAttributes.
+            names = entries.names
+            truncated = false
+            starts = entries.filter != nil
+            filter = entries.filter
+            if entries.unknown == 0 { kinds = (entries.files, entries.folders) }
+        } else {
+            let listing = DirectoryListing(detail: e.detail)
+            names = listing.names
+            truncated = listing.truncated
+            starts = listing.startsListing
+            filter = listing.filter
+        }
+        let path = Self.folder(of: Bytes.string(e.path), filter: filter)
         let key = path.uppercased()
         let index: Int
         if let i = tallies[key] {
@@ -74,17 +95,27 @@ final class WindowState {
             tallies[key] = index
             tallyList.append(Tally(path: path))
         }
-        if listing.startsListing {
-            tallyList[index].current = 0
-            tallyList[index].currentTruncated = false
+        var t = tallyList[index]
+        if starts || (t.current == 0 && t.currentKinds == nil) {
+            t.current = 0
+            t.currentTruncated = false
+            t.currentKinds = (0, 0)
         }
-        tallyList[index].current += listing.names
-        tallyList[index].currentTruncated = tallyList[index].currentTruncated || listing.truncated
-        if tallyList[index].current >= tallyList[index].best {
-            tallyList[index].best = tallyList[index].current
-            tallyList[index].bestTruncated = tallyList[index].currentTruncated
+        t.current += names
+        t.currentTruncated = t.currentTruncated || truncated
+        // Kinds hold only while every call of the listing had them.
+        if let k = kinds, let c = t.currentKinds {
+            t.currentKinds = (c.files + k.files, c.folders + k.folders)
+        } else {
+            t.currentKinds = nil
         }
-        tallyList[index].lastRow = e.row
+        if t.current >= t.best {
+            t.best = t.current
+            t.bestTruncated = t.currentTruncated
+            t.bestKinds = t.currentKinds
+        }
+        t.lastRow = e.row
+        tallyList[index] = t
     }
 
     /// The folder a QueryDirectory path names: the first call of a listing carries the filter as a last

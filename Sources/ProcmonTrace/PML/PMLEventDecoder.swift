@@ -24,7 +24,7 @@ final class PMLEventDecoder {
     private var resultCache: [UInt32: UnsafeRawBufferPointer] = [:]
     private var lastResult: (UInt32, UnsafeRawBufferPointer)
     let path = TextScratch(capacity: 4096, limit: 1 << 20)
-    let detail = TextScratch(capacity: 8192, limit: 4095 * 3)
+    let detail = TextScratch(capacity: 8192, limit: 1 << 20)
     let filterText = TextScratch(capacity: 256, limit: 1 << 16)
     private let time = TextScratch(capacity: 32, limit: 64)
     private let tid = TextScratch(capacity: 16, limit: 32)
@@ -83,6 +83,7 @@ final class PMLEventDecoder {
         case .profiling, .none:
             break
         }
+        detail.truncate(toCharacters: DirectoryListing.detailCap)
         let tidValue = e.u32(4)
         tid.reset()
         tid.append(unsigned: UInt64(tidValue), grouped: false)
@@ -389,7 +390,22 @@ final class PMLEventDecoder {
             detail.append(", Command line: ")
             let after = try string(d, d.u16(4), at: 12, into: detail, what: "command line")
             detail.append(", Current directory: ")
-            try string(d, d.u16(6), at: after, into: detail, what: "current directory")
+            let environmentAt = try string(d, d.u16(6), at: after, into: detail, what: "current directory")
+            // The environment block: NUL-separated UTF-16 strings, shown each after CR ";" TAB, as Procmon exports them.
+            detail.append(", Environment: ")
+            let end = min(d.count, environmentAt + Int(d.u32(8)) * 2)
+            var start = environmentAt
+            var i = environmentAt
+            while i + 1 < end {
+                if d[i] == 0 && d[i + 1] == 0 {
+                    if i > start {
+                        detail.append("\r;\t")
+                        detail.append(stored: UnsafeRawBufferPointer(rebasing: d[start..<i]), ascii: false)
+                    }
+                    start = i + 2
+                }
+                i += 2
+            }
         default:
             break
         }

@@ -64,6 +64,9 @@ final class PMLFile {
         }
     }
 
+    /// Bytes from `offset` to the end of the file; 0 past it.
+    func remaining(after offset: UInt64) -> UInt64 { offset >= size ? 0 : size - offset }
+
     /// Reads `count` bytes at `offset` into a new array.
     func bytes(_ count: Int, at offset: UInt64, what: @autoclosure () -> String) throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: count)

@@ -12,7 +12,7 @@ struct PMLStringTable {
         self.file = file
         self.offset = offset
         count = try file.bytes(4, at: offset, what: "the string table count").u32(0)
-        guard UInt64(count) * 4 <= file.size - offset - 4 else {
+        guard UInt64(count) * 4 <= file.remaining(after: offset + 4) else {
             throw file.error(
                 at: offset, "the string table claims \(count) strings, more than the rest of the file can hold")
         }
@@ -65,7 +65,7 @@ struct PMLProcessTable {
 
     init(file: PMLFile, offset: UInt64, strings: PMLStringTable) throws {
         let count = try file.bytes(4, at: offset, what: "the process table count").u32(0)
-        guard count <= Self.maxProcesses, UInt64(count) * 8 <= file.size - offset - 4 else {
+        guard count <= Self.maxProcesses, UInt64(count) * 8 <= file.remaining(after: offset + 4) else {
             throw file.error(at: offset, "the process table claims \(count) processes, more than the file can hold")
         }
         let offsets = try file.bytes(Int(count) * 4, at: offset + 4 + UInt64(count) * 4, what: "process offsets")

@@ -19,6 +19,19 @@ final class TextScratch {
 
     func reset() { count = 0 }
 
+    /// Cuts the text after `characters` characters (Procmon's Detail cap is 4,095).
+    func truncate(toCharacters characters: Int) {
+        guard count > characters else { return }
+        var seen = 0
+        for i in 0..<count where base.load(fromByteOffset: i, as: UInt8.self) & 0xC0 != 0x80 {
+            if seen == characters {
+                count = i
+                return
+            }
+            seen += 1
+        }
+    }
+
     @inline(__always)
     private func reserve(_ n: Int) -> Bool {
         if count + n <= capacity { return true }
