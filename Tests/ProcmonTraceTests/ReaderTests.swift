@@ -126,19 +126,6 @@ struct ReferenceTests {
         }
     }
 
-    @Test("a native PML log is recognised by its signature and named, not called binary garbage")
-    func pmlRecognised() throws {
-        for (file, version) in [("pml/Noriben_Sample_2013.pml", 7), ("pml/zingus_Crysis-Nanny_Logfile.PML", 9)] {
-            do {
-                _ = try Trace.analyze(path: Paths.reference + "/" + file)
-                Issue.record("\(file) accepted")
-            } catch let e as TraceError {
-                #expect(e.code == .notAnExport)
-                #expect(e.message.contains("PML version \(version)"))
-            }
-        }
-    }
-
     @Test("counts the names of real QueryDirectory listings")
     func realListings() throws {
         // MSBuild lists netstandard1.0 in two calls: "Filter: *, 1: ." then 11 names after "0: ..".

@@ -1,0 +1,289 @@
+import Foundation
+import Testing
+
+@testable import ProcmonTrace
+
+/// Collects what a CSV row and a PML event share: process name, PID, operation, path, result (and Detail).
+private struct Collect: EventSink {
+    var events: [[String]] = []
+    var details: [String] = []
+    mutating func event(_ e: EventView) {
+        events.append([
+            Bytes.string(e.processName), String(e.pid), Bytes.string(e.operation), Bytes.string(e.path),
+            Bytes.string(e.result),
+        ])
+        details.append(Bytes.string(e.detail))
+    }
+}
+
+/// PML/CSV twins in the shared reference data (SOURCES.md lists the pairs).
+private let twins = [
+    ("pml/prsp0007_samples_Logfile.PML", "prsp0007_samples_Logfile.CSV", 9, 13_465),
+    ("pml/zingus_Crysis-Nanny_Logfile.PML", "zingus_Crysis-Nanny_Logfile.CSV", 9, 15_757),
+    ("pml/Noriben_Sample_2013.pml", "Noriben_Sample_2013.csv", 7, 623),
+]
+
+@Suite("Procmon PML reader", .enabled(if: Paths.hasReference))
+struct PMLReferenceTests {
+    @Test("every row of each CSV twin appears, in order, among its PML's events", arguments: twins)
+    func twinsMatch(pml: String, csv: String, version: Int, events: Int) throws {
+        var fromPML = Collect()
+        let outcome = try ProcmonPMLReader(path: Paths.reference + "/" + pml).read(into: &fromPML)
+        #expect(outcome.version == UInt32(version))
+        #expect(outcome.rows == events)
+        #expect(fromPML.events.count == events, "read completely")
+        #expect(outcome.warnings.isEmpty, "\(outcome.warnings)")
+        var fromCSV = Collect()
+        _ = try ProcmonCSVReader(path: Paths.reference + "/" + csv).read(into: &fromCSV)
+        #expect(fromCSV.events.count > 0)
+
+        // An export holds only what passed the display filter: an ordered subsequence of the log.
+        var j = 0
+        var matched = 0
+        var detailsCompared = 0
+        for (i, row) in fromCSV.events.enumerated() {
+            var k = j
+            while k < fromPML.events.count && fromPML.events[k] != row { k += 1 }
+            guard k < fromPML.events.count else {
+                Issue.record("\(csv) row \(i + 1) not found in order: \(row)")
+                continue
+            }
+            matched += 1
+            // Detail too, where the reader decodes it; Procmon printed numbers in the capturing machine's
+            // locale (1.904.640), the reader prints en-US (1,904,640).
+            let mine = fromPML.details[k]
+            if !mine.isEmpty {
+                detailsCompared += 1
+                let theirs = fromCSV.details[i]
+                if row[2] == "Process Exit" {
+                    let digits = { (s: String) in s.filter { $0 != "." && $0 != "," } }
+                    #expect(digits(mine) == digits(theirs), "\(csv) row \(i + 1) \(row[2])")
+                } else {
+                    #expect(mine == theirs, "\(csv) row \(i + 1) \(row[2])")
+                }
+            }
+            j = k + 1
+        }
+        print("\(pml): \(matched)/\(fromCSV.events.count) CSV rows matched in order, \(detailsCompared) Details compared")
+        #expect(matched == fromCSV.events.count)
+        #expect(detailsCompared > 50)
+    }
+
+    @Test("a PML log is analysed like its CSV export: the same writers and no verdict from either")
+    func analysedAlike() throws {
+        for (pml, csv, _, _) in twins {
+            let a = try Trace.analyze(path: Paths.reference + "/" + pml)
+            let b = try Trace.analyze(path: Paths.reference + "/" + csv)
+            #expect(a.verdict == nil && b.verdict == nil)
+            #expect(a.writers.map(\.name) == b.writers.map(\.name))
+            #expect(a.encoding.hasPrefix("PML v"))
+        }
+    }
+}
+
+/// Writes the fixture scenarios as PML with scripts/make-procmon-export --format pml (python3).
+enum ScenarioPML {
+    static let directory: String = {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("writer-audit-pml-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }()
+
+    private static let lock = NSLock()
+
+    static func make(_ scenario: String) throws -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        let out = directory + "/\(scenario).pml"
+        if FileManager.default.fileExists(atPath: out) { return out }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", Paths.root.appendingPathComponent("scripts/make-procmon-export").path, scenario,
+            out + ".tmp", "--format", "pml"]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        try FileManager.default.moveItem(atPath: out + ".tmp", toPath: out)
+        return out
+    }
+}
+
+@Suite("PML and CSV give the same verdict")
+struct PMLScenarioTests {
+    static let scenarios = [
+        "healthy", "folder-files", "folder-subfolders", "permissions", "both-permissions-last", "both-folder-last",
+        "crash", "capture-ended", "restart", "pid-reuse", "no-markers", "other-writers",
+    ]
+
+    /// The verdict without its wording: kind, evidence path and row.
+    static func shape(_ d: Diagnosis?) -> String {
+        guard let d else { return "none" }
+        return "\(d.kind.rawValue) \(d.path ?? "-") \(d.row ?? -1)"
+    }
+
+    @Test("for every fixture scenario", arguments: scenarios)
+    func sameVerdict(scenario: String) throws {
+        let csv = try Trace.analyze(path: Paths.fixture("\(scenario).csv"))
+        let pml = try Trace.analyze(path: try ScenarioPML.make(scenario))
+        #expect(pml.rows == csv.rows)
+        #expect(Self.shape(pml.verdict) == Self.shape(csv.verdict))
+        // Findings listed under the verdict agree too, except where the CSV could only guess: a folder of
+        // 1,001 to 10,000 names is "over the subfolder limit if they are folders"; the PML knows they are files.
+        let directories = { (r: TraceReport) in r.writers.flatMap(\.windows).flatMap(\.directories) }
+        let pmlAlso = pml.verdict?.also.map { "\($0.kind.rawValue) \($0.path) \($0.row)" } ?? []
+        for finding in csv.verdict?.also ?? [] where !pmlAlso.contains("\(finding.kind.rawValue) \(finding.path) \(finding.row)") {
+            let guessed = directories(csv).first { $0.path == finding.path && $0.lastRow == finding.row }
+            let exact = directories(pml).first { $0.path == finding.path && $0.lastRow == finding.row }
+            #expect(guessed?.overLimit == "subfolders?", "\(scenario): \(finding.path)")
+            #expect(exact?.overLimit == nil && (exact?.subfolders ?? .max) <= 1000, "\(scenario): \(finding.path)")
+        }
+        #expect(pmlAlso.count <= (csv.verdict?.also.count ?? 0))
+        #expect(pml.exitCode == csv.exitCode)
+        #expect(pml.writers.map(\.name) == csv.writers.map(\.name))
+        let windows = { (r: TraceReport) in r.writers.flatMap(\.windows).map { "\($0.pid) \($0.enterRow) \($0.leaveRow ?? -1) \($0.end)" } }
+        #expect(windows(pml) == windows(csv))
+        // Every listing has the same number of names, counted exactly in the PML.
+        let listings = { (r: TraceReport) in r.writers.flatMap(\.windows).flatMap(\.directories).map { "\($0.path) \($0.entries) \($0.lastRow)" } }
+        #expect(listings(pml) == listings(csv))
+    }
+
+    @Test("PML verdicts state exact file and subfolder counts")
+    func exactCounts() throws {
+        let files = try #require(try Trace.analyze(path: try ScenarioPML.make("folder-files")).verdict)
+        #expect(files.summary.contains("12,500 files"), "\(files.summary)")
+        #expect(files.summary.contains("10,000-file limit"))
+        let folders = try #require(try Trace.analyze(path: try ScenarioPML.make("folder-subfolders")).verdict)
+        #expect(folders.summary.contains("1,500 subfolders"), "\(folders.summary)")
+        #expect(folders.summary.contains("1,000-subfolder limit"))
+        #expect(!folders.summary.contains("if they are folders"))
+        let report = try Trace.analyze(path: try ScenarioPML.make("folder-subfolders"))
+        let winSxS = try #require(report.writers.flatMap(\.windows).last?.directories.first { $0.path == "C:\\Windows\\WinSxS" })
+        #expect(winSxS.subfolders == 1500 && winSxS.files == 0 && winSxS.overLimit == "subfolders")
+        let manifests = try #require(report.writers.flatMap(\.windows).last?.directories.first { $0.path.hasSuffix("Manifests") })
+        #expect(manifests.files == 901 && manifests.subfolders == 0 && manifests.overLimit == nil)
+    }
+}
+
+@Suite("Malformed PML logs")
+struct PMLMalformedTests {
+    /// A valid log to damage: the healthy scenario.
+    static func healthy() throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: try ScenarioPML.make("healthy"))))
+    }
+
+    static func write(_ bytes: [UInt8], _ name: String) throws -> String {
+        let path = ScenarioPML.directory + "/\(name)"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func put32(_ b: inout [UInt8], _ at: Int, _ v: UInt32) {
+        for i in 0..<4 { b[at + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i))) }
+    }
+
+    static func u64(_ b: [UInt8], _ at: Int) -> Int {
+        (0..<8).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) }
+    }
+
+    /// Reads the damaged log and returns the one-line error it must give.
+    static func refusal(_ bytes: [UInt8], _ name: String) throws -> TraceError? {
+        let path = try write(bytes, name)
+        do {
+            _ = try Trace.analyze(path: path)
+            Issue.record("\(name) was accepted")
+            return nil
+        } catch let e as TraceError {
+            #expect(!e.message.contains("\n"), "\(e.message)")
+            #expect(e.message.hasPrefix(path + ": "), "\(e.message)")
+            return e
+        }
+    }
+
+    @Test("each damage gets a one-line error naming the byte offset")
+    func refusals() throws {
+        let good = try Self.healthy()
+        var cases: [(String, [UInt8], String)] = []
+        cases.append(("cut-header.pml", Array(good[0..<100]), "header"))
+        cases.append(("cut-half.pml", Array(good[0..<good.count / 2]), "outside the file"))
+        var v8 = good
+        v8[4] = 8
+        cases.append(("version-8.pml", v8, "version 8 is not supported"))
+        var open = good
+        for i in 0x240..<0x268 { open[i] = 0 }
+        cases.append(("not-closed.pml", open, "not closed cleanly"))
+        var badOffset = good
+        Self.put32(&badOffset, Self.u64(good, 0x248) + 5 * 3, 0xFFFF_FFF0)
+        cases.append(("event-offset.pml", badOffset, "lies outside the file"))
+        var hugeDetails = good
+        Self.put32(&hugeDetails, Self.u64(good, 0x240) + 44, 0x7FFF_FFFF)
+        cases.append(("details-size.pml", hugeDetails, "claims"))
+        var strings = good
+        Self.put32(&strings, Self.u64(good, 0x258), 0xFFFF_FFFF)
+        cases.append(("string-count.pml", strings, "string table claims"))
+        var processes = good
+        Self.put32(&processes, Self.u64(good, 0x250), 0x0FFF_FFFF)
+        cases.append(("process-count.pml", processes, "process table claims"))
+        for (name, bytes, expected) in cases {
+            let e = try Self.refusal(bytes, name)
+            #expect(e?.message.contains("byte offset") == true, "\(name): \(e?.message ?? "")")
+            #expect(e?.message.contains(expected) == true, "\(name): \(e?.message ?? "")")
+        }
+        var signature = good
+        signature[3] = 0x58  // "PMLX": not a PML; the CSV reader refuses the binary data
+        let e = try Self.refusal(signature, "signature.pml")
+        #expect(e?.code == .notAnExport)
+    }
+
+    @Test("fuzz: 2,000 mutated logs end in a verdict or a one-line error, never a crash or a hang")
+    func fuzz() throws {
+        let good = try Self.healthy()
+        let tables = Self.u64(good, 0x248)
+        var rng = SplitMix(seed: 0x5EED)
+        var refused = 0
+        for round in 0..<2000 {
+            var b = good
+            let edits = 1 + Int(rng.next() % 8)
+            for _ in 0..<edits {
+                let r = rng.next()
+                // Aim at the header, the tables or the events, with bytes and 32-bit values.
+                let region: Range<Int> =
+                    switch r % 3 {
+                    case 0: 0..<PMLHeader.size
+                    case 1: tables..<b.count
+                    default: PMLHeader.size..<tables
+                    }
+                let at = region.lowerBound + Int((r >> 8) % UInt64(region.count))
+                switch (r >> 40) % 4 {
+                case 0: b[at] = UInt8(truncatingIfNeeded: r >> 48)
+                case 1 where at + 4 <= b.count: Self.put32(&b, at, UInt32(truncatingIfNeeded: rng.next()))
+                case 2 where at + 4 <= b.count: Self.put32(&b, at, [0, 0xFFFF_FFFF, 0x8000_0000, 1][Int(r >> 56) % 4])
+                default: b[at] ^= 0xFF
+                }
+            }
+            if rng.next() % 10 == 0 { b = Array(b[0..<Int(rng.next() % UInt64(b.count))]) }
+            let path = try Self.write(b, "fuzz.pml")
+            do {
+                _ = try Trace.analyze(path: path)
+            } catch let e as TraceError {
+                refused += 1
+                #expect(!e.message.contains("\n"), "round \(round): \(e.message)")
+            } catch {
+                Issue.record("round \(round): unexpected \(error)")
+            }
+        }
+        #expect(refused > 0)
+    }
+}
+
+/// A small deterministic generator for the fuzz rounds.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
