@@ -98,6 +98,8 @@ class PMLWriter:
                 extra = self.directory_entries(entries[1] if entries else [])
             info, raw = text(folder)
             details = struct.pack("<B3x", sub) + bytes(fixed) + info + b"\0\0" + raw
+            if op == "CreateFile":
+                details += struct.pack("<IB3x", 0x00120089, 0)  # desired access (Generic Read), no impersonation
             if op == "QueryDirectory":
                 finfo, fraw = text(filter_)
                 details += finfo + fraw
@@ -174,6 +176,6 @@ class PMLWriter:
         struct.pack_into("<I", header, 0x234, len(self.offsets))
         struct.pack_into("<QQQQQ", header, 0x240, HEADER, offsets_at, process_at, strings_at, icons_at)
         struct.pack_into("<IIII", header, 0x274, 10, 0, 17763, 0)
-        struct.pack_into("<IQQQ", header, 0x384, 2, 8 << 30, HEADER, hosts_at)
+        struct.pack_into("<IQQQ", header, 0x38C, 2, 8 << 30, HEADER, hosts_at)
         f.seek(0)
         f.write(header)
