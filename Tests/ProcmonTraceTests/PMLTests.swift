@@ -287,3 +287,78 @@ struct SplitMix {
         return z ^ (z >> 31)
     }
 }
+
+/// procmon-parser (PyPI), the other PML reader, when python3 can import it (scripts/test installs it).
+enum ProcmonParser {
+    static let available: Bool = {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import procmon_parser"]
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return false }
+        p.waitUntilExit()
+        return p.terminationStatus == 0
+    }()
+
+    /// Every event as procmon-parser reads it: process name, PID, operation, path, NTSTATUS.
+    static func events(_ path: String) throws -> [[String]] {
+        let script = """
+            import sys
+            from procmon_parser import ProcmonLogsReader
+            from procmon_parser.consts import EventClass
+            out = []
+            for e in ProcmonLogsReader(open(sys.argv[1], "rb"), should_get_stacktrace=False):
+                op = getattr(e.operation, "csv_name", None) or e.operation.name.replace("_", " ")
+                if e.event_class == EventClass.Network:
+                    op = e.network_protocol + " " + op
+                out.append("\\t".join([e.process.process_name, str(e.process.pid), op, e.path, str(e.result)]))
+            sys.stdout.write("\\n".join(out))
+            """
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", script, path]
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+}
+
+@Suite("PML reader against procmon-parser", .enabled(if: ProcmonParser.available))
+struct PMLCrossCheckTests {
+    static func compare(_ path: String) throws -> (same: Int, total: Int) {
+        var mine = Collect()
+        _ = try ProcmonPMLReader(path: path).read(into: &mine)
+        let theirs = try ProcmonParser.events(path)
+        #expect(theirs.count == mine.events.count, "\(path)")
+        var same = 0
+        for (i, (a, b)) in zip(mine.events, theirs).enumerated() {
+            guard b.count == 5, let status = UInt32(b[4]) else { continue }
+            let expected = [b[0], b[1], b[2], b[3], PMLNames.result(status)]
+            if a == expected { same += 1 } else if i - same < 5 { Issue.record("\(path) event \(i + 1): \(a) vs \(expected)") }
+        }
+        return (same, theirs.count)
+    }
+
+    @Test("reads the project's PML files as procmon-parser does, event for event")
+    func projectFiles() throws {
+        for scenario in ["folder-files", "restart", "permissions"] {
+            let r = try Self.compare(try ScenarioPML.make(scenario))
+            #expect(r.same == r.total && r.total > 0)
+        }
+    }
+
+    @Test("reads every event of the reference version 9 logs as procmon-parser does", .enabled(if: Paths.hasReference))
+    func referenceFiles() throws {
+        for file in ["pml/prsp0007_samples_Logfile.PML", "pml/zingus_Crysis-Nanny_Logfile.PML"] {
+            let r = try Self.compare(Paths.reference + "/" + file)
+            print("\(file): \(r.same)/\(r.total) events equal to procmon-parser's")
+            #expect(r.same == r.total)
+        }
+    }
+}
