@@ -1,4 +1,4 @@
-"""Writes native Procmon logs (PML format version 9, 64-bit) for WriterAudit's fixtures and benchmarks.
+"""Writes native Procmon logs (PML format version 9, 64-bit or 32-bit) for WriterAudit's fixtures and benchmarks.
 
 Only what WriterAudit's reader needs and Procmon itself writes: the 0x3A8-byte header, event records
 (52-byte header, no stack, details, extra details for QueryDirectory entries), the event-offset array, the
@@ -7,8 +7,6 @@ string and process tables, an empty icon table and empty hosts/ports tables. Lay
 import array
 import struct
 
-PTR = 8
-FS_FIXED = PTR * 5 + 0x14
 REGISTRY = ["RegOpenKey", "RegCreateKey", "RegCloseKey", "RegQueryKey", "RegSetValue", "RegQueryValue",
             "RegEnumValue", "RegEnumKey", "RegSetInfoKey", "RegDeleteKey", "RegDeleteValue", "RegFlushKey"]
 REG_FIELDS = {0: 6, 1: 6, 3: 10, 5: 10, 6: 14, 7: 14, 8: 14, 4: 14}
@@ -35,8 +33,10 @@ def text(s):
 
 
 class PMLWriter:
-    def __init__(self, f, start_filetime=EPOCH_1601 + 1_700_000_000 * 10_000_000):
+    def __init__(self, f, start_filetime=EPOCH_1601 + 1_700_000_000 * 10_000_000, pointer_size=8):
         self.f = f
+        self.ptr = pointer_size
+        self.fs_fixed = pointer_size * 5 + 0x14
         self.offsets = array.array("Q")
         self.processes = {}  # (name, pid) -> index
         self.strings = {}
@@ -87,11 +87,11 @@ class PMLWriter:
         else:
             cls = 3
             major, sub = FILESYSTEM[op]
-            fixed = bytearray(FS_FIXED)
+            fixed = bytearray(self.fs_fixed)
             folder = path
             filter_ = ""
             if op == "QueryDirectory":
-                struct.pack_into("<I", fixed, 0x1C, FILE_BOTH_DIRECTORY_INFORMATION)
+                struct.pack_into("<I", fixed, 0x1C if self.ptr == 8 else 0x14, FILE_BOTH_DIRECTORY_INFORMATION)
                 if entries and entries[0]:
                     filter_ = entries[0]
                     folder = path[: -len(filter_) - 1] if path.endswith("\\" + filter_) else path
@@ -148,7 +148,7 @@ class PMLWriter:
             r += struct.pack("<8I", self.string("System"), self.string("NT AUTHORITY\\NETWORK SERVICE"),
                              self.string(name), self.string("C:\\Windows\\System32\\" + name), self.string(""),
                              self.string(""), self.string(""), self.string(""))
-            r += struct.pack("<IIQI", 0, 0, 0, 0)  # icons, unknown pointer, no modules
+            r += struct.pack("<II", 0, 0) + b"\0" * self.ptr + struct.pack("<I", 0)  # icons, a pointer, no modules
             records += r
         f.write(struct.pack("<I", n) + struct.pack(f"<{n}I", *sorted(self.processes.values()))
                 + struct.pack(f"<{n}I", *rel) + records)
@@ -168,7 +168,7 @@ class PMLWriter:
         f.write(struct.pack("<II", 0, 0))
         header = bytearray(HEADER)
         header[0:4] = b"PML_"
-        struct.pack_into("<II", header, 4, 9, 1)
+        struct.pack_into("<II", header, 4, 9, 1 if self.ptr == 8 else 0)
         name = "WRITERAUDIT".encode("utf-16-le")
         header[0x0C:0x0C + len(name)] = name
         root = "C:\\Windows".encode("utf-16-le")

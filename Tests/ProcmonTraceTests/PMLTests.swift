@@ -91,15 +91,15 @@ enum ScenarioPML {
 
     private static let lock = NSLock()
 
-    static func make(_ scenario: String) throws -> String {
+    static func make(_ scenario: String, bits: Int = 64) throws -> String {
         lock.lock()
         defer { lock.unlock() }
-        let out = directory + "/\(scenario).pml"
+        let out = directory + "/\(scenario)-\(bits).pml"
         if FileManager.default.fileExists(atPath: out) { return out }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", Paths.root.appendingPathComponent("scripts/make-procmon-export").path, scenario,
-            out + ".tmp", "--format", "pml"]
+            out + ".tmp", "--format", "pml", "--pml-bits", String(bits)]
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
@@ -121,10 +121,10 @@ struct PMLScenarioTests {
         return "\(d.kind.rawValue) \(d.path ?? "-") \(d.row ?? -1)"
     }
 
-    @Test("for every fixture scenario", arguments: scenarios)
-    func sameVerdict(scenario: String) throws {
+    @Test("for every fixture scenario, in 64-bit and 32-bit captures", arguments: scenarios, [64, 32])
+    func sameVerdict(scenario: String, bits: Int) throws {
         let csv = try Trace.analyze(path: Paths.fixture("\(scenario).csv"))
-        let pml = try Trace.analyze(path: try ScenarioPML.make(scenario))
+        let pml = try Trace.analyze(path: try ScenarioPML.make(scenario, bits: bits))
         #expect(pml.rows == csv.rows)
         #expect(Self.shape(pml.verdict) == Self.shape(csv.verdict))
         // Findings listed under the verdict agree too, except where the CSV could only guess: a folder of
@@ -347,8 +347,8 @@ struct PMLCrossCheckTests {
 
     @Test("reads the project's PML files as procmon-parser does, event for event")
     func projectFiles() throws {
-        for scenario in ["folder-files", "restart", "permissions"] {
-            let r = try Self.compare(try ScenarioPML.make(scenario))
+        for (scenario, bits) in [("folder-files", 64), ("restart", 64), ("permissions", 32), ("folder-subfolders", 32)] {
+            let r = try Self.compare(try ScenarioPML.make(scenario, bits: bits))
             #expect(r.same == r.total && r.total > 0)
         }
     }
