@@ -35,6 +35,6 @@ let package = Package(
         .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream"]),
         .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace"]),
         .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["writer-audit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["writer-audit", "ProcmonTrace"]),
     ]
 )
