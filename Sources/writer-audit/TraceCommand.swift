@@ -13,7 +13,8 @@ struct TraceCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
-    @Argument(help: "A Procmon log: a CSV export (UTF-8 or UTF-16, any column order) or a native PML (versions 7 and 9).")
+    @Argument(
+        help: "A Procmon log: a CSV export (UTF-8 or UTF-16, any column order) or a native PML (versions 7 and 9).")
     var log: String
 
     @Option(help: "The writer to judge, as it names its VSS\\Diag key.")

@@ -18,7 +18,8 @@ struct WriterAudit: ParsableCommand {
             2 bad usage or input, 3 internal error.
             """,
         subcommands: [
-            TraceCommand.self, EventsCommand.self, VolumeCommand.self, ACLCommand.self, RemediateCommand.self, SDDLCommand.self,
+            TraceCommand.self, EventsCommand.self, VolumeCommand.self, ACLCommand.self, RemediateCommand.self,
+            SDDLCommand.self,
             SIDCommand.self,
             SDDLConformanceCommand.self,
         ]

@@ -71,7 +71,10 @@ struct EventsCommandTests {
         #expect(lines.count == rows && rows > 100)
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String]
-            #expect(object?.keys.sorted() == ["Detail", "Operation", "PID", "Path", "Process Name", "Result", "Time of Day"])
+            #expect(
+                object?.keys.sorted() == [
+                    "Detail", "Operation", "PID", "Path", "Process Name", "Result", "Time of Day",
+                ])
         }
         let picked = try Run(["events", pml, "--columns", "PID,Image Path,Architecture,Operation", "--pid", "1868"])
         #expect(picked.status == 0)
@@ -106,7 +109,10 @@ struct EventsCommandTests {
         try Data(bytes).write(to: URL(fileURLWithPath: damaged))
         let refused = try Run(["trace", damaged])
         #expect(refused.status == 2)
-        #expect(refused.stderr == "writer-audit: \(damaged): byte offset 4: PML format version 8 is not supported (versions 7 and 9 are); open it in Procmon and save it again, or export it as CSV\n")
+        #expect(
+            refused.stderr
+                == "writer-audit: \(damaged): byte offset 4: PML format version 8 is not supported (versions 7 and 9 are); open it in Procmon and save it again, or export it as CSV\n"
+        )
     }
 }
 
@@ -117,11 +123,15 @@ enum PMLFixture {
     static func make(_ scenario: String) throws -> String {
         lock.lock()
         defer { lock.unlock() }
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("wa-e2e-\(getpid())-\(scenario).pml").path
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("wa-e2e-\(getpid())-\(scenario).pml")
+            .path
         if FileManager.default.fileExists(atPath: out) { return out }
         let run = try Run(
             program: "/usr/bin/env",
-            ["python3", Run.root.appendingPathComponent("scripts/make-procmon-export").path, scenario, out, "--format", "pml"])
+            [
+                "python3", Run.root.appendingPathComponent("scripts/make-procmon-export").path, scenario, out,
+                "--format", "pml",
+            ])
         #expect(run.status == 0, "\(run.stderr)")
         return out
     }

@@ -64,7 +64,8 @@ struct PMLReferenceTests {
             }
             j = k + 1
         }
-        print("\(pml): \(matched)/\(fromCSV.events.count) CSV rows matched in order, \(detailsCompared) Details compared")
+        print(
+            "\(pml): \(matched)/\(fromCSV.events.count) CSV rows matched in order, \(detailsCompared) Details compared")
         #expect(matched == fromCSV.events.count)
         #expect(detailsCompared > 50)
     }
@@ -98,8 +99,10 @@ enum ScenarioPML {
         if FileManager.default.fileExists(atPath: out) { return out }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", Paths.root.appendingPathComponent("scripts/make-procmon-export").path, scenario,
-            out + ".tmp", "--format", "pml", "--pml-bits", String(bits)]
+        p.arguments = [
+            "python3", Paths.root.appendingPathComponent("scripts/make-procmon-export").path, scenario,
+            out + ".tmp", "--format", "pml", "--pml-bits", String(bits),
+        ]
         try p.run()
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
@@ -131,7 +134,8 @@ struct PMLScenarioTests {
         // 1,001 to 10,000 names is "over the subfolder limit if they are folders"; the PML knows they are files.
         let directories = { (r: TraceReport) in r.writers.flatMap(\.windows).flatMap(\.directories) }
         let pmlAlso = pml.verdict?.also.map { "\($0.kind.rawValue) \($0.path) \($0.row)" } ?? []
-        for finding in csv.verdict?.also ?? [] where !pmlAlso.contains("\(finding.kind.rawValue) \(finding.path) \(finding.row)") {
+        for finding in csv.verdict?.also ?? []
+        where !pmlAlso.contains("\(finding.kind.rawValue) \(finding.path) \(finding.row)") {
             let guessed = directories(csv).first { $0.path == finding.path && $0.lastRow == finding.row }
             let exact = directories(pml).first { $0.path == finding.path && $0.lastRow == finding.row }
             #expect(guessed?.overLimit == "subfolders?", "\(scenario): \(finding.path)")
@@ -140,10 +144,14 @@ struct PMLScenarioTests {
         #expect(pmlAlso.count <= (csv.verdict?.also.count ?? 0))
         #expect(pml.exitCode == csv.exitCode)
         #expect(pml.writers.map(\.name) == csv.writers.map(\.name))
-        let windows = { (r: TraceReport) in r.writers.flatMap(\.windows).map { "\($0.pid) \($0.enterRow) \($0.leaveRow ?? -1) \($0.end)" } }
+        let windows = { (r: TraceReport) in
+            r.writers.flatMap(\.windows).map { "\($0.pid) \($0.enterRow) \($0.leaveRow ?? -1) \($0.end)" }
+        }
         #expect(windows(pml) == windows(csv))
         // Every listing has the same number of names, counted exactly in the PML.
-        let listings = { (r: TraceReport) in r.writers.flatMap(\.windows).flatMap(\.directories).map { "\($0.path) \($0.entries) \($0.lastRow)" } }
+        let listings = { (r: TraceReport) in
+            r.writers.flatMap(\.windows).flatMap(\.directories).map { "\($0.path) \($0.entries) \($0.lastRow)" }
+        }
         #expect(listings(pml) == listings(csv))
     }
 
@@ -157,9 +165,11 @@ struct PMLScenarioTests {
         #expect(folders.summary.contains("1,000-subfolder limit"))
         #expect(!folders.summary.contains("if they are folders"))
         let report = try Trace.analyze(path: try ScenarioPML.make("folder-subfolders"))
-        let winSxS = try #require(report.writers.flatMap(\.windows).last?.directories.first { $0.path == "C:\\Windows\\WinSxS" })
+        let winSxS = try #require(
+            report.writers.flatMap(\.windows).last?.directories.first { $0.path == "C:\\Windows\\WinSxS" })
         #expect(winSxS.subfolders == 1500 && winSxS.files == 0 && winSxS.overLimit == "subfolders")
-        let manifests = try #require(report.writers.flatMap(\.windows).last?.directories.first { $0.path.hasSuffix("Manifests") })
+        let manifests = try #require(
+            report.writers.flatMap(\.windows).last?.directories.first { $0.path.hasSuffix("Manifests") })
         #expect(manifests.files == 901 && manifests.subfolders == 0 && manifests.overLimit == nil)
     }
 }
@@ -340,14 +350,19 @@ struct PMLCrossCheckTests {
         for (i, (a, b)) in zip(mine.events, theirs).enumerated() {
             guard b.count == 5, let status = UInt32(b[4]) else { continue }
             let expected = [b[0], b[1], b[2], b[3], PMLNames.result(status)]
-            if a == expected { same += 1 } else if i - same < 5 { Issue.record("\(path) event \(i + 1): \(a) vs \(expected)") }
+            if a == expected {
+                same += 1
+            } else if i - same < 5 {
+                Issue.record("\(path) event \(i + 1): \(a) vs \(expected)")
+            }
         }
         return (same, theirs.count)
     }
 
     @Test("reads the project's PML files as procmon-parser does, event for event")
     func projectFiles() throws {
-        for (scenario, bits) in [("folder-files", 64), ("restart", 64), ("permissions", 32), ("folder-subfolders", 32)] {
+        for (scenario, bits) in [("folder-files", 64), ("restart", 64), ("permissions", 32), ("folder-subfolders", 32)]
+        {
             let r = try Self.compare(try ScenarioPML.make(scenario, bits: bits))
             #expect(r.same == r.total && r.total > 0)
         }

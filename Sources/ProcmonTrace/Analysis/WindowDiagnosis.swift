@@ -130,7 +130,9 @@ extension WindowState {
                 "\(folder.path) listed \(Self.grouped(files)) files and \(Self.grouped(subfolders)) subfolders (row \(folder.lastRow))"
             var over: [String] = []
             if subfolders > limits.maxSubfolders {
-                over.append("\(Self.grouped(subfolders)) subfolders, over the \(Self.grouped(limits.maxSubfolders))-subfolder limit")
+                over.append(
+                    "\(Self.grouped(subfolders)) subfolders, over the \(Self.grouped(limits.maxSubfolders))-subfolder limit"
+                )
             }
             if files > limits.maxFiles {
                 over.append("\(Self.grouped(files)) files, over the \(Self.grouped(limits.maxFiles))-file limit")

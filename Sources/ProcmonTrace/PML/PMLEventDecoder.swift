@@ -191,7 +191,9 @@ final class PMLEventDecoder {
     // MARK: file system
 
     /// Returns the sub-operation (with bit 8 set when there is one) for the operation name.
-    private func fileSystem(op: UInt16, _ d: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer?, entries: inout DirectoryEntries?)
+    private func fileSystem(
+        op: UInt16, _ d: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer?, entries: inout DirectoryEntries?
+    )
         throws(Malformed) -> UInt32
     {
         let fixed = pointerSize * 5 + 0x14
@@ -200,7 +202,8 @@ final class PMLEventDecoder {
         let sub = d[0]
         let info = d.u16(pathInfoAt)
         var after = try string(d, info, at: pathInfoAt + 4, into: path, what: "path")
-        let minor: UInt32 = sub != 0 && PMLNames.subOperation(op, sub, version: version) != nil ? 0x100 | UInt32(sub) : 0
+        let minor: UInt32 =
+            sub != 0 && PMLNames.subOperation(op, sub, version: version) != nil ? 0x100 | UInt32(sub) : 0
         if op == PMLNames.FileSystemOperation.directoryControl && sub == PMLNames.FileSystemOperation.queryDirectory {
             // The filter follows the path; Procmon shows it joined to the path.
             try need(d, after + 2, "QueryDirectory filter")

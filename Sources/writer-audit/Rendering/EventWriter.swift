@@ -100,7 +100,8 @@ struct EventWriter: EventSink {
         case .sequence: bytes(e.sequence, json)
         case .eventClass:
             let names = ["", "Process", "Registry", "File System", "Profiling", "Network", "File System"]
-            text(process == nil ? "" : Int(context.eventClass) < names.count ? names[Int(context.eventClass)] : "", json)
+            text(
+                process == nil ? "" : Int(context.eventClass) < names.count ? names[Int(context.eventClass)] : "", json)
         case .duration:
             text(process == nil ? "" : Self.seconds(context.duration), json)
         case .imagePath: text(process?.imagePath ?? "", json)

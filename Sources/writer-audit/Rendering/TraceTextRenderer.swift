@@ -58,9 +58,12 @@ struct TraceTextRenderer {
             for d in over.sorted(by: { $0.entries > $1.entries }) {
                 let count = (d.atLeast ? ">=" : "") + grouped(d.entries)
                 // A PML log tells files from subfolders; a CSV export gives names only.
-                let kinds = d.files.flatMap { f in d.subfolders.map { " (\(grouped(f)) files, \(grouped($0)) subfolders)" } } ?? ""
+                let kinds =
+                    d.files.flatMap { f in d.subfolders.map { " (\(grouped(f)) files, \(grouped($0)) subfolders)" } }
+                    ?? ""
                 out.line(
-                    "  \(pad(count, 9)) names  row \(pad(String(d.lastRow), 9))  \(d.path)\(kinds)  [\(d.overLimit ?? "")]")
+                    "  \(pad(count, 9)) names  row \(pad(String(d.lastRow), 9))  \(d.path)\(kinds)  [\(d.overLimit ?? "")]"
+                )
             }
         }
         if w.failureCount > 0 {
