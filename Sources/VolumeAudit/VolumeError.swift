@@ -5,6 +5,8 @@ public struct VolumeError: Error, Equatable, CustomStringConvertible, Sendable {
         case badRoot
         /// A `--scope` path does not name a folder under the root.
         case badScope
+        /// An image file that is not NTFS, is damaged beyond reading, or is in a container format not read here.
+        case badImage
     }
 
     public let code: Code

@@ -43,6 +43,10 @@ public struct VolumeReport: Codable, Sendable {
     public var unreadable: [UnreadableFolder]
     /// Folders that are other mounted filesystems: listed in their parent, not walked.
     public var otherFilesystems: [String]
+    /// `mount` (a walked folder tree) or `image` (an NTFS image read through its MFT).
+    public var source = "mount"
+    /// What the reader noticed and went on from (damaged MFT records, for one).
+    public var warnings: [String] = []
 
     /// 1 when a folder is over the limits, else 0.
     public var exitCode: Int32 { findings.isEmpty ? 0 : 1 }

@@ -4,17 +4,22 @@ import VolumeAudit
 struct VolumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "volume",
-        abstract: "Find the folders that break the System Writer on a mounted Windows volume.",
+        abstract: "Find the folders that break the System Writer on a Windows volume: mounted, or an NTFS image.",
         discussion: """
-            Walks the mounted volume (read-only; symlinks and junctions are never followed, other filesystems \
-            are not entered) and reports every folder with more subfolders or files than the System Writer \
-            takes, or a Windows path longer than MAX_PATH - 1 (259) characters.
+            Given a folder, walks the mounted volume (read-only; symlinks and junctions are never followed, \
+            other filesystems are not entered). Given a file or block device, reads the NTFS image through its \
+            MFT, without mounting (a partition image, a disk image with MBR or GPT, or a fixed VHD). Reports \
+            every folder with more subfolders or files than the System Writer takes, or a Windows path longer \
+            than MAX_PATH - 1 (259) characters.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
-    @Argument(help: "The mounted volume's root folder, e.g. /mnt/c (ntfs-3g -o ro image.raw /mnt/c).")
+    @Argument(help: "The mounted volume's root folder (e.g. /mnt/c), or an NTFS image file or device (e.g. server-C.img).")
     var root: String
+
+    @Option(help: "For a disk image with several NTFS partitions: the partition's number in the table.")
+    var partition: Int?
 
     @Option(help: "The drive letter the volume has on Windows, for the paths reported.")
     var drive = "C:"
@@ -58,7 +63,14 @@ struct VolumeCommand: ParsableCommand {
         let meter = WalkProgress(enabled: !common.noProgress && !common.quiet)
         let report: VolumeReport
         do {
-            report = try Volume.audit(root: root, options: options, progress: meter.callback)
+            if Volume.isImage(root) {
+                report = try Volume.audit(image: root, partition: partition, options: options, progress: meter.callback)
+            } else {
+                if let partition {
+                    throw ValidationError("--partition \(partition) applies to an image file, and \(root) is a folder")
+                }
+                report = try Volume.audit(root: root, options: options, progress: meter.callback)
+            }
             meter.finish()
         } catch {
             meter.finish()

@@ -1,0 +1,128 @@
+/// Where the NTFS volume lies in an image: a raw partition image, a disk with an MBR or GPT partition table,
+/// or a fixed VHD (raw data followed by a 512-byte footer). VHDX and dynamic VHD are refused with the
+/// command that converts them.
+public struct NTFSPartition: Sendable, Equatable {
+    /// 1-based number in the partition table; 0 for a partition image.
+    public var number: Int
+    public var offset: UInt64
+    public var length: UInt64
+    /// `MBR type 0x07`, `GPT "Basic data partition"`, `partition image`.
+    public var kind: String
+}
+
+enum DiskLayout {
+    static let ntfsOEM: [UInt8] = Array("NTFS    ".utf8)
+
+    static func locate(_ file: ImageFile, partition wanted: Int?) throws -> NTFSPartition {
+        guard file.size >= 512 else {
+            throw file.error(at: 0, "\(file.size) bytes is too small for an NTFS volume or a disk image")
+        }
+        let head = try file.bytes(512, at: 0, what: "the first sector")
+        if Array(head[0..<8]) == Array("vhdxfile".utf8) {
+            throw VolumeError(
+                .badImage,
+                "\(file.path): byte offset 0: a VHDX image, which is not read directly; convert it: qemu-img convert -O raw \(file.path) volume.raw"
+            )
+        }
+        var dataSize = file.size
+        let footer = try file.bytes(512, at: file.size - 512, what: "the last sector")
+        if Array(footer[0..<8]) == Array("conectix".utf8) || Array(head[0..<8]) == Array("conectix".utf8) {
+            let type = Array(footer[0..<8]) == Array("conectix".utf8) ? footer.be32(0x3C) : head.be32(0x3C)
+            guard type == 2 else {
+                let name = type == 4 ? "differencing" : "dynamic"
+                throw VolumeError(
+                    .badImage,
+                    "\(file.path): byte offset \(file.size - 512): a \(name) VHD, which is not read directly; convert it: qemu-img convert -O raw \(file.path) volume.raw"
+                )
+            }
+            dataSize = file.size - 512  // a fixed VHD: raw disk data, then the footer
+        }
+        if Array(head[3..<11]) == ntfsOEM {
+            if let wanted, wanted != 0 {
+                throw file.error(at: 0, "an NTFS partition image has no partition table; leave out --partition \(wanted)")
+            }
+            return NTFSPartition(number: 0, offset: 0, length: dataSize, kind: "partition image")
+        }
+        guard head[510] == 0x55, head[511] == 0xAA else {
+            throw file.error(
+                at: 3, "neither an NTFS volume (no \"NTFS\" signature) nor a disk with a partition table (no 55 AA at byte 510)")
+        }
+        var candidates: [NTFSPartition] = []
+        var seen: [String] = []
+        let entries = (0..<4).map { Array(head[(446 + $0 * 16)..<(446 + $0 * 16 + 16)]) }
+        if entries.contains(where: { $0[4] == 0xEE }) {
+            (candidates, seen) = try gpt(file, dataSize: dataSize)
+        } else {
+            for (i, e) in entries.enumerated() where e[4] != 0 {
+                let start = UInt64(e.le32(8)) * 512
+                let length = UInt64(e.le32(12)) * 512
+                let kind = "MBR type 0x" + String(e[4], radix: 16, uppercase: true)
+                seen.append("\(i + 1): \(kind) at byte \(start)")
+                if try isNTFS(file, at: start, dataSize: dataSize) {
+                    candidates.append(NTFSPartition(number: i + 1, offset: start, length: length, kind: kind))
+                }
+            }
+        }
+        if let wanted {
+            guard let p = candidates.first(where: { $0.number == wanted }) else {
+                throw file.error(
+                    at: 0, "partition \(wanted) is not an NTFS partition; the table has: \(seen.joined(separator: "; "))")
+            }
+            return p
+        }
+        if candidates.count == 1 { return candidates[0] }
+        if candidates.isEmpty {
+            throw file.error(
+                at: 446, "no NTFS partition in the partition table (\(seen.isEmpty ? "it is empty" : seen.joined(separator: "; ")))")
+        }
+        let list = candidates.map { "\($0.number) (\($0.kind), \($0.length / 1_048_576) MiB at byte \($0.offset))" }
+        throw VolumeError(
+            .badImage,
+            "\(file.path): several NTFS partitions: \(list.joined(separator: ", ")); choose one with --partition N")
+    }
+
+    private static func isNTFS(_ file: ImageFile, at offset: UInt64, dataSize: UInt64) throws -> Bool {
+        guard offset + 512 <= dataSize else { return false }
+        return Array(try file.bytes(8, at: offset + 3, what: "a partition's boot sector")) == ntfsOEM
+    }
+
+    /// GPT: header at LBA 1 (`EFI PART`), entries at the LBA it names.
+    private static func gpt(_ file: ImageFile, dataSize: UInt64) throws -> ([NTFSPartition], [String]) {
+        for sector: UInt64 in [512, 4096] {
+            guard sector * 2 <= dataSize else { continue }
+            let h = try file.bytes(92, at: sector, what: "the GPT header")
+            guard Array(h[0..<8]) == Array("EFI PART".utf8) else { continue }
+            let entriesLBA = h.le64(72)
+            let count = Int(min(h.le32(80), 1024))
+            let size = Int(h.le32(84))
+            guard size >= 128, size <= 4096 else {
+                throw file.error(at: sector + 84, "GPT partition entries of \(size) bytes (128 expected)")
+            }
+            var found: [NTFSPartition] = []
+            var seen: [String] = []
+            let table = try file.bytes(count * size, at: entriesLBA * sector, what: "the GPT partition entries")
+            for i in 0..<count {
+                let e = Array(table[(i * size)..<(i * size + size)])
+                guard e[0..<16].contains(where: { $0 != 0 }) else { continue }
+                let first = e.le64(32)
+                let last = e.le64(40)
+                guard last >= first else { continue }
+                var units: [UInt16] = []
+                for k in 0..<36 {
+                    let u = e.le16(56 + 2 * k)
+                    if u == 0 { break }
+                    units.append(u)
+                }
+                let name = String(decoding: units, as: UTF16.self)
+                let kind = "GPT \"\(name)\""
+                seen.append("\(i + 1): \(kind) at byte \(first * sector)")
+                if try isNTFS(file, at: first * sector, dataSize: dataSize) {
+                    found.append(
+                        NTFSPartition(number: i + 1, offset: first * sector, length: (last - first + 1) * sector, kind: kind))
+                }
+            }
+            return (found, seen)
+        }
+        throw file.error(at: 512, "a protective MBR (type 0xEE) but no GPT header (\"EFI PART\")")
+    }
+}

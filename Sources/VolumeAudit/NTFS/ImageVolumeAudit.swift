@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The folder-limit audit of an NTFS image, read through its MFT: the same findings as walking the mounted
+/// volume, without a mount.
+extension Volume {
+    public static func audit(
+        image path: String, partition: Int? = nil, options: Options = .init(), progress: ((Int, Int) -> Void)? = nil
+    ) throws -> VolumeReport {
+        let started = monotonicSeconds()
+        let image = try NTFSImage(path: path, partition: partition)
+        var index = MFTIndex()
+        let scan = try image.scan { n, r in index.add(n, r) }
+        index.finish()
+        var warnings = scan.firstDamaged
+        if scan.damaged > scan.firstDamaged.count {
+            warnings.append("\(scan.damaged - scan.firstDamaged.count) more damaged MFT records skipped")
+        }
+        warnings += index.warnings.map { "\(path): \($0)" }
+        guard let root = index.link() else {
+            throw VolumeError(.badImage, "\(path): the MFT has no root folder (record 5): not a readable NTFS volume")
+        }
+        let scopes = try options.scopes.map { try ImageScope(text: $0, drive: options.drive) }
+        var audit = FolderAudit(limits: options.limits, drive: options.drive)
+        try FolderTreeEmitter(index: index, drive: options.drive, scopes: scopes).emit(from: root, into: &audit)
+        progress?(audit.folders, audit.files + audit.others)
+        return VolumeReport(
+            root: path, drive: options.drive,
+            scopes: scopes.map { WindowsPath.make(drive: options.drive, relative: $0.relative) },
+            folders: audit.folders, files: audit.files, others: audit.others, seconds: monotonicSeconds() - started,
+            limits: options.limits, findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
+            unreadable: [], otherFilesystems: [], source: "image", warnings: warnings)
+    }
+
+    /// Whether `path` names an image to read (a regular file or a block device) rather than a folder to walk.
+    public static func isImage(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        let kind = st.st_mode & S_IFMT
+        return kind == S_IFREG || kind == S_IFBLK
+    }
+}
+
+/// A `--scope` for an image: `C:\Windows\Microsoft.NET` or `Windows/Microsoft.NET`, as folder names.
+struct ImageScope {
+    let components: [[UInt8]]
+    var relative: [UInt8] { Array(components.joined(separator: [0x2F])) }
+
+    init(text: String, drive: String) throws {
+        var s = Substring(text)
+        if s.count >= 2, s.dropFirst().first == ":" { s = s.dropFirst(2) }
+        components = s.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map { Array($0.utf8) }
+    }
+
+    static func fold(_ name: some Collection<UInt8>) -> String { String(decoding: name, as: UTF8.self).lowercased() }
+}
+
+/// Walks the linked folder tree depth-first and hands each folder to the audit as a `FolderVisit`, building
+/// the path in one buffer (a 10,000-level chain costs one path, not 10,000).
+struct FolderTreeEmitter {
+    let index: MFTIndex
+    let drive: String
+    let scopes: [ImageScope]
+
+    private struct Frame {
+        var folder: Int
+        var pathEnd: Int
+        var windowsLength: Int
+        var parentWindowsLength: Int
+        var depth: Int
+        var area: WriterArea
+        /// Scope components matched so far (only while above every scope).
+        var inScope: Bool
+    }
+
+    func emit<S: FolderSink>(from root: Int, into sink: inout S) throws {
+        let folded = scopes.map { $0.components.map(ImageScope.fold) }
+        var found = [Bool](repeating: scopes.isEmpty, count: scopes.count)
+        var path: [UInt8] = []
+        var stack = [
+            Frame(
+                folder: root, pathEnd: 0, windowsLength: drive.utf16.count + 1, parentWindowsLength: 0, depth: 0,
+                area: .outside, inScope: scopes.isEmpty || scopes.contains { $0.components.isEmpty })
+        ]
+        var foldedPath: [String] = []
+        while let frame = stack.popLast() {
+            path.removeSubrange(frame.pathEnd...)
+            foldedPath.removeSubrange(min(frame.depth, foldedPath.count)...)
+            let f = index.folders[frame.folder]
+            if frame.depth > 0 {
+                if frame.depth > 1 { path.append(0x2F) }
+                path += index.name(of: f)
+                foldedPath.append(ImageScope.fold(index.name(of: f)))
+            }
+            var inScope = frame.inScope
+            if !inScope {
+                // Above the scopes: go on only toward one; a scope reached starts its subtree.
+                let towards = folded.enumerated().filter { _, s in
+                    s.count >= foldedPath.count && Array(s.prefix(foldedPath.count)) == foldedPath
+                }
+                if towards.isEmpty { continue }
+                if let hit = towards.first(where: { $0.element.count == foldedPath.count }) {
+                    found[hit.offset] = true
+                    inScope = true
+                }
+            }
+            if inScope {
+                let visit = FolderVisit(
+                    path: UnsafeRawBufferPointer(start: nil, count: 0), depth: frame.depth, subfolders: Int(f.subfolders),
+                    files: Int(f.files), others: Int(f.others), windowsPathLength: frame.windowsLength,
+                    parentWindowsPathLength: frame.parentWindowsLength, area: frame.area)
+                path.withUnsafeBytes { p in
+                    var v = visit
+                    v.path = p
+                    sink.folder(v)
+                }
+            }
+            let pathEnd = path.count
+            var child = f.firstChild
+            while child >= 0 {
+                let c = index.folders[Int(child)]
+                let name = index.name(of: c)
+                let windowsLength =
+                    frame.windowsLength + (frame.depth == 0 ? 0 : 1)
+                    + name.withUnsafeBytes { WindowsPath.utf16Length($0) }
+                stack.append(
+                    Frame(
+                        folder: Int(child), pathEnd: pathEnd, windowsLength: windowsLength,
+                        parentWindowsLength: frame.windowsLength, depth: frame.depth + 1,
+                        area: frame.area.child(named: name, depth: frame.depth + 1), inScope: inScope))
+                child = c.nextSibling
+            }
+        }
+        if let missing = found.firstIndex(of: false) {
+            throw VolumeError(
+                .badScope,
+                "scope \(WindowsPath.make(drive: drive, relative: scopes[missing].relative)) is not a folder on the volume")
+        }
+    }
+}

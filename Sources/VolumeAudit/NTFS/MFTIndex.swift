@@ -1,0 +1,205 @@
+/// The folder tree of an NTFS volume, built in one sequential pass over the MFT.
+///
+/// Memory grows with the folders, not the files: a file only adds one to a count of the folder its name is
+/// in (found by record number), and only folders keep their name and parent. Counting follows what a
+/// mounted ntfs-3g shows, so both paths give the same audit: names in the DOS namespace alone are not
+/// entries (each Win32 or POSIX name is, so a hard link counts once in each folder it is in); the system
+/// metafiles (records 0 to 15 but the root) are hidden; symbolic links and junctions (name-surrogate
+/// reparse points) are "other" and never entered. Names moved to extension records (files with an
+/// $ATTRIBUTE_LIST) are counted from those records, which name their base record.
+struct MFTIndex {
+    struct Folder {
+        var record: UInt64
+        var parent: UInt64 = 0
+        var nameStart = 0
+        var nameLength = 0
+        var subfolders: Int32 = 0
+        var files: Int32 = 0
+        var others: Int32 = 0
+        /// Its own record was seen: a directory in use (otherwise it is only named as a parent).
+        var registered = false
+        var firstChild: Int32 = -1
+        var nextSibling: Int32 = -1
+    }
+
+    static let root: UInt64 = 5
+    static let firstUserRecord: UInt64 = 16
+    static let recordMask: UInt64 = 0x0000_FFFF_FFFF_FFFF
+
+    private(set) var folders: [Folder] = []
+    private var index: [UInt64: Int32] = [:]
+    private var names: [UInt8] = []
+    /// Names found in extension records, by base record; resolved at the end.
+    private var pending: [UInt64: [(parent: UInt64, name: [UInt8], surrogate: Bool)]] = [:]
+    /// Base records that have an $ATTRIBUTE_LIST: whether each is a directory, a surrogate reparse point.
+    private var listBases: [UInt64: (directory: Bool, surrogate: Bool)] = [:]
+    private(set) var records = 0
+    private(set) var warnings: [String] = []
+    private var damaged = 0
+
+    /// A name of a record, as stored in a $FILE_NAME attribute.
+    struct Name {
+        var parent: UInt64
+        var namespace: UInt8
+        var utf16: UnsafeRawBufferPointer
+    }
+
+    private mutating func folderIndex(_ record: UInt64) -> Int {
+        if let i = index[record] { return Int(i) }
+        folders.append(Folder(record: record))
+        index[record] = Int32(folders.count - 1)
+        return folders.count - 1
+    }
+
+    /// Adds one record in use (fixed up).
+    mutating func add(_ n: UInt64, _ r: UnsafeRawBufferPointer) {
+        let flags = r.le16(22)
+        let isDirectory = flags & MFTRecord.directory != 0
+        let base = r.le64(32) & Self.recordMask
+        var found: [Name] = []
+        var surrogate = false
+        var hasList = false
+        var system = false
+        var interix = false
+        do {
+            try MFTRecord.attributes(r) { type, a throws(MFTRecord.Problem) in
+                switch type {
+                case 0x10:
+                    if let v = MFTRecord.residentValue(a), v.count >= 0x24 { system = v.le32(0x20) & 0x4 != 0 }
+                case 0x20:
+                    hasList = true
+                case 0x80:
+                    // An Interix symlink or device, as ntfs-3g writes `ln -s` and mknod: a SYSTEM file whose
+                    // data starts with IntxLNK\1, IntxCHR\0 or IntxBLK\0. Shown as a link by ntfs-3g, so "other".
+                    if a[9] == 0, let v = MFTRecord.residentValue(a), v.count >= 8 {
+                        let magic = v.le64(0)
+                        interix = magic == 0x014B_4E4C_7874_6E49 || magic == 0x0052_4843_7874_6E49
+                            || magic == 0x004B_4C42_7874_6E49
+                    }
+                case 0x30:
+                    guard let v = MFTRecord.residentValue(a), v.count >= 0x42 else {
+                        throw .badAttribute(0, "a $FILE_NAME that is not resident or too short")
+                    }
+                    let length = Int(v[0x40])
+                    guard 0x42 + 2 * length <= v.count else { throw .badAttribute(0, "a $FILE_NAME longer than its value") }
+                    found.append(
+                        Name(
+                            parent: v.le64(0) & Self.recordMask, namespace: v[0x41],
+                            utf16: UnsafeRawBufferPointer(rebasing: v[0x42..<0x42 + 2 * length])))
+                case 0xC0:
+                    // Reparse tag bit 29 marks a name surrogate (symbolic link, junction): a link, not content.
+                    if let v = MFTRecord.residentValue(a), v.count >= 4 {
+                        surrogate = surrogate || v.le32(0) & 0x2000_0000 != 0
+                    } else {
+                        surrogate = true
+                    }
+                default:
+                    break
+                }
+            }
+        } catch {
+            damaged += 1
+            if damaged <= 20 {
+                let why: String
+                switch error {
+                case .badAttribute(_, let w), .badFixup(let w): why = w
+                case .notARecord: why = "not a FILE record"
+                }
+                warnings.append("MFT record \(n): \(why); skipped")
+            }
+            return
+        }
+        if base != 0 {
+            // An extension record: its names belong to the base record.
+            guard base != n else { return }
+            var list = pending[base] ?? []
+            for name in found where name.namespace != 2 {
+                list.append((name.parent, Array(name.utf16), surrogate))
+            }
+            if !list.isEmpty || surrogate {
+                if surrogate { list.append((~0, [], true)) }
+                pending[base] = list
+            }
+            return
+        }
+        guard n >= Self.firstUserRecord || n == Self.root else { return }
+        if interix && system && !isDirectory { surrogate = true }
+        records += 1
+        if hasList { listBases[n] = (isDirectory, surrogate) }
+        var own: Name? = nil
+        for name in found where name.namespace != 2 {
+            if own == nil || name.namespace == 1 || name.namespace == 3 { own = name }
+            if n == Self.root { continue }
+            count(in: name.parent, directory: isDirectory, surrogate: surrogate)
+        }
+        if isDirectory && !surrogate {
+            register(n, parent: own?.parent ?? 0, utf8: own.map { Self.utf8($0.utf16) } ?? [])
+        }
+    }
+
+    private mutating func count(in parent: UInt64, directory: Bool, surrogate: Bool) {
+        let p = folderIndex(parent)
+        if surrogate {
+            folders[p].others += 1
+        } else if directory {
+            folders[p].subfolders += 1
+        } else {
+            folders[p].files += 1
+        }
+    }
+
+    private mutating func register(_ n: UInt64, parent: UInt64, utf8 name: [UInt8]) {
+        let i = folderIndex(n)
+        guard !folders[i].registered else { return }
+        folders[i].registered = true
+        folders[i].parent = n == Self.root ? n : parent
+        let shown = n == Self.root ? [] : name
+        folders[i].nameStart = names.count
+        folders[i].nameLength = shown.count
+        names += shown
+    }
+
+    /// Counts the names found in extension records, now that every base record has been seen.
+    mutating func finish() {
+        for (base, list) in pending {
+            guard let info = listBases[base] else {
+                warnings.append("MFT record \(base): extension records name it as their base, but it has no attribute list; their names were skipped")
+                continue
+            }
+            let surrogate = info.surrogate || list.contains { $0.surrogate }
+            for entry in list where entry.parent != ~0 {
+                count(in: entry.parent, directory: info.directory, surrogate: surrogate)
+                if info.directory && !surrogate {
+                    entry.name.withUnsafeBytes { register(base, parent: entry.parent, utf8: Self.utf8($0)) }
+                }
+            }
+        }
+        pending = [:]
+        if damaged > 20 { warnings.append("\(damaged - 20) more damaged MFT records skipped") }
+    }
+
+    func name(of folder: Folder) -> ArraySlice<UInt8> { names[folder.nameStart..<folder.nameStart + folder.nameLength] }
+
+    /// Links every registered folder under its registered parent; returns the root's position.
+    mutating func link() -> Int? {
+        guard let rootIndex = index[Self.root].map(Int.init), folders[rootIndex].registered else { return nil }
+        for i in folders.indices where folders[i].registered && i != rootIndex {
+            guard let p = index[folders[i].parent].map(Int.init), folders[p].registered else { continue }
+            folders[i].nextSibling = folders[p].firstChild
+            folders[p].firstChild = Int32(i)
+        }
+        return rootIndex
+    }
+
+    /// UTF-16LE name → UTF-8; an unpaired surrogate becomes U+FFFD.
+    static func utf8(_ u: UnsafeRawBufferPointer) -> [UInt8] {
+        var units: [UInt16] = []
+        units.reserveCapacity(u.count / 2)
+        var i = 0
+        while i + 1 < u.count {
+            units.append(UInt16(u[i]) | UInt16(u[i + 1]) << 8)
+            i += 2
+        }
+        return Array(String(decoding: units, as: UTF16.self).utf8)
+    }
+}

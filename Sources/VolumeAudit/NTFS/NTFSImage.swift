@@ -1,0 +1,150 @@
+/// An NTFS volume read straight from an image file: the boot sector, the $MFT's own runs, and sequential
+/// reads of the MFT in large blocks. Opened read-only; nothing is ever written.
+public final class NTFSImage {
+    let file: ImageFile
+    public let partition: NTFSPartition
+    let boot: BootSector
+    /// The $MFT's extents, in MFT order.
+    private(set) var mftRuns: [DataRun] = []
+    /// Records the $MFT holds (its data size / record size).
+    private(set) var recordCount: UInt64 = 0
+    public var path: String { file.path }
+    var recordSize: Int { boot.recordSize }
+
+    /// Records read per block in a scan.
+    static let recordsPerBlock = 4096
+
+    public init(path: String, partition: Int? = nil) throws {
+        file = try ImageFile(path: path)
+        self.partition = try DiskLayout.locate(file, partition: partition)
+        let bootBytes = try file.bytes(512, at: self.partition.offset, what: "the NTFS boot sector")
+        boot = try BootSector(bootBytes, file: file, at: self.partition.offset)
+        let clusters = UInt64(boot.clusterSize)
+        guard boot.totalClusters * clusters <= self.partition.length + clusters,
+            self.partition.offset + min(boot.totalClusters * clusters, self.partition.length) <= file.size
+        else {
+            throw file.error(
+                at: self.partition.offset + 0x28,
+                "the boot sector gives \(boot.totalClusters * clusters) bytes, more than the \(min(self.partition.length, file.size - self.partition.offset)) the image holds (cut off?)"
+            )
+        }
+        try readMFTRuns()
+    }
+
+    /// Byte offset in the image of a cluster of the volume.
+    func offset(ofCluster lcn: UInt64) -> UInt64 { partition.offset + lcn * UInt64(boot.clusterSize) }
+
+    /// Record 0 describes the $MFT itself: its unnamed $DATA gives the runs of the whole table.
+    private func readMFTRuns() throws {
+        let at = offset(ofCluster: boot.mftCluster)
+        var record = try file.bytes(boot.recordSize, at: at, what: "MFT record 0 ($MFT)")
+        let totalClusters = boot.totalClusters
+        let outcome: Result<([DataRun], UInt64), MFTRecord.Problem> = record.withUnsafeMutableBytes { r in
+            do throws(MFTRecord.Problem) {
+                guard try MFTRecord.fixup(r) else { throw MFTRecord.Problem.notARecord }
+                var runs: [DataRun] = []
+                var size: UInt64 = 0
+                try MFTRecord.attributes(UnsafeRawBufferPointer(r)) { type, a throws(MFTRecord.Problem) in
+                    guard type == 0x80, a[9] == 0, let d = try MFTRecord.runs(a, totalClusters: totalClusters)
+                    else { return }
+                    if a.le64(16) == 0 { size = d.size }  // the first extent carries the sizes
+                    runs += d.runs
+                }
+                return .success((runs, size))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let runs: [DataRun]
+        let size: UInt64
+        switch outcome {
+        case .success(let found): (runs, size) = found
+        case .failure(.notARecord):
+            throw file.error(
+                at: at, "MFT record 0 is not a FILE record: the boot sector's $MFT location is wrong, or this is not NTFS")
+        case .failure(.badFixup(let why)):
+            throw file.error(at: at, "MFT record 0 ($MFT): \(why)")
+        case .failure(.badAttribute(let offset, let why)):
+            throw file.error(at: at + UInt64(offset), "MFT record 0 ($MFT): \(why)")
+        }
+        guard !runs.isEmpty, size >= UInt64(boot.recordSize) * 16 else {
+            throw file.error(at: at, "MFT record 0 ($MFT) has no data runs: the $MFT cannot be located")
+        }
+        guard !runs.contains(where: { $0.lcn == nil }) else {
+            throw file.error(at: at, "the $MFT has a sparse run, which a real $MFT never has")
+        }
+        mftRuns = runs
+        let mapped = runs.reduce(0) { $0 + $1.clusters } * UInt64(boot.clusterSize)
+        recordCount = min(size, mapped) / UInt64(boot.recordSize)
+    }
+
+    /// Reads the data of a non-resident attribute (at most `limit` bytes), sparse runs as zeros.
+    func readRuns(_ runs: [DataRun], size: UInt64, limit: Int, what: String) throws -> [UInt8] {
+        guard size <= UInt64(limit) else {
+            throw file.error(at: 0, "\(what) claims \(size) bytes, more than the \(limit) expected")
+        }
+        var out = [UInt8](repeating: 0, count: Int(size))
+        var done = 0
+        for run in runs where done < out.count {
+            let n = min(Int(run.clusters) * boot.clusterSize, out.count - done)
+            if let lcn = run.lcn {
+                try out.withUnsafeMutableBytes {
+                    try file.read(into: $0.baseAddress! + done, count: n, at: offset(ofCluster: lcn), what: what)
+                }
+            }
+            done += n
+        }
+        return out
+    }
+
+    /// What a scan noticed besides the records.
+    public struct ScanWarnings: Sendable {
+        public var damaged = 0
+        public var firstDamaged: [String] = []
+    }
+
+    /// Reads the whole MFT in file order, in blocks of `recordsPerBlock` records, and hands every record in
+    /// use (fixed up) to `body` with its number. Damaged records are counted and named in warnings, not fatal.
+    func scan(_ body: (UInt64, UnsafeRawBufferPointer) -> Void) throws -> ScanWarnings {
+        var warnings = ScanWarnings()
+        let size = boot.recordSize
+        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: size * Self.recordsPerBlock, alignment: 16)
+        defer { block.deallocate() }
+        var number: UInt64 = 0
+        for run in mftRuns {
+            guard let lcn = run.lcn else { continue }
+            let runBytes = run.clusters * UInt64(boot.clusterSize)
+            var done: UInt64 = 0
+            while done + UInt64(size) <= runBytes && number < recordCount {
+                let records = Int(min(UInt64(Self.recordsPerBlock), (runBytes - done) / UInt64(size), recordCount - number))
+                let at = offset(ofCluster: lcn) + done
+                try file.read(into: block.baseAddress!, count: records * size, at: at, what: "MFT records from \(number)")
+                for k in 0..<records {
+                    let r = UnsafeMutableRawBufferPointer(rebasing: block[(k * size)..<(k * size + size)])
+                    let n = number + UInt64(k)
+                    do {
+                        guard try MFTRecord.fixup(r) else { continue }
+                        let flags = UnsafeRawBufferPointer(r).le16(22)
+                        guard flags & MFTRecord.inUse != 0 else { continue }
+                        body(n, UnsafeRawBufferPointer(r))
+                    } catch {
+                        warnings.damaged += 1
+                        if warnings.firstDamaged.count < 20 {
+                            let why: String
+                            switch error {
+                            case .notARecord: why = "not a FILE record"
+                            case .badFixup(let w): why = w
+                            case .badAttribute(_, let w): why = w
+                            }
+                            warnings.firstDamaged.append(
+                                "MFT record \(n) (byte offset \(at + UInt64(k * size))): \(why); skipped")
+                        }
+                    }
+                }
+                number += UInt64(records)
+                done += UInt64(records * size)
+            }
+        }
+        return warnings
+    }
+}
