@@ -6,13 +6,17 @@ struct ACLCommand: ParsableCommand {
         commandName: "acl",
         abstract: "Find files and folders the System Writer's account (NETWORK SERVICE in CryptSvc) cannot read.",
         discussion: """
-            Reads descriptors from a mounted NTFS volume (ntfs-3g's system.ntfs_acl; default scope \
-            Windows\\WinSxS and Windows\\Microsoft.NET) or from an export: icacls /save, icacls display \
+            Reads descriptors from a mounted NTFS volume (ntfs-3g's system.ntfs_acl), from an NTFS image \
+            without mounting it (through its MFT and $Secure; default scope for both Windows\\WinSxS and \
+            Windows\\Microsoft.NET), or from an export: icacls /save, icacls display \
             output, or Get-Acl | Select-Object Path,Sddl | Export-Csv.
             """)
 
-    @Argument(help: "The mounted volume's root folder.")
+    @Argument(help: "The mounted volume's root folder, or an NTFS image file or device.")
     var root: String?
+
+    @Option(help: "For a disk image with several NTFS partitions: the partition's number in the table.")
+    var partition: Int?
 
     @Option(name: .customLong("icacls"), help: "An `icacls DIR /save FILE /t /c` file (UTF-16LE).")
     var icaclsSave: String?
@@ -76,7 +80,13 @@ struct ACLCommand: ParsableCommand {
         var audit = ACLAudit(tokens: try tokens())
         let source: String
         if let root {
-            try MountedACLReader(root: root, drive: drive.uppercased()).read(scopes: scope, into: &audit)
+            if Volume.isImage(root) {
+                let warnings = try ImageACLReader(path: root, partition: partition, drive: drive.uppercased()).read(
+                    scopes: scope, into: &audit)
+                for w in warnings where !common.quiet { printError("writer-audit: warning: \(w)") }
+            } else {
+                try MountedACLReader(root: root, drive: drive.uppercased()).read(scopes: scope, into: &audit)
+            }
             source = root
         } else if let icaclsSave {
             try IcaclsSaveReader(path: icaclsSave, base: base).read(into: &audit)

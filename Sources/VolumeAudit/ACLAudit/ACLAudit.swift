@@ -56,6 +56,33 @@ public struct ACLAudit {
         }
     }
 
+    /// Judges an entry whose descriptor many entries share (an NTFS security id): the verdicts are worked
+    /// out once per `key` and kind, and the path is built only when there is something to report.
+    public mutating func entry(
+        path: () -> String, folder: Bool?, descriptor: SecurityDescriptor, key: Int
+    ) {
+        entries += 1
+        let isFolder = folder ?? (descriptor.dacl?.aces.contains { $0.flags & 0x03 != 0 } ?? false)
+        let cacheKey = key &* 2 &+ (isFolder ? 1 : 0)
+        let verdicts: [AccessCheck.Verdict]
+        if let known = verdictCache[cacheKey] {
+            verdicts = known
+        } else {
+            verdicts = tokens.map { AccessCheck.judge(descriptor, token: $0, folder: isFolder, aliases: aliases) }
+            verdictCache[cacheKey] = verdicts
+        }
+        guard verdicts.contains(where: { !$0.allowed }) else { return }
+        let shown = path()
+        for (token, v) in zip(tokens, verdicts) where !v.allowed {
+            findings.append(
+                ACLFinding(
+                    path: shown, principal: token.name, sid: token.user.description,
+                    missing: AccessMask.fileRightNames(v.missing), ace: v.denyingACE, reason: v.reason))
+        }
+    }
+
+    private var verdictCache: [Int: [AccessCheck.Verdict]] = [:]
+
     public mutating func error(path: String, _ message: String) {
         entries += 1
         errors.append(ACLError(path: path, error: message))

@@ -178,6 +178,9 @@ struct MFTIndex {
         if damaged > 20 { warnings.append("\(damaged - 20) more damaged MFT records skipped") }
     }
 
+    /// Position in `folders` of the folder with this record number.
+    func position(of record: UInt64) -> Int? { index[record].map(Int.init) }
+
     func name(of folder: Folder) -> ArraySlice<UInt8> { names[folder.nameStart..<folder.nameStart + folder.nameLength] }
 
     /// Links every registered folder under its registered parent; returns the root's position.

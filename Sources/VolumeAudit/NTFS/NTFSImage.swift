@@ -78,6 +78,24 @@ public final class NTFSImage {
         recordCount = min(size, mapped) / UInt64(boot.recordSize)
     }
 
+    /// Reads MFT record `n` on its own (fixed up), or nil when it is unused; throws when it is damaged.
+    func record(_ n: UInt64) throws -> [UInt8]? {
+        guard n < recordCount else { return nil }
+        var byte = n * UInt64(boot.recordSize)
+        for run in mftRuns {
+            let runBytes = run.clusters * UInt64(boot.clusterSize)
+            guard byte >= runBytes else {
+                var r = try file.bytes(
+                    boot.recordSize, at: offset(ofCluster: run.lcn ?? 0) + byte, what: "MFT record \(n)")
+                let used = r.withUnsafeMutableBytes { (try? MFTRecord.fixup($0)) }
+                guard let used else { throw file.error(at: offset(ofCluster: run.lcn ?? 0) + byte, "MFT record \(n) is damaged") }
+                return used && r.le16(22) & MFTRecord.inUse != 0 ? r : nil
+            }
+            byte -= runBytes
+        }
+        return nil
+    }
+
     /// Reads the data of a non-resident attribute (at most `limit` bytes), sparse runs as zeros.
     func readRuns(_ runs: [DataRun], size: UInt64, limit: Int, what: String) throws -> [UInt8] {
         guard size <= UInt64(limit) else {
