@@ -13,7 +13,11 @@ public struct ImageACLReader {
         self.drive = drive
     }
 
-    public func read(scopes: [String], into audit: inout ACLAudit) throws -> [String] {
+    /// Reads and judges every entry in the scopes; returns the warnings. `onDescriptor`, when given, also
+    /// receives each entry's Windows path and descriptor bytes (for comparing with other readers).
+    public func read(
+        scopes: [String], into audit: inout ACLAudit, onDescriptor: ((String, [UInt8]) -> Void)? = nil
+    ) throws -> [String] {
         let image = try NTFSImage(path: path, partition: partition)
         var index = MFTIndex()
         let scan = try image.scan { n, r in index.add(n, r) }
@@ -65,6 +69,7 @@ public struct ImageACLReader {
             let judge = { (shown: () -> String, folder: Bool?) in
                 switch facts.source(totalClusters: image.boot.totalClusters) {
                 case .id(let id) where secure.byID[id] != nil:
+                    onDescriptor?(shown(), secure.byID[id]!)
                     let result =
                         decoded[id]
                         ?? Result { try SecurityDescriptor.decode(secure.byID[id]!) }
@@ -82,6 +87,7 @@ public struct ImageACLReader {
                             entryAudit.error(path: shown(), "no security descriptor (no security id, no $SECURITY_DESCRIPTOR)")
                             return
                         }
+                        onDescriptor?(shown(), bytes)
                         let sd = try SecurityDescriptor.decode(bytes)
                         entryAudit.entry(path: shown(), folder: folder, descriptor: sd)
                     } catch let e as SecurityError {

@@ -1,0 +1,192 @@
+import Foundation
+import Testing
+
+@testable import VolumeAudit
+
+/// An image built from a spec with extra make-ntfs-image options (--disk, --vhd), not mounted.
+func buildImage(spec: String, options: [String] = []) throws -> String {
+    let dir = NSTemporaryDirectory() + "ntfs-direct-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let image = dir + "/disk.img"
+    let built = try run(
+        "/usr/bin/env", ["python3", Paths.script("make-ntfs-image"), Paths.fixture("ntfs/\(spec)"), image] + options)
+    guard built.status == 0 else { throw MountedImage.MountError(message: "make-ntfs-image: \(built.stderr)") }
+    return image
+}
+
+/// Every entry's descriptor as `getfattr -n system.ntfs_acl` returns it on the mount, by Windows path.
+func getfattrDescriptors(mount: String, scopes: [String]) throws -> [String: [UInt8]] {
+    let out = try run(
+        "/usr/bin/getfattr", ["-R", "-P", "-h", "-e", "hex", "-n", "system.ntfs_acl", "--absolute-names"] + scopes.map { mount + "/" + $0 })
+    var result: [String: [UInt8]] = [:]
+    var current: String? = nil
+    for line in out.stdout.split(separator: "\n") {
+        if line.hasPrefix("# file: ") {
+            // getfattr writes bytes outside printable ASCII as \ooo octal escapes.
+            var bytes: [UInt8] = []
+            let raw = Array(line.dropFirst(8).utf8)
+            var i = 0
+            while i < raw.count {
+                if raw[i] == 0x5C, i + 3 < raw.count + 0, let v = UInt8(String(decoding: raw[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
+                    bytes.append(v)
+                    i += 4
+                } else {
+                    bytes.append(raw[i])
+                    i += 1
+                }
+            }
+            let relative = String(decoding: bytes, as: UTF8.self).dropFirst(mount.count + 1)
+            current = "C:\\" + relative.replacingOccurrences(of: "/", with: "\\")
+        } else if line.hasPrefix("system.ntfs_acl=0x"), let path = current {
+            let hex = Array(line.dropFirst(18).utf8)
+            result[path] = stride(from: 0, to: hex.count - 1, by: 2).map {
+                UInt8(String(decoding: hex[$0...($0 + 1)], as: UTF8.self), radix: 16)!
+            }
+        }
+    }
+    return result
+}
+
+/// How the user files of an image store their descriptors: (by security id only, by own attribute).
+func descriptorStorage(_ path: String) throws -> (shared: Int, own: Int) {
+    let image = try NTFSImage(path: path)
+    var shared = 0
+    var own = 0
+    _ = try image.scan { n, r in
+        guard n >= 64 else { return }
+        let facts = RecordFacts(r)
+        if facts.ownDescriptor != nil { own += 1 } else if facts.securityID != 0 { shared += 1 }
+    }
+    return (shared, own)
+}
+
+@Suite("NTFS image read directly through its MFT", .serialized)
+struct NTFSDirectTests {
+    /// The image audit and the mounted walk agree on every count and finding; so do the ACL audits, and every
+    /// descriptor equals getfattr's bytes.
+    static func compare(_ image: MountedImage, aclScopes: [String] = []) throws {
+        let direct = try Volume.audit(image: image.image)
+        let mounted = try Volume.audit(root: image.mount)
+        #expect(direct.source == "image" && mounted.source == "mount")
+        #expect(direct.folders == mounted.folders)
+        #expect(direct.files == mounted.files)
+        #expect(direct.others == mounted.others)
+        #expect(direct.findings == mounted.findings)
+        #expect(direct.foldersBelowLongPaths == mounted.foldersBelowLongPaths)
+        #expect(direct.warnings.isEmpty, "\(direct.warnings)")
+
+        var fromImage = ACLAudit()
+        var bytes: [String: [UInt8]] = [:]
+        let warnings = try ImageACLReader(path: image.image).read(scopes: aclScopes, into: &fromImage) { bytes[$0] = $1 }
+        #expect(warnings.isEmpty)
+        var fromMount = ACLAudit()
+        try MountedACLReader(root: image.mount).read(scopes: aclScopes, into: &fromMount)
+        #expect(fromImage.entries == fromMount.entries)
+        let key = { (f: ACLFinding) in "\(f.path) \(f.sid) \(f.missing) \(f.ace ?? "-")" }
+        #expect(Set(fromImage.findings.map(key)) == Set(fromMount.findings.map(key)))
+        #expect(fromImage.errors.count == fromMount.errors.count)
+
+        let scopes = aclScopes.isEmpty ? ["Windows/WinSxS", "Windows/Microsoft.NET"] : aclScopes
+        let theirs = try getfattrDescriptors(mount: image.mount, scopes: scopes.map { $0.replacingOccurrences(of: "\\", with: "/") })
+        #expect(theirs.count == fromMount.entries, "getfattr read \(theirs.count) entries")
+        var same = 0
+        for (path, descriptor) in theirs {
+            if bytes[path] == descriptor { same += 1 } else { Issue.record("\(path): descriptor differs from getfattr's") }
+        }
+        #expect(same == theirs.count && same > 0)
+    }
+
+    @Test("the writer-limits volume: 1,001 subfolders, 10,001 files, deep paths, links, a denied file")
+    func writerLimits() throws {
+        guard requireImages() else { return }
+        let image = try MountedImage.make(spec: "writer-limits.spec")
+        defer { image.unmount() }
+        try Self.compare(image)
+        let direct = try Volume.audit(image: image.image)
+        #expect(direct.findings.contains { $0.path == "C:\\Windows\\WinSxS" && $0.subfolders == 1001 })
+    }
+
+    @Test("hard links, a reparse-point symlink and a junction, Interix links, long non-ASCII names, holes in the MFT")
+    func edges() throws {
+        guard requireImages() else { return }
+        let image = try MountedImage.make(spec: "mft-edges.spec")
+        defer { image.unmount() }
+        try Self.compare(image)
+        let direct = try Volume.audit(image: image.image)
+        #expect(direct.others == 2)  // the symlink and the junction; the hard links are files
+        let storage = try descriptorStorage(image.image)
+        #expect(storage.own > 5000 && storage.shared == 0, "\(storage): ntfs-3g stores descriptors per file")
+    }
+
+    @Test("a fragmented MFT (fill, delete every other file, refill) and descriptors shared through $Secure")
+    func fragmentedAndShared() throws {
+        guard requireImages() else { return }
+        let image = try MountedImage.make(spec: "mft-fragmented.spec")
+        defer { image.unmount() }
+        let volume = try NTFSImage(path: image.image)
+        #expect(volume.mftRuns.count >= 2, "the spec should fragment the MFT")
+        let storage = try descriptorStorage(image.image)
+        #expect(storage.shared > 10000 && storage.own == 0, "\(storage): -o permissions shares them through $Secure")
+        try Self.compare(image, aclScopes: ["Windows"])
+        #expect(try Volume.audit(image: image.image).findings.map(\.path) == ["C:\\Windows\\Microsoft.NET"])
+    }
+
+    @Test("a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; VHDX and dynamic VHD are refused")
+    func containers() throws {
+        guard requireImages() else { return }
+        let plain = try buildImage(spec: "mft-edges.spec")
+        let expected = try Volume.audit(image: plain)
+        for options in [["--disk", "gpt"], ["--disk", "mbr"], ["--vhd"], ["--disk", "gpt", "--vhd"]] {
+            let disk = try buildImage(spec: "mft-edges.spec", options: options)
+            let report = try Volume.audit(image: disk)
+            #expect(report.folders == expected.folders && report.files == expected.files, "\(options)")
+            #expect(report.findings == expected.findings, "\(options)")
+            let partition = try NTFSImage(path: disk).partition
+            #expect(partition.offset == (options.contains("--disk") ? 1 << 20 : 0), "\(options)")
+        }
+        // Two NTFS partitions: listed, and --partition picks one.
+        let volume = try Data(contentsOf: URL(fileURLWithPath: plain))
+        var mbr = Data(count: 1 << 20)
+        let sectors = UInt32(volume.count / 512)
+        for (slot, start) in [(0, UInt32(2048)), (1, UInt32(2048) + sectors)] {
+            var entry = [UInt8](repeating: 0, count: 16)
+            entry[4] = 0x07
+            for k in 0..<4 {
+                entry[8 + k] = UInt8(truncatingIfNeeded: start >> (8 * UInt32(k)))
+                entry[12 + k] = UInt8(truncatingIfNeeded: sectors >> (8 * UInt32(k)))
+            }
+            mbr.replaceSubrange((446 + slot * 16)..<(462 + slot * 16), with: entry)
+        }
+        mbr[510] = 0x55
+        mbr[511] = 0xAA
+        let two = plain + ".two"
+        try (mbr + volume + volume).write(to: URL(fileURLWithPath: two))
+        do {
+            _ = try Volume.audit(image: two)
+            Issue.record("two NTFS partitions accepted without --partition")
+        } catch let e as VolumeError {
+            #expect(e.message.contains("several NTFS partitions: 1 (MBR type 0x7"), "\(e.message)")
+            #expect(e.message.contains("--partition N"))
+        }
+        #expect(try Volume.audit(image: two, partition: 2).files == expected.files)
+        // Containers not read directly say how to convert them.
+        for (name, bytes) in [("x.vhdx", Array("vhdxfile".utf8) + [UInt8](repeating: 0, count: 4096))] {
+            let path = plain + "." + name
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(throws: VolumeError.self) { try Volume.audit(image: path) }
+            do { _ = try Volume.audit(image: path) } catch let e as VolumeError { #expect(e.message.contains("qemu-img convert -O raw")) }
+        }
+        var dynamic = [UInt8](repeating: 0, count: 4096)
+        let cookie = Array("conectix".utf8)
+        dynamic.replaceSubrange((4096 - 512)..<(4096 - 504), with: cookie)
+        dynamic[4096 - 512 + 0x3F] = 3
+        let dynamicPath = plain + ".dynamic.vhd"
+        try Data(dynamic).write(to: URL(fileURLWithPath: dynamicPath))
+        do {
+            _ = try Volume.audit(image: dynamicPath)
+            Issue.record("a dynamic VHD was accepted")
+        } catch let e as VolumeError {
+            #expect(e.message.contains("a dynamic VHD") && e.message.contains("qemu-img convert -O raw"), "\(e.message)")
+        }
+    }
+}
