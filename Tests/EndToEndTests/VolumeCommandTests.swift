@@ -110,3 +110,58 @@ struct VolumeCommandTests {
         #expect(try Run(["volume", "/tmp", "--scope", "C:\\NoSuchFolder"]).status == 2)
     }
 }
+
+@Suite("writer-audit volume and acl on an NTFS image file", .serialized)
+struct ImageCommandTests {
+    static var canMount: Bool {
+        FileManager.default.fileExists(atPath: "/dev/fuse") && system2("/bin/sh", ["-c", "command -v ntfs-3g >/dev/null"]) == 0
+    }
+
+    @Test("the same JSON and exit code as the mounted volume (but root, source and time); as an ordinary user")
+    func sameAsMount() throws {
+        guard Self.canMount else {
+            if ProcessInfo.processInfo.environment["CI"] != nil { Issue.record("NTFS images cannot be built here") }
+            return
+        }
+        let dir = NSTemporaryDirectory() + "wa-image-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { _ = system2("/bin/rm", ["-rf", dir]) }
+        let image = dir + "/server-C.img"
+        let mount = dir + "/mnt"
+        let script = Run.root.appendingPathComponent("scripts").path
+        #expect(
+            system2("/usr/bin/env", ["python3", script + "/make-ntfs-image", Run.root.appendingPathComponent("Fixtures/ntfs/writer-limits.spec").path, image]) == 0)
+        #expect(system2("/usr/bin/env", ["python3", script + "/mount-ntfs-image", image, mount]) == 0)
+        defer { _ = system2("/usr/bin/env", ["python3", script + "/mount-ntfs-image", "--unmount", mount]) }
+        func json(_ args: [String]) throws -> (Int32, [String: Any]) {
+            let run = try Run(args + ["--format", "json"])
+            var object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
+            for key in ["root", "seconds", "source", "source"] { object[key] = nil }
+            return (run.status, object)
+        }
+        let (imageStatus, fromImage) = try json(["volume", image])
+        let (mountStatus, fromMount) = try json(["volume", mount])
+        #expect(imageStatus == 1 && mountStatus == 1)
+        #expect(NSDictionary(dictionary: fromImage).isEqual(to: fromMount))
+        let (aclImageStatus, aclImage) = try json(["acl", image])
+        let (aclMountStatus, aclMount) = try json(["acl", mount])
+        #expect(aclImageStatus == aclMountStatus)
+        #expect(aclImage["entries"] as? Int == aclMount["entries"] as? Int)
+        #expect((aclImage["findings"] as? [[String: Any]])?.count == 1)
+        #expect(
+            NSArray(array: aclImage["findings"] as? [Any] ?? []).isEqual(to: aclMount["findings"] as? [Any] ?? []))
+        // No root, no FUSE: an ordinary user who can read the file.
+        _ = system2("/bin/chmod", ["755", dir])
+        _ = system2("/bin/chmod", ["644", image])
+        let asNobody = try Run(
+            program: "/usr/bin/setpriv",
+            ["--reuid", "65534", "--regid", "65534", "--clear-groups", Run.binary, "volume", image, "--format", "json"])
+        #expect(asNobody.status == 1, "\(asNobody.stderr)")
+        var nobody = try JSONSerialization.jsonObject(with: Data(asNobody.stdout.utf8)) as? [String: Any] ?? [:]
+        for key in ["root", "seconds", "source"] { nobody[key] = nil }
+        #expect(NSDictionary(dictionary: nobody).isEqual(to: fromImage))
+        // Two sources at once are a usage error.
+        let wrongPartition = try Run(["volume", mount, "--partition", "1"])
+        #expect(wrongPartition.status == 2)
+    }
+}
