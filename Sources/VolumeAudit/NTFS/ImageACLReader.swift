@@ -57,53 +57,12 @@ public struct ImageACLReader {
         }
         let secure = try Self.secureDescriptors(image)
         // Second pass: every name in a folder in scope is an entry.
-        var decoded: [UInt32: Result<SecurityDescriptor, Error>] = [:]
-        var failure: Error? = nil
-        var entryAudit = audit
-        defer { audit = entryAudit }
-        _ = try image.scan { n, r in
-            guard failure == nil, r.le64(32) & MFTIndex.recordMask == 0 else { return }
-            guard n >= MFTIndex.firstUserRecord || n == MFTIndex.root else { return }
-            let facts = RecordFacts(r)
-            let kind: Bool? = facts.link ? nil : facts.directory
-            let judge = { (shown: () -> String, folder: Bool?) in
-                switch facts.source(totalClusters: image.boot.totalClusters) {
-                case .id(let id) where secure.byID[id] != nil:
-                    onDescriptor?(shown(), secure.byID[id]!)
-                    let result =
-                        decoded[id]
-                        ?? Result { try SecurityDescriptor.decode(secure.byID[id]!) }
-                    decoded[id] = result
-                    switch result {
-                    case .success(let sd): entryAudit.entry(path: shown, folder: folder, descriptor: sd, key: Int(id))
-                    case .failure(let e):
-                        entryAudit.error(path: shown(), "security id \(id): \((e as? SecurityError)?.message ?? "\(e)")")
-                    }
-                case .id(let id) where facts.ownDescriptor == nil:
-                    entryAudit.error(path: shown(), "security id \(id) is not in $Secure:$SDS")
-                default:
-                    do {
-                        guard let bytes = try facts.descriptorBytes(image) else {
-                            entryAudit.error(path: shown(), "no security descriptor (no security id, no $SECURITY_DESCRIPTOR)")
-                            return
-                        }
-                        onDescriptor?(shown(), bytes)
-                        let sd = try SecurityDescriptor.decode(bytes)
-                        entryAudit.entry(path: shown(), folder: folder, descriptor: sd)
-                    } catch let e as SecurityError {
-                        entryAudit.error(path: shown(), "$SECURITY_DESCRIPTOR: \(e.message)")
-                    } catch {
-                        failure = error
-                    }
-                }
-            }
-            if let shown = rootRecords[n] { judge({ shown }, true) }
-            for name in facts.names where name.namespace != 2 {
-                guard let folderPath = inScope[name.parent] else { continue }
-                judge({ folderPath + "\\" + String(decoding: MFTIndex.utf8(name.utf16), as: UTF8.self) }, kind)
-            }
-        }
-        if let failure { throw failure }
+        let judge = ScopeJudge(
+            image: image, secure: secure, inScope: inScope, scopeRoots: rootRecords, onDescriptor: onDescriptor,
+            audit: audit)
+        _ = try image.scan { n, r in judge.record(n, r) }
+        audit = judge.audit
+        if let failure = judge.failure { throw failure }
         var warnings = scan.firstDamaged
         warnings += index.warnings.map { "\(path): \($0)" }
         return warnings
@@ -169,6 +128,136 @@ public struct ImageACLReader {
     }
 }
 
+/// Judges the entries of one record when it has a name in a folder in scope. Descriptors are keyed (by
+/// security id, or by their bytes when stored per file) so each distinct one is decoded and judged once.
+final class ScopeJudge {
+    let image: NTFSImage
+    let secure: SecureDescriptors
+    let inScope: [UInt64: String]
+    let scopeRoots: [UInt64: String]
+    let onDescriptor: ((String, [UInt8]) -> Void)?
+    var audit: ACLAudit
+    var failure: Error? = nil
+    private var keysByHash: [UInt64: Int] = [:]
+    private var keyBytes: [Int: [UInt8]] = [:]
+    private var decoded: [Int: SecurityDescriptor] = [:]
+    private var undecodable: [Int: String] = [:]
+
+    init(
+        image: NTFSImage, secure: SecureDescriptors, inScope: [UInt64: String], scopeRoots: [UInt64: String],
+        onDescriptor: ((String, [UInt8]) -> Void)?, audit: ACLAudit
+    ) {
+        self.image = image
+        self.secure = secure
+        self.inScope = inScope
+        self.scopeRoots = scopeRoots
+        self.onDescriptor = onDescriptor
+        self.audit = audit
+    }
+
+    /// True when a $FILE_NAME of the record is in a folder in scope (read without allocating).
+    private func touchesScope(_ r: UnsafeRawBufferPointer) -> Bool {
+        var hit = false
+        let inScope = self.inScope
+        try? MFTRecord.attributes(r) { type, a throws(MFTRecord.Problem) in
+            guard !hit, type == 0x30, let v = MFTRecord.residentValue(a), v.count >= 0x42, v[0x41] != 2 else { return }
+            hit = inScope[v.le64(0) & MFTIndex.recordMask] != nil
+        }
+        return hit
+    }
+
+    func record(_ n: UInt64, _ r: UnsafeRawBufferPointer) {
+        guard failure == nil, r.le64(32) & MFTIndex.recordMask == 0 else { return }
+        guard n >= MFTIndex.firstUserRecord || n == MFTIndex.root else { return }
+        let root = scopeRoots[n]
+        guard root != nil || touchesScope(r) else { return }
+        let facts = RecordFacts(r)
+        // Where the descriptor is: the security id's entry in $Secure, else the record's own attribute.
+        var key: Int
+        var problem: String? = nil
+        if facts.securityID != 0, secure.byID[facts.securityID] != nil {
+            key = Int(facts.securityID)
+            if decoded[key] == nil && undecodable[key] == nil { decode(secure.byID[facts.securityID]!, key: key) }
+        } else if facts.securityID != 0 && facts.ownDescriptor == nil {
+            key = 0
+            problem = "security id \(facts.securityID) is not in $Secure:$SDS"
+        } else if let resident = facts.ownDescriptor?.resident {
+            key = self.key(for: resident)
+        } else {
+            do {
+                if let bytes = try facts.descriptorBytes(image) {
+                    key = bytes.withUnsafeBytes { self.key(for: $0) }
+                } else {
+                    key = 0
+                    problem = "no security descriptor (no security id, no $SECURITY_DESCRIPTOR)"
+                }
+            } catch {
+                failure = error
+                return
+            }
+        }
+        if problem == nil, decoded[key] == nil {
+            let source = facts.securityID != 0 ? "security id \(facts.securityID)" : "$SECURITY_DESCRIPTOR"
+            problem = "\(source): \(undecodable[key] ?? "undecodable")"
+        }
+        let kind: Bool? = facts.link ? nil : facts.directory
+        if let root { entry(path: { root }, folder: true, key: key, problem: problem) }
+        for name in facts.names where name.namespace != 2 {
+            guard let folderPath = inScope[name.parent] else { continue }
+            entry(
+                path: { folderPath + "\\" + String(decoding: MFTIndex.utf8(name.utf16), as: UTF8.self) }, folder: kind,
+                key: key, problem: problem)
+        }
+    }
+
+    private func entry(path: () -> String, folder: Bool?, key: Int, problem: String?) {
+        if let onDescriptor, problem == nil, let bytes = keyBytes[key] ?? secure.byID[UInt32(truncatingIfNeeded: key)] {
+            onDescriptor(path(), bytes)
+        }
+        if let problem {
+            audit.error(path: path(), problem)
+        } else if let sd = decoded[key] {
+            audit.entry(path: path, folder: folder, descriptor: sd, key: key)
+        }
+    }
+
+    private func decode(_ bytes: [UInt8], key: Int) {
+        do {
+            decoded[key] = try SecurityDescriptor.decode(bytes)
+        } catch let e as SecurityError {
+            undecodable[key] = e.message
+        } catch {
+            undecodable[key] = "\(error)"
+        }
+    }
+
+    /// The key of a descriptor stored per file: equal bytes, equal key (found by a 64-bit hash, then compared).
+    private func key(for bytes: UnsafeRawBufferPointer) -> Int {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01B3
+            h ^= h >> 29
+            i += 8
+        }
+        while i < bytes.count {
+            h = (h ^ UInt64(bytes[i])) &* 0x0000_0100_0000_01B3
+            i += 1
+        }
+        var probe = h
+        while let candidate = keysByHash[probe] {
+            if let known = keyBytes[candidate], known.elementsEqual(bytes) { return candidate }
+            probe &+= 1  // a different descriptor with the same hash: the next slot
+        }
+        let key = (1 << 33) + keyBytes.count
+        keysByHash[probe] = key
+        let copy = Array(bytes)
+        keyBytes[key] = copy
+        decode(copy, key: key)
+        return key
+    }
+}
+
 /// What the ACL audit needs from one record: its names, kind, security id and own descriptor.
 struct RecordFacts {
     var names: [MFTIndex.Name] = []
@@ -176,7 +265,7 @@ struct RecordFacts {
     var link = false
     var securityID: UInt32 = 0
     /// The $SECURITY_DESCRIPTOR attribute: its resident value, or its runs and size.
-    var ownDescriptor: (resident: [UInt8]?, runs: [DataRun]?, size: UInt64, raw: UnsafeRawBufferPointer)? = nil
+    var ownDescriptor: (resident: UnsafeRawBufferPointer?, raw: UnsafeRawBufferPointer)? = nil
 
     init(_ r: UnsafeRawBufferPointer) {
         directory = r.le16(22) & MFTRecord.directory != 0
@@ -197,7 +286,7 @@ struct RecordFacts {
                             utf16: UnsafeRawBufferPointer(rebasing: v[0x42..<0x42 + 2 * Int(v[0x40])])))
                 }
             case 0x50:
-                ownDescriptor = (MFTRecord.residentValue(a).map(Array.init), nil, 0, a)
+                ownDescriptor = (MFTRecord.residentValue(a), a)
             case 0x80:
                 if a[9] == 0, let v = MFTRecord.residentValue(a), v.count >= 8 {
                     let magic = v.le64(0)
@@ -217,22 +306,13 @@ struct RecordFacts {
         if interix && system && !directory { link = true }
     }
 
-    fileprivate func source(totalClusters: UInt64) -> ImageACLReaderSource {
-        securityID != 0 ? .id(securityID) : .own
-    }
-
     /// The bytes of the record's own $SECURITY_DESCRIPTOR, or nil when it has none.
     func descriptorBytes(_ image: NTFSImage) throws -> [UInt8]? {
         guard let own = ownDescriptor else { return nil }
-        if let resident = own.resident { return resident }
+        if let resident = own.resident { return Array(resident) }
         guard let d = try? MFTRecord.runs(own.raw, totalClusters: image.boot.totalClusters) else {
             throw image.file.error(at: 0, "a $SECURITY_DESCRIPTOR with a damaged runlist")
         }
         return try image.readRuns(d.runs, size: d.size, limit: 1 << 20, what: "a $SECURITY_DESCRIPTOR")
     }
-}
-
-enum ImageACLReaderSource {
-    case id(UInt32)
-    case own
 }
