@@ -15,7 +15,8 @@ struct VolumeCommand: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
 
-    @Argument(help: "The mounted volume's root folder (e.g. /mnt/c), or an NTFS image file or device (e.g. server-C.img).")
+    @Argument(
+        help: "The mounted volume's root folder (e.g. /mnt/c), or an NTFS image file or device (e.g. server-C.img).")
     var root: String
 
     @Option(help: "For a disk image with several NTFS partitions: the partition's number in the table.")

@@ -114,7 +114,8 @@ struct VolumeCommandTests {
 @Suite("writer-audit volume and acl on an NTFS image file", .serialized)
 struct ImageCommandTests {
     static var canMount: Bool {
-        FileManager.default.fileExists(atPath: "/dev/fuse") && system2("/bin/sh", ["-c", "command -v ntfs-3g >/dev/null"]) == 0
+        FileManager.default.fileExists(atPath: "/dev/fuse")
+            && system2("/bin/sh", ["-c", "command -v ntfs-3g >/dev/null"]) == 0
     }
 
     @Test("the same JSON and exit code as the mounted volume (but root, source and time); as an ordinary user")
@@ -130,7 +131,12 @@ struct ImageCommandTests {
         let mount = dir + "/mnt"
         let script = Run.root.appendingPathComponent("scripts").path
         #expect(
-            system2("/usr/bin/env", ["python3", script + "/make-ntfs-image", Run.root.appendingPathComponent("Fixtures/ntfs/writer-limits.spec").path, image]) == 0)
+            system2(
+                "/usr/bin/env",
+                [
+                    "python3", script + "/make-ntfs-image",
+                    Run.root.appendingPathComponent("Fixtures/ntfs/writer-limits.spec").path, image,
+                ]) == 0)
         #expect(system2("/usr/bin/env", ["python3", script + "/mount-ntfs-image", image, mount]) == 0)
         defer { _ = system2("/usr/bin/env", ["python3", script + "/mount-ntfs-image", "--unmount", mount]) }
         func json(_ args: [String]) throws -> (Int32, [String: Any]) {

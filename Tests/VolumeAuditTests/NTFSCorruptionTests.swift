@@ -28,12 +28,14 @@ struct MFTParserTests {
     @Test("runlists: relative signed offsets, sparse runs, and refusals of runs outside the volume")
     func runlists() throws {
         // 0x21: 1 length byte, 2 offset bytes. Run 1: 16 clusters at 0x100; run 2: 8 clusters at 0x100 - 0x10.
-        #expect(try decode([0x21, 0x10, 0x00, 0x01, 0x21, 0x08, 0xF0, 0xFF, 0x00]).get() == [
-            DataRun(lcn: 0x100, clusters: 16), DataRun(lcn: 0xF0, clusters: 8),
-        ])
-        #expect(try decode([0x01, 0x04, 0x11, 0x02, 0x05, 0x00]).get() == [
-            DataRun(lcn: nil, clusters: 4), DataRun(lcn: 5, clusters: 2),
-        ])
+        #expect(
+            try decode([0x21, 0x10, 0x00, 0x01, 0x21, 0x08, 0xF0, 0xFF, 0x00]).get() == [
+                DataRun(lcn: 0x100, clusters: 16), DataRun(lcn: 0xF0, clusters: 8),
+            ])
+        #expect(
+            try decode([0x01, 0x04, 0x11, 0x02, 0x05, 0x00]).get() == [
+                DataRun(lcn: nil, clusters: 4), DataRun(lcn: 5, clusters: 2),
+            ])
         let outside = decode([0x21, 0x10, 0xE8, 0x03, 0x00])  // 16 clusters at 1,000 of 1,000
         #expect(throws: RunList.Malformed.self) { try outside.get() }
         let negative = decode([0x11, 0x01, 0xFF, 0x00])  // offset -1
@@ -121,10 +123,15 @@ struct NTFSCorruptionTests {
         let torn = try Self.patched(image, "torn") { b in b[mftStart + 100 * size + 510] ^= 0xFF }
         let report = try Volume.audit(image: torn)
         #expect(report.warnings.count == 1)
-        #expect(report.warnings.first?.hasPrefix("MFT record 100 (byte offset \(mftStart + 100 * size)):") == true, "\(report.warnings)")
+        #expect(
+            report.warnings.first?.hasPrefix("MFT record 100 (byte offset \(mftStart + 100 * size)):") == true,
+            "\(report.warnings)")
         #expect(report.files + report.others + report.folders == good.files + good.others + good.folders - 1)
 
-        let sector = Self.refusal(try Self.patched(image, "sector") { b in b[11] = 3; b[12] = 0 })
+        let sector = Self.refusal(
+            try Self.patched(image, "sector") { b in
+                b[11] = 3; b[12] = 0
+            })
         #expect(sector?.message.contains("byte offset 11: 3 bytes per sector") == true, "\(sector?.message ?? "")")
         let mft = Self.refusal(try Self.patched(image, "mft-lcn") { b in for k in 0x30..<0x38 { b[k] = 0x7F } })
         #expect(mft?.message.contains("byte offset 48") == true, "\(mft?.message ?? "")")

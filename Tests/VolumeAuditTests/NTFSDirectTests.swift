@@ -17,7 +17,8 @@ func buildImage(spec: String, options: [String] = []) throws -> String {
 /// Every entry's descriptor as `getfattr -n system.ntfs_acl` returns it on the mount, by Windows path.
 func getfattrDescriptors(mount: String, scopes: [String]) throws -> [String: [UInt8]] {
     let out = try run(
-        "/usr/bin/getfattr", ["-R", "-P", "-h", "-e", "hex", "-n", "system.ntfs_acl", "--absolute-names"] + scopes.map { mount + "/" + $0 })
+        "/usr/bin/getfattr",
+        ["-R", "-P", "-h", "-e", "hex", "-n", "system.ntfs_acl", "--absolute-names"] + scopes.map { mount + "/" + $0 })
     var result: [String: [UInt8]] = [:]
     var current: String? = nil
     for line in out.stdout.split(separator: "\n") {
@@ -27,7 +28,9 @@ func getfattrDescriptors(mount: String, scopes: [String]) throws -> [String: [UI
             let raw = Array(line.dropFirst(8).utf8)
             var i = 0
             while i < raw.count {
-                if raw[i] == 0x5C, i + 3 < raw.count + 0, let v = UInt8(String(decoding: raw[(i + 1)...(i + 3)], as: UTF8.self), radix: 8) {
+                if raw[i] == 0x5C, i + 3 < raw.count + 0,
+                    let v = UInt8(String(decoding: raw[(i + 1)...(i + 3)], as: UTF8.self), radix: 8)
+                {
                     bytes.append(v)
                     i += 4
                 } else {
@@ -77,7 +80,9 @@ struct NTFSDirectTests {
 
         var fromImage = ACLAudit()
         var bytes: [String: [UInt8]] = [:]
-        let warnings = try ImageACLReader(path: image.image).read(scopes: aclScopes, into: &fromImage) { bytes[$0] = $1 }
+        let warnings = try ImageACLReader(path: image.image).read(scopes: aclScopes, into: &fromImage) {
+            bytes[$0] = $1
+        }
         #expect(warnings.isEmpty)
         var fromMount = ACLAudit()
         try MountedACLReader(root: image.mount).read(scopes: aclScopes, into: &fromMount)
@@ -87,11 +92,16 @@ struct NTFSDirectTests {
         #expect(fromImage.errors.count == fromMount.errors.count)
 
         let scopes = aclScopes.isEmpty ? ["Windows/WinSxS", "Windows/Microsoft.NET"] : aclScopes
-        let theirs = try getfattrDescriptors(mount: image.mount, scopes: scopes.map { $0.replacingOccurrences(of: "\\", with: "/") })
+        let theirs = try getfattrDescriptors(
+            mount: image.mount, scopes: scopes.map { $0.replacingOccurrences(of: "\\", with: "/") })
         #expect(theirs.count == fromMount.entries, "getfattr read \(theirs.count) entries")
         var same = 0
         for (path, descriptor) in theirs {
-            if bytes[path] == descriptor { same += 1 } else { Issue.record("\(path): descriptor differs from getfattr's") }
+            if bytes[path] == descriptor {
+                same += 1
+            } else {
+                Issue.record("\(path): descriptor differs from getfattr's")
+            }
         }
         #expect(same == theirs.count && same > 0)
     }
@@ -131,7 +141,8 @@ struct NTFSDirectTests {
         #expect(try Volume.audit(image: image.image).findings.map(\.path) == ["C:\\Windows\\Microsoft.NET"])
     }
 
-    @Test("a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; VHDX and dynamic VHD are refused")
+    @Test(
+        "a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; VHDX and dynamic VHD are refused")
     func containers() throws {
         guard requireImages() else { return }
         let plain = try buildImage(spec: "mft-edges.spec")
@@ -174,7 +185,9 @@ struct NTFSDirectTests {
             let path = plain + "." + name
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             #expect(throws: VolumeError.self) { try Volume.audit(image: path) }
-            do { _ = try Volume.audit(image: path) } catch let e as VolumeError { #expect(e.message.contains("qemu-img convert -O raw")) }
+            do { _ = try Volume.audit(image: path) } catch let e as VolumeError {
+                #expect(e.message.contains("qemu-img convert -O raw"))
+            }
         }
         var dynamic = [UInt8](repeating: 0, count: 4096)
         let cookie = Array("conectix".utf8)
@@ -186,7 +199,32 @@ struct NTFSDirectTests {
             _ = try Volume.audit(image: dynamicPath)
             Issue.record("a dynamic VHD was accepted")
         } catch let e as VolumeError {
-            #expect(e.message.contains("a dynamic VHD") && e.message.contains("qemu-img convert -O raw"), "\(e.message)")
+            #expect(
+                e.message.contains("a dynamic VHD") && e.message.contains("qemu-img convert -O raw"), "\(e.message)")
         }
+    }
+}
+
+@Suite("Synthetic NTFS image (scripts/make-synthetic-ntfs)")
+struct SyntheticImageTests {
+    @Test("every folder and file the generator wrote is counted, with the folders over the limits found")
+    func counts() throws {
+        let path = NSTemporaryDirectory() + "synthetic-\(UUID().uuidString).img"
+        defer { unlink(path) }
+        // 1,100 folders: 33 below the root, each of those with about 32; 40,000 files over all folders.
+        let made = try run(
+            "/usr/bin/env",
+            ["python3", Paths.script("make-synthetic-ntfs"), path, "--files", "40000", "--folders", "1100"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let report = try Volume.audit(image: path)
+        #expect(report.folders == 1101 && report.files == 40000 && report.others == 0)
+        #expect(report.warnings.isEmpty)
+        let limits = FolderLimits(maxSubfolders: 30, maxFiles: 36)
+        var options = Volume.Options()
+        options.limits = limits
+        let strict = try Volume.audit(image: path, options: options)
+        // 40,000 files over 1,100 folders: 36 or 37 each; the 400 folders with 37 break a 36-file limit.
+        #expect(strict.findings.filter { $0.over.contains(.files) }.count == 40000 % 1100)
+        #expect(strict.findings.contains { $0.path == "C:\\" && $0.subfolders == 33 })
     }
 }

@@ -9,11 +9,14 @@ struct BootSector {
     init(_ b: [UInt8], file: ImageFile, at offset: UInt64) throws {
         bytesPerSector = Int(b.le16(0x0B))
         guard [256, 512, 1024, 2048, 4096].contains(bytesPerSector) else {
-            throw file.error(at: offset + 0x0B, "\(bytesPerSector) bytes per sector (512 to 4,096 expected): not an NTFS boot sector")
+            throw file.error(
+                at: offset + 0x0B, "\(bytesPerSector) bytes per sector (512 to 4,096 expected): not an NTFS boot sector"
+            )
         }
         let raw = b[0x0D]
         let sectorsPerCluster = raw <= 0x80 ? Int(raw) : 1 << (256 - Int(raw))
-        guard sectorsPerCluster > 0, sectorsPerCluster.nonzeroBitCount == 1, sectorsPerCluster * bytesPerSector <= 2 << 20
+        guard sectorsPerCluster > 0, sectorsPerCluster.nonzeroBitCount == 1,
+            sectorsPerCluster * bytesPerSector <= 2 << 20
         else {
             throw file.error(at: offset + 0x0D, "sectors per cluster \(raw) is not a power of two up to 2 MiB clusters")
         }
@@ -26,7 +29,8 @@ struct BootSector {
             throw file.error(at: offset + 0x40, "an MFT record size of \(recordSize) bytes (1,024 or 4,096 expected)")
         }
         guard mftCluster > 0, mftCluster < totalClusters else {
-            throw file.error(at: offset + 0x30, "the $MFT cluster \(mftCluster) lies outside the volume (\(totalClusters) clusters)")
+            throw file.error(
+                at: offset + 0x30, "the $MFT cluster \(mftCluster) lies outside the volume (\(totalClusters) clusters)")
         }
     }
 }
@@ -76,7 +80,10 @@ enum RunList {
                 lcn = lcn &+ Int64(bitPattern: delta)
                 guard lcn >= 0, UInt64(lcn) + length <= totalClusters else {
                     throw Malformed(
-                        at: i, what: "a run at cluster \(lcn) of \(length) clusters lies outside the volume (\(totalClusters) clusters)")
+                        at: i,
+                        what:
+                            "a run at cluster \(lcn) of \(length) clusters lies outside the volume (\(totalClusters) clusters)"
+                    )
                 }
                 runs.append(DataRun(lcn: UInt64(lcn), clusters: length))
             }

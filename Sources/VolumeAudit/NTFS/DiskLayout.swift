@@ -39,13 +39,16 @@ enum DiskLayout {
         }
         if Array(head[3..<11]) == ntfsOEM {
             if let wanted, wanted != 0 {
-                throw file.error(at: 0, "an NTFS partition image has no partition table; leave out --partition \(wanted)")
+                throw file.error(
+                    at: 0, "an NTFS partition image has no partition table; leave out --partition \(wanted)")
             }
             return NTFSPartition(number: 0, offset: 0, length: dataSize, kind: "partition image")
         }
         guard head[510] == 0x55, head[511] == 0xAA else {
             throw file.error(
-                at: 3, "neither an NTFS volume (no \"NTFS\" signature) nor a disk with a partition table (no 55 AA at byte 510)")
+                at: 3,
+                "neither an NTFS volume (no \"NTFS\" signature) nor a disk with a partition table (no 55 AA at byte 510)"
+            )
         }
         var candidates: [NTFSPartition] = []
         var seen: [String] = []
@@ -66,14 +69,17 @@ enum DiskLayout {
         if let wanted {
             guard let p = candidates.first(where: { $0.number == wanted }) else {
                 throw file.error(
-                    at: 0, "partition \(wanted) is not an NTFS partition; the table has: \(seen.joined(separator: "; "))")
+                    at: 0,
+                    "partition \(wanted) is not an NTFS partition; the table has: \(seen.joined(separator: "; "))")
             }
             return p
         }
         if candidates.count == 1 { return candidates[0] }
         if candidates.isEmpty {
             throw file.error(
-                at: 446, "no NTFS partition in the partition table (\(seen.isEmpty ? "it is empty" : seen.joined(separator: "; ")))")
+                at: 446,
+                "no NTFS partition in the partition table (\(seen.isEmpty ? "it is empty" : seen.joined(separator: "; ")))"
+            )
         }
         let list = candidates.map { "\($0.number) (\($0.kind), \($0.length / 1_048_576) MiB at byte \($0.offset))" }
         throw VolumeError(
@@ -118,7 +124,8 @@ enum DiskLayout {
                 seen.append("\(i + 1): \(kind) at byte \(first * sector)")
                 if try isNTFS(file, at: first * sector, dataSize: dataSize) {
                     found.append(
-                        NTFSPartition(number: i + 1, offset: first * sector, length: (last - first + 1) * sector, kind: kind))
+                        NTFSPartition(
+                            number: i + 1, offset: first * sector, length: (last - first + 1) * sector, kind: kind))
                 }
             }
             return (found, seen)

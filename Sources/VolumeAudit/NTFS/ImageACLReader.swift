@@ -32,7 +32,9 @@ public struct ImageACLReader {
             guard let f = Self.find(scope, in: index, from: root) else {
                 if scopes.isEmpty { continue }  // a default scope the volume lacks is skipped
                 throw VolumeError(
-                    .badScope, "\(path): scope \(WindowsPath.make(drive: drive, relative: scope.relative)) is not a folder on the volume")
+                    .badScope,
+                    "\(path): scope \(WindowsPath.make(drive: drive, relative: scope.relative)) is not a folder on the volume"
+                )
             }
             scopeRoots.append(f)
         }
@@ -290,7 +292,8 @@ struct RecordFacts {
             case 0x80:
                 if a[9] == 0, let v = MFTRecord.residentValue(a), v.count >= 8 {
                     let magic = v.le64(0)
-                    interix = magic == 0x014B_4E4C_7874_6E49 || magic == 0x0052_4843_7874_6E49
+                    interix =
+                        magic == 0x014B_4E4C_7874_6E49 || magic == 0x0052_4843_7874_6E49
                         || magic == 0x004B_4C42_7874_6E49
                 }
             case 0xC0:

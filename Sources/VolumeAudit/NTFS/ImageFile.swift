@@ -43,7 +43,9 @@ final class ImageFile {
     {
         guard offset <= size, UInt64(count) <= size - offset else {
             throw error(
-                at: offset, "\(what()) needs \(count) bytes but the image ends at byte \(size) (cut off, or an offset points outside it)")
+                at: offset,
+                "\(what()) needs \(count) bytes but the image ends at byte \(size) (cut off, or an offset points outside it)"
+            )
         }
         var done = 0
         while done < count {

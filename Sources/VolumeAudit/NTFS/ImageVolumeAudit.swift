@@ -109,7 +109,8 @@ struct FolderTreeEmitter {
             }
             if inScope {
                 let visit = FolderVisit(
-                    path: UnsafeRawBufferPointer(start: nil, count: 0), depth: frame.depth, subfolders: Int(f.subfolders),
+                    path: UnsafeRawBufferPointer(start: nil, count: 0), depth: frame.depth,
+                    subfolders: Int(f.subfolders),
                     files: Int(f.files), others: Int(f.others), windowsPathLength: frame.windowsLength,
                     parentWindowsPathLength: frame.parentWindowsLength, area: frame.area)
                 path.withUnsafeBytes { p in
@@ -137,7 +138,8 @@ struct FolderTreeEmitter {
         if let missing = found.firstIndex(of: false) {
             throw VolumeError(
                 .badScope,
-                "scope \(WindowsPath.make(drive: drive, relative: scopes[missing].relative)) is not a folder on the volume")
+                "scope \(WindowsPath.make(drive: drive, relative: scopes[missing].relative)) is not a folder on the volume"
+            )
         }
     }
 }

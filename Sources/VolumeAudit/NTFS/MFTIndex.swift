@@ -73,7 +73,8 @@ struct MFTIndex {
                     // data starts with IntxLNK\1, IntxCHR\0 or IntxBLK\0. Shown as a link by ntfs-3g, so "other".
                     if a[9] == 0, let v = MFTRecord.residentValue(a), v.count >= 8 {
                         let magic = v.le64(0)
-                        interix = magic == 0x014B_4E4C_7874_6E49 || magic == 0x0052_4843_7874_6E49
+                        interix =
+                            magic == 0x014B_4E4C_7874_6E49 || magic == 0x0052_4843_7874_6E49
                             || magic == 0x004B_4C42_7874_6E49
                     }
                 case 0x30:
@@ -81,7 +82,9 @@ struct MFTIndex {
                         throw .badAttribute(0, "a $FILE_NAME that is not resident or too short")
                     }
                     let length = Int(v[0x40])
-                    guard 0x42 + 2 * length <= v.count else { throw .badAttribute(0, "a $FILE_NAME longer than its value") }
+                    guard 0x42 + 2 * length <= v.count else {
+                        throw .badAttribute(0, "a $FILE_NAME longer than its value")
+                    }
                     found.append(
                         Name(
                             parent: v.le64(0) & Self.recordMask, namespace: v[0x41],
@@ -163,7 +166,9 @@ struct MFTIndex {
     mutating func finish() {
         for (base, list) in pending {
             guard let info = listBases[base] else {
-                warnings.append("MFT record \(base): extension records name it as their base, but it has no attribute list; their names were skipped")
+                warnings.append(
+                    "MFT record \(base): extension records name it as their base, but it has no attribute list; their names were skipped"
+                )
                 continue
             }
             let surrogate = info.surrogate || list.contains { $0.surrogate }

@@ -44,12 +44,16 @@ enum MFTRecord {
     }
 
     /// Calls `body` with each attribute (type, whole attribute bytes) of a fixed-up record, in order.
-    static func attributes(_ r: UnsafeRawBufferPointer, _ body: (UInt32, UnsafeRawBufferPointer) throws(Problem) -> Void)
+    static func attributes(
+        _ r: UnsafeRawBufferPointer, _ body: (UInt32, UnsafeRawBufferPointer) throws(Problem) -> Void
+    )
         throws(Problem)
     {
         var at = Int(r.le16(20))
         let used = min(Int(r.le32(24)), r.count)
-        guard at >= 0x18, at < used else { throw .badAttribute(20, "the first attribute offset \(at) is outside the record") }
+        guard at >= 0x18, at < used else {
+            throw .badAttribute(20, "the first attribute offset \(at) is outside the record")
+        }
         var count = 0
         while at + 4 <= used {
             let type = r.le32(at)
@@ -77,12 +81,15 @@ enum MFTRecord {
     }
 
     /// The runs of a non-resident attribute, and its data size.
-    static func runs(_ a: UnsafeRawBufferPointer, totalClusters: UInt64) throws(Problem) -> (runs: [DataRun], size: UInt64)? {
+    static func runs(_ a: UnsafeRawBufferPointer, totalClusters: UInt64) throws(Problem) -> (
+        runs: [DataRun], size: UInt64
+    )? {
         guard a[8] == 1, a.count >= 64 else { return nil }
         let runsOffset = Int(a.le16(32))
         guard runsOffset < a.count else { throw .badAttribute(32, "the runlist offset is outside the attribute") }
         do {
-            let runs = try RunList.decode(UnsafeRawBufferPointer(rebasing: a[runsOffset...]), totalClusters: totalClusters)
+            let runs = try RunList.decode(
+                UnsafeRawBufferPointer(rebasing: a[runsOffset...]), totalClusters: totalClusters)
             return (runs, a.le64(48))
         } catch {
             throw .badAttribute(runsOffset + error.at, error.what)

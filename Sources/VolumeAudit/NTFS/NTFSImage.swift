@@ -61,7 +61,8 @@ public final class NTFSImage {
         case .success(let found): (runs, size) = found
         case .failure(.notARecord):
             throw file.error(
-                at: at, "MFT record 0 is not a FILE record: the boot sector's $MFT location is wrong, or this is not NTFS")
+                at: at,
+                "MFT record 0 is not a FILE record: the boot sector's $MFT location is wrong, or this is not NTFS")
         case .failure(.badFixup(let why)):
             throw file.error(at: at, "MFT record 0 ($MFT): \(why)")
         case .failure(.badAttribute(let offset, let why)):
@@ -88,7 +89,9 @@ public final class NTFSImage {
                 var r = try file.bytes(
                     boot.recordSize, at: offset(ofCluster: run.lcn ?? 0) + byte, what: "MFT record \(n)")
                 let used = r.withUnsafeMutableBytes { (try? MFTRecord.fixup($0)) }
-                guard let used else { throw file.error(at: offset(ofCluster: run.lcn ?? 0) + byte, "MFT record \(n) is damaged") }
+                guard let used else {
+                    throw file.error(at: offset(ofCluster: run.lcn ?? 0) + byte, "MFT record \(n) is damaged")
+                }
                 return used && r.le16(22) & MFTRecord.inUse != 0 ? r : nil
             }
             byte -= runBytes
@@ -134,9 +137,11 @@ public final class NTFSImage {
             let runBytes = run.clusters * UInt64(boot.clusterSize)
             var done: UInt64 = 0
             while done + UInt64(size) <= runBytes && number < recordCount {
-                let records = Int(min(UInt64(Self.recordsPerBlock), (runBytes - done) / UInt64(size), recordCount - number))
+                let records = Int(
+                    min(UInt64(Self.recordsPerBlock), (runBytes - done) / UInt64(size), recordCount - number))
                 let at = offset(ofCluster: lcn) + done
-                try file.read(into: block.baseAddress!, count: records * size, at: at, what: "MFT records from \(number)")
+                try file.read(
+                    into: block.baseAddress!, count: records * size, at: at, what: "MFT records from \(number)")
                 for k in 0..<records {
                     let r = UnsafeMutableRawBufferPointer(rebasing: block[(k * size)..<(k * size + size)])
                     let n = number + UInt64(k)
