@@ -166,7 +166,7 @@ struct ImageCommandTests {
         var nobody = try JSONSerialization.jsonObject(with: Data(asNobody.stdout.utf8)) as? [String: Any] ?? [:]
         for key in ["root", "seconds", "source"] { nobody[key] = nil }
         #expect(NSDictionary(dictionary: nobody).isEqual(to: fromImage))
-        // Two sources at once are a usage error.
+        // --partition names a partition of an image; given with a folder it is a usage error.
         let wrongPartition = try Run(["volume", mount, "--partition", "1"])
         #expect(wrongPartition.status == 2)
     }
