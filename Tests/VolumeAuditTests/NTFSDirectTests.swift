@@ -57,7 +57,7 @@ func descriptorStorage(_ path: String) throws -> (shared: Int, own: Int) {
     var own = 0
     _ = try image.scan { n, r in
         guard n >= 64 else { return }
-        let facts = RecordFacts(r)
+        guard let facts = RecordFacts(r) else { return }
         if facts.ownDescriptor != nil { own += 1 } else if facts.securityID != 0 { shared += 1 }
     }
     return (shared, own)

@@ -173,7 +173,7 @@ final class ScopeJudge {
         guard n >= MFTIndex.firstUserRecord || n == MFTIndex.root else { return }
         let root = scopeRoots[n]
         guard root != nil || touchesScope(r) else { return }
-        let facts = RecordFacts(r)
+        guard let facts = RecordFacts(r) else { return }
         // Where the descriptor is: the security id's entry in $Secure, else the record's own attribute.
         var key: Int
         var problem: String? = nil
@@ -257,65 +257,5 @@ final class ScopeJudge {
         keyBytes[key] = copy
         decode(copy, key: key)
         return key
-    }
-}
-
-/// What the ACL audit needs from one record: its names, kind, security id and own descriptor.
-struct RecordFacts {
-    var names: [MFTIndex.Name] = []
-    var directory = false
-    var link = false
-    var securityID: UInt32 = 0
-    /// The $SECURITY_DESCRIPTOR attribute: its resident value, or its runs and size.
-    var ownDescriptor: (resident: UnsafeRawBufferPointer?, raw: UnsafeRawBufferPointer)? = nil
-
-    init(_ r: UnsafeRawBufferPointer) {
-        directory = r.le16(22) & MFTRecord.directory != 0
-        var system = false
-        var interix = false
-        try? MFTRecord.attributes(r) { type, a throws(MFTRecord.Problem) in
-            switch type {
-            case 0x10:
-                if let v = MFTRecord.residentValue(a) {
-                    if v.count >= 0x24 { system = v.le32(0x20) & 0x4 != 0 }
-                    if v.count >= 0x38 { securityID = v.le32(0x34) }
-                }
-            case 0x30:
-                if let v = MFTRecord.residentValue(a), v.count >= 0x42, 0x42 + 2 * Int(v[0x40]) <= v.count {
-                    names.append(
-                        MFTIndex.Name(
-                            parent: v.le64(0) & MFTIndex.recordMask, namespace: v[0x41],
-                            utf16: UnsafeRawBufferPointer(rebasing: v[0x42..<0x42 + 2 * Int(v[0x40])])))
-                }
-            case 0x50:
-                ownDescriptor = (MFTRecord.residentValue(a), a)
-            case 0x80:
-                if a[9] == 0, let v = MFTRecord.residentValue(a), v.count >= 8 {
-                    let magic = v.le64(0)
-                    interix =
-                        magic == 0x014B_4E4C_7874_6E49 || magic == 0x0052_4843_7874_6E49
-                        || magic == 0x004B_4C42_7874_6E49
-                }
-            case 0xC0:
-                if let v = MFTRecord.residentValue(a), v.count >= 4 {
-                    link = link || v.le32(0) & 0x2000_0000 != 0
-                } else {
-                    link = true
-                }
-            default:
-                break
-            }
-        }
-        if interix && system && !directory { link = true }
-    }
-
-    /// The bytes of the record's own $SECURITY_DESCRIPTOR, or nil when it has none.
-    func descriptorBytes(_ image: NTFSImage) throws -> [UInt8]? {
-        guard let own = ownDescriptor else { return nil }
-        if let resident = own.resident { return Array(resident) }
-        guard let d = try? MFTRecord.runs(own.raw, totalClusters: image.boot.totalClusters) else {
-            throw image.file.error(at: 0, "a $SECURITY_DESCRIPTOR with a damaged runlist")
-        }
-        return try image.readRuns(d.runs, size: d.size, limit: 1 << 20, what: "a $SECURITY_DESCRIPTOR")
     }
 }

@@ -53,53 +53,9 @@ struct MFTIndex {
 
     /// Adds one record in use (fixed up).
     mutating func add(_ n: UInt64, _ r: UnsafeRawBufferPointer) {
-        let flags = r.le16(22)
-        let isDirectory = flags & MFTRecord.directory != 0
-        let base = r.le64(32) & Self.recordMask
-        var found: [Name] = []
-        var surrogate = false
-        var hasList = false
-        var system = false
-        var interix = false
+        let facts: RecordFacts
         do {
-            try MFTRecord.attributes(r) { type, a throws(MFTRecord.Problem) in
-                switch type {
-                case 0x10:
-                    if let v = MFTRecord.residentValue(a), v.count >= 0x24 { system = v.le32(0x20) & 0x4 != 0 }
-                case 0x20:
-                    hasList = true
-                case 0x80:
-                    // An Interix symlink or device, as ntfs-3g writes `ln -s` and mknod: a SYSTEM file whose
-                    // data starts with IntxLNK\1, IntxCHR\0 or IntxBLK\0. Shown as a link by ntfs-3g, so "other".
-                    if a[9] == 0, let v = MFTRecord.residentValue(a), v.count >= 8 {
-                        let magic = v.le64(0)
-                        interix =
-                            magic == 0x014B_4E4C_7874_6E49 || magic == 0x0052_4843_7874_6E49
-                            || magic == 0x004B_4C42_7874_6E49
-                    }
-                case 0x30:
-                    guard let v = MFTRecord.residentValue(a), v.count >= 0x42 else {
-                        throw .badAttribute(0, "a $FILE_NAME that is not resident or too short")
-                    }
-                    let length = Int(v[0x40])
-                    guard 0x42 + 2 * length <= v.count else {
-                        throw .badAttribute(0, "a $FILE_NAME longer than its value")
-                    }
-                    found.append(
-                        Name(
-                            parent: v.le64(0) & Self.recordMask, namespace: v[0x41],
-                            utf16: UnsafeRawBufferPointer(rebasing: v[0x42..<0x42 + 2 * length])))
-                case 0xC0:
-                    // Reparse tag bit 29 marks a name surrogate (symbolic link, junction): a link, not content.
-                    if let v = MFTRecord.residentValue(a), v.count >= 4 {
-                        surrogate = surrogate || v.le32(0) & 0x2000_0000 != 0
-                    } else {
-                        surrogate = true
-                    }
-                default:
-                    break
-                }
-            }
+            facts = try RecordFacts(parsing: r)
         } catch {
             damaged += 1
             if damaged <= 20 {
@@ -112,30 +68,27 @@ struct MFTIndex {
             }
             return
         }
-        if base != 0 {
+        if facts.base != 0 {
             // An extension record: its names belong to the base record.
-            guard base != n else { return }
-            var list = pending[base] ?? []
-            for name in found where name.namespace != 2 {
-                list.append((name.parent, Array(name.utf16), surrogate))
+            guard facts.base != n else { return }
+            var list = pending[facts.base] ?? []
+            for name in facts.names where name.namespace != 2 {
+                list.append((name.parent, Array(name.utf16), facts.link))
             }
-            if !list.isEmpty || surrogate {
-                if surrogate { list.append((~0, [], true)) }
-                pending[base] = list
-            }
+            if facts.link { list.append((~0, [], true)) }
+            if !list.isEmpty { pending[facts.base] = list }
             return
         }
         guard n >= Self.firstUserRecord || n == Self.root else { return }
-        if interix && system && !isDirectory { surrogate = true }
         records += 1
-        if hasList { listBases[n] = (isDirectory, surrogate) }
+        if facts.hasAttributeList { listBases[n] = (facts.directory, facts.link) }
         var own: Name? = nil
-        for name in found where name.namespace != 2 {
+        for name in facts.names where name.namespace != 2 {
             if own == nil || name.namespace == 1 || name.namespace == 3 { own = name }
             if n == Self.root { continue }
-            count(in: name.parent, directory: isDirectory, surrogate: surrogate)
+            count(in: name.parent, directory: facts.directory, surrogate: facts.link)
         }
-        if isDirectory && !surrogate {
+        if facts.directory && !facts.link {
             register(n, parent: own?.parent ?? 0, utf8: own.map { Self.utf8($0.utf16) } ?? [])
         }
     }
