@@ -77,6 +77,14 @@ struct NTFSDirectTests {
         #expect(direct.findings == mounted.findings)
         #expect(direct.foldersBelowLongPaths == mounted.foldersBelowLongPaths)
         #expect(direct.warnings.isEmpty, "\(direct.warnings)")
+        // Scoped the same way (a Windows path in another case, and a mount-relative one).
+        var scoped = Volume.Options()
+        scoped.scopes = ["c:\\WINDOWS\\microsoft.net", "Windows/WinSxS"]
+        let directScoped = try Volume.audit(image: image.image, options: scoped)
+        let mountedScoped = try Volume.audit(root: image.mount, options: scoped)
+        #expect(directScoped.scopes == mountedScoped.scopes)
+        #expect(directScoped.folders == mountedScoped.folders && directScoped.files == mountedScoped.files)
+        #expect(directScoped.findings == mountedScoped.findings)
 
         var fromImage = ACLAudit()
         var bytes: [String: [UInt8]] = [:]

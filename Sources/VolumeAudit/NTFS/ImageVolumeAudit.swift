@@ -23,13 +23,22 @@ extension Volume {
         guard let root = index.link() else {
             throw VolumeError(.badImage, "\(path): the MFT has no root folder (record 5): not a readable NTFS volume")
         }
-        let scopes = try options.scopes.map { try ImageScope(text: $0, drive: options.drive) }
+        var scopes = try options.scopes.map { try ImageScope(text: $0, drive: options.drive) }
+        // A scope inside another is walked once, as part of the outer one (as for a mount).
+        let folded = scopes.map { $0.components.map(ImageScope.fold) }
+        scopes = scopes.indices.filter { i in
+            !folded.indices.contains { j in
+                j != i && folded[j].count <= folded[i].count && Array(folded[i].prefix(folded[j].count)) == folded[j]
+                    && (folded[j].count < folded[i].count || j < i)
+            }
+        }.map { scopes[$0] }
         var audit = FolderAudit(limits: options.limits, drive: options.drive)
-        try FolderTreeEmitter(index: index, drive: options.drive, scopes: scopes).emit(from: root, into: &audit)
+        let found = try FolderTreeEmitter(index: index, drive: options.drive, scopes: scopes).emit(
+            from: root, into: &audit)
         progress?(audit.folders, audit.files + audit.others)
         return VolumeReport(
             root: path, drive: options.drive,
-            scopes: scopes.map { WindowsPath.make(drive: options.drive, relative: $0.relative) },
+            scopes: found.map { WindowsPath.make(drive: options.drive, relative: $0) },
             folders: audit.folders, files: audit.files, others: audit.others, seconds: monotonicSeconds() - started,
             limits: options.limits, findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
             unreadable: [], otherFilesystems: [], source: "image", warnings: warnings)
@@ -76,9 +85,11 @@ struct FolderTreeEmitter {
         var inScope: Bool
     }
 
-    func emit<S: FolderSink>(from root: Int, into sink: inout S) throws {
+    /// Emits the folders (all, or those in the scopes) and returns each scope's path as the volume spells it.
+    func emit<S: FolderSink>(from root: Int, into sink: inout S) throws -> [[UInt8]] {
         let folded = scopes.map { $0.components.map(ImageScope.fold) }
-        var found = [Bool](repeating: scopes.isEmpty, count: scopes.count)
+        // A scope of the root itself (`C:\\`) is found at once.
+        var found = scopes.map { $0.components.isEmpty ? [UInt8]() : nil }
         var path: [UInt8] = []
         var stack = [
             Frame(
@@ -88,7 +99,8 @@ struct FolderTreeEmitter {
         var foldedPath: [String] = []
         while let frame = stack.popLast() {
             path.removeSubrange(frame.pathEnd...)
-            foldedPath.removeSubrange(min(frame.depth, foldedPath.count)...)
+            // Keep the parent's components (depth - 1 of them), then add this folder's.
+            foldedPath.removeSubrange(min(max(frame.depth - 1, 0), foldedPath.count)...)
             let f = index.folders[frame.folder]
             if frame.depth > 0 {
                 if frame.depth > 1 { path.append(0x2F) }
@@ -103,7 +115,7 @@ struct FolderTreeEmitter {
                 }
                 if towards.isEmpty { continue }
                 if let hit = towards.first(where: { $0.element.count == foldedPath.count }) {
-                    found[hit.offset] = true
+                    found[hit.offset] = path
                     inScope = true
                 }
             }
@@ -135,11 +147,12 @@ struct FolderTreeEmitter {
                 child = c.nextSibling
             }
         }
-        if let missing = found.firstIndex(of: false) {
+        if let missing = found.firstIndex(where: { $0 == nil }) {
             throw VolumeError(
                 .badScope,
                 "scope \(WindowsPath.make(drive: drive, relative: scopes[missing].relative)) is not a folder on the volume"
             )
         }
+        return found.compactMap { $0 }
     }
 }
