@@ -33,7 +33,7 @@ extension Volume {
             }
         }.map { scopes[$0] }
         var audit = FolderAudit(limits: options.limits, drive: options.drive)
-        let found = try FolderTreeEmitter(index: index, drive: options.drive, scopes: scopes).emit(
+        let found = try FolderTreeEmitter(index: index, source: path, drive: options.drive, scopes: scopes).emit(
             from: root, into: &audit)
         progress?(audit.folders, audit.files + audit.others)
         return VolumeReport(
@@ -71,6 +71,8 @@ struct ImageScope {
 /// the path in one buffer (a 10,000-level chain costs one path, not 10,000).
 struct FolderTreeEmitter {
     let index: MFTIndex
+    /// The image, for messages.
+    let source: String
     let drive: String
     let scopes: [ImageScope]
 
@@ -150,7 +152,7 @@ struct FolderTreeEmitter {
         if let missing = found.firstIndex(where: { $0 == nil }) {
             throw VolumeError(
                 .badScope,
-                "scope \(WindowsPath.make(drive: drive, relative: scopes[missing].relative)) is not a folder on the volume"
+                "\(source): scope \(WindowsPath.make(drive: drive, relative: scopes[missing].relative)) is not a folder on the volume"
             )
         }
         return found.compactMap { $0 }
