@@ -25,7 +25,8 @@ public struct ProcmonPMLReader {
     /// Event-offset array entries read at a time.
     static let offsetsPerRead = 1 << 16
 
-    /// The process table of the log (for columns that describe the process).
+    /// Streams every event into `sink`. `process`, when given, hears before each event which process
+    /// (its position in `processes(path:)`), event class, duration and FILETIME it has.
     public func read<S: EventSink>(
         into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil,
         process: ((_ position: Int, _ eventClass: UInt32, _ duration: UInt64, _ filetime: UInt64) -> Void)? = nil
@@ -86,7 +87,6 @@ public struct ProcmonPMLReader {
         }
         outcome.rows = count
         outcome.bytes = Int64(file.size)
-        _ = processes
         return outcome
     }
 
