@@ -28,15 +28,16 @@ public struct EventView {
 }
 
 /// The entries one QueryDirectory call returned, told apart by their FileAttributes.
-public struct DirectoryEntries: Equatable, Sendable {
+public struct DirectoryEntries {
     /// Entries without FILE_ATTRIBUTE_DIRECTORY.
     public var files = 0
     /// Entries with FILE_ATTRIBUTE_DIRECTORY, `.` and `..` left out.
     public var folders = 0
     /// Entries whose kind the call did not return (FileNamesInformation has no attributes).
     public var unknown = 0
-    /// The call carried a filter (the first call of a listing, or a lookup of one name).
-    public var filter: String? = nil
+    /// The call's filter (the first call of a listing, or a lookup of one name), or nil; UTF-8 bytes valid
+    /// only during the sink call, like the rest of the event.
+    public var filter: UnsafeRawBufferPointer? = nil
 
     public init() {}
 

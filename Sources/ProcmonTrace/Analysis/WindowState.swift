@@ -76,7 +76,7 @@ final class WindowState {
             names = entries.names
             truncated = false
             starts = entries.filter != nil
-            filter = entries.filter
+            filter = entries.filter.map(Bytes.string)
             if entries.unknown == 0 { kinds = (entries.files, entries.folders) }
         } else {
             let listing = DirectoryListing(detail: e.detail)

@@ -227,7 +227,7 @@ final class PMLEventDecoder {
         if hasFilter {
             if path.count > 0 && path.bytes[path.count - 1] != 0x5C { path.append(UInt8(ascii: "\\")) }
             path.append(filterText.bytes)
-            result.filter = Bytes.string(filterText.bytes)
+            result.filter = filterText.bytes
         }
         detail.append("FileInformationClass: ")
         detail.append(PMLNames.fileInformationClass[infoClass] ?? String(infoClass))
