@@ -152,7 +152,8 @@ struct NTFSImageTests {
         }
     }
 
-    @Test("ACLs set through system.ntfs_acl: each case judged right, descriptors as ntfssecaudit reads them")
+    @Test(
+        "ACLs set through system.ntfs_acl: each case judged right; ntfssecaudit and the MFT reader read the same bytes")
     func acls() throws {
         guard requireImages() else { return }
         let cases: [(String, String)] = [
@@ -200,6 +201,19 @@ struct NTFSImageTests {
             #expect(out.stdout.contains("Windows owner \(decoded.owner!)"))
             #expect(out.stdout.contains("Windows group \(decoded.group!)"))
         }
+        // Read from the unmounted image through its MFT: the same bytes ntfssecaudit showed, the same findings.
+        var direct = ACLAudit()
+        var bytes: [String: String] = [:]
+        _ = try ImageACLReader(path: image.image).read(scopes: [], into: &direct) { path, descriptor in
+            bytes[path] = descriptor.map { String($0, radix: 16).leftPadded(2) }.joined()
+        }
+        for (path, _) in cases {
+            let windows = "C:\\" + path.replacingOccurrences(of: "/", with: "\\")
+            #expect(bytes[windows] == hexOf[path], "\(windows)")
+        }
+        let key = { (f: ACLFinding) in "\(f.path) \(f.missing) \(f.ace ?? "-") \(f.reason)" }
+        #expect(direct.findings.map(key).sorted() == report.findings.map(key).sorted())
+        #expect(direct.entries == audit.entries)
     }
 
     @Test("a volume mounted inside the tree is listed, not entered (-xdev)")
