@@ -9,7 +9,7 @@ struct EventsCommand: ParsableCommand {
             Turns a native PML log into the CSV Procmon would export (UTF-8 BOM, CRLF, every field quoted), \
             so it can be read on Linux by any tool. The default columns are Procmon's 7 (\(EventColumn.defaults.map(\.rawValue).joined(separator: ", "))). \
             Times are UTC: a PML log does not record the capturing machine's time zone. Detail is decoded for \
-            QueryDirectory, RegSetValue, process, thread, image and network events; other operations leave it empty.
+            CreateFile, QueryDirectory, RegSetValue, process, thread, image and network events; other operations leave it empty.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }

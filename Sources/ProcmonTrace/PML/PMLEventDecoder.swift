@@ -204,6 +204,9 @@ final class PMLEventDecoder {
         var after = try string(d, info, at: pathInfoAt + 4, into: path, what: "path")
         let minor: UInt32 =
             sub != 0 && PMLNames.subOperation(op, sub, version: version) != nil ? 0x100 | UInt32(sub) : 0
+        if op == PMLNames.FileSystemOperation.createFile && sub == 0 && d.count >= after + 8 {
+            createFileDetail(d, fixed: UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed]), at: after, extra: extra)
+        }
         if op == PMLNames.FileSystemOperation.directoryControl && sub == PMLNames.FileSystemOperation.queryDirectory {
             // The filter follows the path; Procmon shows it joined to the path.
             try need(d, after + 2, "QueryDirectory filter")
@@ -217,6 +220,51 @@ final class PMLEventDecoder {
             entries = queryDirectory(infoClass: infoClass, extra: extra)
         }
         return minor
+    }
+
+    /// CreateFile's Detail as Procmon prints it: `Desired Access: Generic Read, Disposition: Open, Options: …,
+    /// Attributes: n/a, ShareMode: Read, Write, AllocationSize: n/a[, Impersonating: …][, OpenResult: Opened]`.
+    /// The access mask and the impersonated SID's length follow the path; disposition, options, attributes,
+    /// share mode and allocation sit in the parameter block; the open result is the extra details.
+    private func createFileDetail(
+        _ d: UnsafeRawBufferPointer, fixed: UnsafeRawBufferPointer, at: Int, extra: UnsafeRawBufferPointer?
+    ) {
+        let wide = pointerSize == 8
+        let dispositionAt = wide ? 0x14 : 0x10
+        let attributesAt = wide ? 0x1C : 0x14
+        let allocationAt = attributesAt + 4 + 4 + 2 * pointerSize
+        guard fixed.count >= allocationAt + 4 else { return }
+        let dispositionAndOptions = fixed.u32(dispositionAt)
+        let disposition = dispositionAndOptions >> 24
+        detail.append("Desired Access: ")
+        detail.append(PMLFlags.fileAccess(d.u32(at)))
+        detail.append(", Disposition: ")
+        detail.append(Int(disposition) < PMLFlags.dispositions.count ? PMLFlags.dispositions[Int(disposition)] : "")
+        detail.append(", Options: ")
+        detail.append(PMLFlags.names(dispositionAndOptions & 0xFF_FFFF, PMLFlags.createOptions, ", "))
+        detail.append(", Attributes: ")
+        let attributes = UInt32(fixed.u16(attributesAt))
+        detail.append(attributes == 0 ? "n/a" : PMLFlags.names(attributes, PMLFlags.attributeLetters, ""))
+        detail.append(", ShareMode: ")
+        let share = UInt32(fixed.u16(attributesAt + 2))
+        detail.append(share == 0 ? "None" : PMLFlags.names(share, PMLFlags.shareModes, ", "))
+        detail.append(", AllocationSize: ")
+        if [0, 2, 3, 5].contains(disposition) {
+            detail.append(unsigned: UInt64(fixed.u32(allocationAt)), grouped: true)
+        } else {
+            detail.append("n/a")
+        }
+        let sidLength = Int(d[at + 4])
+        if sidLength > 0, at + 8 + sidLength <= d.count {
+            detail.append(", Impersonating: ")
+            detail.append(PMLFlags.account(UnsafeRawBufferPointer(rebasing: d[(at + 8)..<(at + 8 + sidLength)])))
+        }
+        // Procmon prints nothing for a value it has no name for.
+        if let extra, extra.count >= 4 {
+            let result = extra.u32(0)
+            detail.append(", OpenResult: ")
+            detail.append(Int(result) < PMLFlags.openResults.count ? PMLFlags.openResults[Int(result)] : "")
+        }
     }
 
     /// Counts the entries of a QueryDirectory result and writes Procmon's Detail for it:
