@@ -22,6 +22,7 @@ final class PMLEventDecoder {
     private var processNames: [UnsafeRawBufferPointer] = []
     private var operationCache: [UInt32: UnsafeRawBufferPointer] = [:]
     private var resultCache: [UInt32: UnsafeRawBufferPointer] = [:]
+    private var createFileText: [UInt64: (access: UInt32, options: UInt32, attributes: UInt32, text: [UInt8])] = [:]
     private var lastResult: (UInt32, UnsafeRawBufferPointer)
     let path = TextScratch(capacity: 4096, limit: 1 << 20)
     let detail = TextScratch(capacity: 8192, limit: 1 << 20)
@@ -236,18 +237,29 @@ final class PMLEventDecoder {
         guard fixed.count >= allocationAt + 4 else { return }
         let dispositionAndOptions = fixed.u32(dispositionAt)
         let disposition = dispositionAndOptions >> 24
-        detail.append("Desired Access: ")
-        detail.append(PMLFlags.fileAccess(d.u32(at)))
-        detail.append(", Disposition: ")
-        detail.append(Int(disposition) < PMLFlags.dispositions.count ? PMLFlags.dispositions[Int(disposition)] : "")
-        detail.append(", Options: ")
-        detail.append(PMLFlags.names(dispositionAndOptions & 0xFF_FFFF, PMLFlags.createOptions, ", "))
-        detail.append(", Attributes: ")
-        let attributes = UInt32(fixed.u16(attributesAt))
-        detail.append(attributes == 0 ? "n/a" : PMLFlags.names(attributes, PMLFlags.attributeLetters, ""))
-        detail.append(", ShareMode: ")
-        let share = UInt32(fixed.u16(attributesAt + 2))
-        detail.append(share == 0 ? "None" : PMLFlags.names(share, PMLFlags.shareModes, ", "))
+        let access = d.u32(at)
+        let attributesAndShare = fixed.u32(attributesAt)
+        // The named part repeats across a capture: spelled once per distinct (access, options, attributes).
+        let key = UInt64(access) << 32 | UInt64(dispositionAndOptions) ^ UInt64(attributesAndShare) << 7
+        if let known = createFileText[key], known.access == access, known.options == dispositionAndOptions,
+            known.attributes == attributesAndShare
+        {
+            known.text.withUnsafeBytes { detail.append($0) }
+        } else {
+            var text = "Desired Access: " + PMLFlags.fileAccess(access) + ", Disposition: "
+            text += Int(disposition) < PMLFlags.dispositions.count ? PMLFlags.dispositions[Int(disposition)] : ""
+            text += ", Options: " + PMLFlags.names(dispositionAndOptions & 0xFF_FFFF, PMLFlags.createOptions, ", ")
+            let attributes = attributesAndShare & 0xFFFF
+            text +=
+                ", Attributes: " + (attributes == 0 ? "n/a" : PMLFlags.names(attributes, PMLFlags.attributeLetters, ""))
+            let share = attributesAndShare >> 16
+            text += ", ShareMode: " + (share == 0 ? "None" : PMLFlags.names(share, PMLFlags.shareModes, ", "))
+            let bytes = Array(text.utf8)
+            if createFileText.count < 4096 {
+                createFileText[key] = (access, dispositionAndOptions, attributesAndShare, bytes)
+            }
+            bytes.withUnsafeBytes { detail.append($0) }
+        }
         detail.append(", AllocationSize: ")
         if [0, 2, 3, 5].contains(disposition) {
             detail.append(unsigned: UInt64(fixed.u32(allocationAt)), grouped: true)
