@@ -7,6 +7,7 @@ let package = Package(
         .executable(name: "writer-audit", targets: ["writer-audit"]),
         .library(name: "ProcmonTrace", targets: ["ProcmonTrace"]),
         .library(name: "CSVStream", targets: ["CSVStream"]),
+        .library(name: "BinaryFormat", targets: ["BinaryFormat"]),
         .library(name: "VolumeAudit", targets: ["VolumeAudit"]),
     ],
     dependencies: [
@@ -18,20 +19,23 @@ let package = Package(
             pkgConfig: nil,
             providers: [.apt(["libcsv-dev"]), .brew(["libcsv"])]
         ),
-        .target(name: "CSVStream", dependencies: ["CLibCSV"]),
+        .target(name: "BinaryFormat"),
+        .target(name: "CSVStream", dependencies: ["CLibCSV", "BinaryFormat"]),
         .target(name: "WriterScope"),
-        .target(name: "ProcmonTrace", dependencies: ["CSVStream", "WriterScope"]),
+        .target(name: "ProcmonTrace", dependencies: ["BinaryFormat", "CSVStream", "WriterScope"]),
         .target(name: "CXattr"),
-        .target(name: "VolumeAudit", dependencies: ["WriterScope", "CXattr", "CSVStream"]),
+        .target(name: "VolumeAudit", dependencies: ["BinaryFormat", "WriterScope", "CXattr", "CSVStream"]),
         .executableTarget(
             name: "writer-audit",
             dependencies: [
+                "BinaryFormat",
                 "ProcmonTrace",
                 "VolumeAudit",
                 "WriterScope",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
         .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream"]),
         .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace"]),
         .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit"]),

@@ -1,3 +1,4 @@
+import BinaryFormat
 import CLibCSV
 
 #if canImport(Glibc)
@@ -21,30 +22,23 @@ public final class CSVFile {
 
     public let path: String
     public let size: Int64
+    private let file: ReadOnlyFile
     private let fd: Int32
     public var blockSize = 1 << 20
 
     public init(path: String) throws {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw CSVStreamError(.cannotOpen, "\(path): cannot open: \(String(cString: strerror(errno)))")
+        let file: ReadOnlyFile
+        do { file = try ReadOnlyFile(path: path, sequential: true) } catch {
+            throw CSVStreamError(.cannotOpen, error.message)
         }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else {
-            let reason = String(cString: strerror(errno))
-            close(fd)
-            throw CSVStreamError(.cannotOpen, "\(path): cannot stat: \(reason)")
+        if file.isDirectory {
+            throw CSVStreamError(.cannotOpen, "\(path): is a directory, expected a CSV file")
         }
-        if (st.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw CSVStreamError(.cannotOpen, "\(path): is a directory, expected a Procmon CSV export")
-        }
-        self.fd = fd
-        self.size = Int64(st.st_size)
+        self.file = file
+        self.fd = file.fd
+        self.size = Int64(file.size)
     }
-
-    deinit { close(fd) }
 
     /// Streams every record into `sink`; `progress` gets (bytes read, file size) once per block.
     public func stream<S: CSVRecordSink>(

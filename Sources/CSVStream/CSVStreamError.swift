@@ -1,5 +1,6 @@
+import BinaryFormat
 /// The one error type of CSVStream: a stable code for tests and a one-line message that names the file and position.
-public struct CSVStreamError: Error, Equatable, CustomStringConvertible, Sendable {
+public struct CSVStreamError: UserError, Equatable {
     public enum Code: String, Sendable {
         case cannotOpen
         case readFailed
@@ -18,8 +19,6 @@ public struct CSVStreamError: Error, Equatable, CustomStringConvertible, Sendabl
         self.code = code
         self.message = message
     }
-
-    public var description: String { message }
 
     /// Errors compare by code, so tests can expect a code without spelling out the message.
     public static func == (lhs: CSVStreamError, rhs: CSVStreamError) -> Bool { lhs.code == rhs.code }

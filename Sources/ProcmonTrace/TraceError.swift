@@ -1,7 +1,8 @@
+import BinaryFormat
 import CSVStream
 
 /// The one error type of ProcmonTrace: a stable code and a one-line message naming the file and position.
-public struct TraceError: Error, Equatable, CustomStringConvertible, Sendable {
+public struct TraceError: UserError, Equatable {
     public enum Code: String, Sendable {
         /// The input is not something this reader can take (wrong columns, binary data, empty ...).
         case notAnExport
@@ -19,9 +20,12 @@ public struct TraceError: Error, Equatable, CustomStringConvertible, Sendable {
         self.message = message
     }
 
-    public var description: String { message }
-
     public static func == (lhs: TraceError, rhs: TraceError) -> Bool { lhs.code == rhs.code }
+
+    /// Maps a byte-layer error (cut-off log, read failure) to the trace error a user sees.
+    public init(_ error: BinaryFormatError) {
+        self.init(error.code == .unreadable ? .unreadable : .malformedRow, error.message)
+    }
 
     /// Maps a stream error to the trace error a user sees; the message already names the file and position.
     init(_ error: CSVStreamError) {

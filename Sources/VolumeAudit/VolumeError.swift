@@ -1,5 +1,6 @@
+import BinaryFormat
 /// The one error type of VolumeAudit: a stable code and a one-line message naming the input and position.
-public struct VolumeError: Error, Equatable, CustomStringConvertible, Sendable {
+public struct VolumeError: UserError, Equatable {
     public enum Code: String, Sendable {
         /// The root is missing, not a directory, or cannot be opened.
         case badRoot
@@ -16,8 +17,6 @@ public struct VolumeError: Error, Equatable, CustomStringConvertible, Sendable {
         self.code = code
         self.message = message
     }
-
-    public var description: String { message }
 
     public static func == (lhs: VolumeError, rhs: VolumeError) -> Bool { lhs.code == rhs.code }
 }

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// Turns one PML event record into an `EventView`: names from the tables, path and Detail as Procmon prints
 /// them, and for QueryDirectory the returned entries counted by kind.
 ///
@@ -50,22 +51,22 @@ final class PMLEventDecoder {
     /// Decodes the event in `e` (the whole record, extra details included). `row` is its 1-based number.
     /// Returns nil for an event of a process the table does not know (counted by the caller).
     func decode(_ e: UnsafeRawBufferPointer, row: Int) throws(Malformed) -> EventView? {
-        let processIndex = e.u32(0)
+        let processIndex = e.le32(0)
         guard let position = processes.position(of: processIndex) else { return nil }
         processPosition = position
-        let cls = e.u32(8)
+        let cls = e.le32(8)
         eventClass = cls
-        let op = e.u16(12)
-        duration = e.u64(20)
-        filetime = e.u64(28)
-        let status = e.u32(36)
-        let detailsStart = Self.headerSize + Int(e.u16(40)) * pointerSize
-        let detailsSize = Int(e.u32(44))
+        let op = e.le16(12)
+        duration = e.le64(20)
+        filetime = e.le64(28)
+        let status = e.le32(36)
+        let detailsStart = Self.headerSize + Int(e.le16(40)) * pointerSize
+        let detailsSize = Int(e.le32(44))
         let d = UnsafeRawBufferPointer(rebasing: e[detailsStart..<detailsStart + detailsSize])
-        let extraOffset = Int(e.u32(48))
+        let extraOffset = Int(e.le32(48))
         var extra: UnsafeRawBufferPointer? = nil
         if extraOffset != 0 {
-            let size = Int(e.u16(extraOffset))
+            let size = Int(e.le16(extraOffset))
             extra = UnsafeRawBufferPointer(rebasing: e[extraOffset + 2..<extraOffset + 2 + size])
         }
         path.reset()
@@ -78,14 +79,14 @@ final class PMLEventDecoder {
         case .registry:
             try registry(op: op, d)
         case .process:
-            try process(op: op, d, tid: e.u32(4))
+            try process(op: op, d, tid: e.le32(4))
         case .network:
             minor = try network(d)
         case .profiling, .none:
             break
         }
         detail.truncate(toCharacters: DirectoryListing.detailCap)
-        let tidValue = e.u32(4)
+        let tidValue = e.le32(4)
         tid.reset()
         tid.append(unsigned: UInt64(tidValue), grouped: false)
         sequence.reset()
@@ -201,7 +202,7 @@ final class PMLEventDecoder {
         let pathInfoAt = 4 + fixed
         try need(d, pathInfoAt + 4, "file-system details")
         let sub = d[0]
-        let info = d.u16(pathInfoAt)
+        let info = d.le16(pathInfoAt)
         var after = try string(d, info, at: pathInfoAt + 4, into: path, what: "path")
         let minor: UInt32 =
             sub != 0 && PMLNames.subOperation(op, sub, version: version) != nil ? 0x100 | UInt32(sub) : 0
@@ -211,13 +212,13 @@ final class PMLEventDecoder {
         if op == PMLNames.FileSystemOperation.directoryControl && sub == PMLNames.FileSystemOperation.queryDirectory {
             // The filter follows the path; Procmon shows it joined to the path.
             try need(d, after + 2, "QueryDirectory filter")
-            let filterInfo = d.u16(after)
+            let filterInfo = d.le16(after)
             after += 2
             filterText.reset()
             try string(d, filterInfo, at: after, into: filterText, what: "QueryDirectory filter")
             let io = UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed])
             let classAt = pointerSize == 8 ? 0x1C : 0x14
-            let infoClass = io.count >= classAt + 4 ? io.u32(classAt) : 0
+            let infoClass = io.count >= classAt + 4 ? io.le32(classAt) : 0
             entries = queryDirectory(infoClass: infoClass, extra: extra)
         }
         return minor
@@ -235,10 +236,10 @@ final class PMLEventDecoder {
         let attributesAt = wide ? 0x1C : 0x14
         let allocationAt = attributesAt + 4 + 4 + 2 * pointerSize
         guard fixed.count >= allocationAt + 4 else { return }
-        let dispositionAndOptions = fixed.u32(dispositionAt)
+        let dispositionAndOptions = fixed.le32(dispositionAt)
         let disposition = dispositionAndOptions >> 24
-        let access = d.u32(at)
-        let attributesAndShare = fixed.u32(attributesAt)
+        let access = d.le32(at)
+        let attributesAndShare = fixed.le32(attributesAt)
         // The named part repeats across a capture: spelled once per distinct (access, options, attributes).
         let key = UInt64(access) << 32 | UInt64(dispositionAndOptions) ^ UInt64(attributesAndShare) << 7
         if let known = createFileText[key], known.access == access, known.options == dispositionAndOptions,
@@ -262,7 +263,7 @@ final class PMLEventDecoder {
         }
         detail.append(", AllocationSize: ")
         if [0, 2, 3, 5].contains(disposition) {
-            detail.append(unsigned: UInt64(fixed.u32(allocationAt)), grouped: true)
+            detail.append(unsigned: UInt64(fixed.le32(allocationAt)), grouped: true)
         } else {
             detail.append("n/a")
         }
@@ -273,7 +274,7 @@ final class PMLEventDecoder {
         }
         // Procmon prints nothing for a value it has no name for.
         if let extra, extra.count >= 4 {
-            let result = extra.u32(0)
+            let result = extra.le32(0)
             detail.append(", OpenResult: ")
             detail.append(Int(result) < PMLFlags.openResults.count ? PMLFlags.openResults[Int(result)] : "")
         }
@@ -301,8 +302,8 @@ final class PMLEventDecoder {
         var guardCount = blob.count / 8 + 1
         while at + layout.nameAt <= blob.count && guardCount > 0 {
             guardCount -= 1
-            let next = Int(blob.u32(at))
-            let nameLength = Int(blob.u32(at + layout.lengthAt))
+            let next = Int(blob.le32(at))
+            let nameLength = Int(blob.le32(at + layout.lengthAt))
             let nameStart = at + layout.nameAt
             guard nameStart + nameLength <= blob.count else { break }
             let name = UnsafeRawBufferPointer(rebasing: blob[nameStart..<nameStart + nameLength])
@@ -310,7 +311,7 @@ final class PMLEventDecoder {
             let isDotDot = nameLength == 4 && name[0] == 0x2E && name[1] == 0 && name[2] == 0x2E && name[3] == 0
             if !isDot && !isDotDot {
                 if let attributesAt = layout.attributesAt {
-                    if blob.u32(at + attributesAt) & 0x10 != 0 { result.folders += 1 } else { result.files += 1 }
+                    if blob.le32(at + attributesAt) & 0x10 != 0 { result.folders += 1 } else { result.files += 1 }
                 } else {
                     result.unknown += 1
                 }
@@ -346,7 +347,7 @@ final class PMLEventDecoder {
 
     private func registry(op: UInt16, _ d: UnsafeRawBufferPointer) throws(Malformed) {
         try need(d, 2, "registry details")
-        let info = d.u16(0)
+        let info = d.le16(0)
         let fields: Int
         switch op {
         case 12, 14: fields = 2  // RegLoadKey, RegRenameKey: the new path's info
@@ -357,7 +358,7 @@ final class PMLEventDecoder {
         }
         try need(d, 2 + fields, "registry details")
         let after = try string(d, info, at: 2 + fields, into: path, what: "registry path")
-        if op == 4 { registryValue(d, type: d.u32(4), length: d.u32(8), dataLength: UInt32(d.u16(12)), at: after) }
+        if op == 4 { registryValue(d, type: d.le32(4), length: d.le32(8), dataLength: UInt32(d.le16(12)), at: after) }
     }
 
     /// RegSetValue's Detail: `Type: REG_SZ, Length: 12, Data: hehda`.
@@ -377,9 +378,9 @@ final class PMLEventDecoder {
         detail.append(", Data: ")
         switch type {
         case 4 where n >= 4:
-            detail.append(unsigned: UInt64(data.u32(0)), grouped: false)
+            detail.append(unsigned: UInt64(data.le32(0)), grouped: false)
         case 11 where n >= 8:
-            detail.append(unsigned: data.u64(0), grouped: false)
+            detail.append(unsigned: data.le64(0), grouped: false)
         case 1, 2:
             detail.append(stored: UnsafeRawBufferPointer(rebasing: data[0..<(n & ~1)]), ascii: false)
         default:
@@ -398,48 +399,48 @@ final class PMLEventDecoder {
         switch op {
         case 0, 1:  // Process Defined, Process Create
             try need(d, 0x34, "Process Create details")
-            let pathInfo = d.u16(0x2E)
-            let commandInfo = d.u16(0x30)
+            let pathInfo = d.le16(0x2E)
+            let commandInfo = d.le16(0x30)
             let at = 0x34 + Int(d[0x2C]) + Int(d[0x2D])
             let after = try string(d, pathInfo, at: at, into: path, what: "image path")
             detail.append("PID: ")
-            detail.append(unsigned: UInt64(d.u32(4)), grouped: false)
+            detail.append(unsigned: UInt64(d.le32(4)), grouped: false)
             detail.append(", Command line: ")
             try string(d, commandInfo, at: after, into: detail, what: "command line")
         case 2:  // Process Exit
             try need(d, 52, "Process Exit details")
             detail.append("Exit Status: ")
-            detail.append(decimal: Int64(Int32(bitPattern: d.u32(0))))
+            detail.append(decimal: Int64(Int32(bitPattern: d.le32(0))))
             detail.append(", User Time: ")
-            detail.append(duration: d.u64(12))
+            detail.append(duration: d.le64(12))
             detail.append(" seconds, Kernel Time: ")
-            detail.append(duration: d.u64(4))
+            detail.append(duration: d.le64(4))
             detail.append(" seconds, Private Bytes: ")
-            detail.append(unsigned: d.u64(36), grouped: true)
+            detail.append(unsigned: d.le64(36), grouped: true)
             detail.append(", Peak Private Bytes: ")
-            detail.append(unsigned: d.u64(44), grouped: true)
+            detail.append(unsigned: d.le64(44), grouped: true)
             detail.append(", Working Set: ")
-            detail.append(unsigned: d.u64(20), grouped: true)
+            detail.append(unsigned: d.le64(20), grouped: true)
             detail.append(", Peak Working Set: ")
-            detail.append(unsigned: d.u64(28), grouped: true)
+            detail.append(unsigned: d.le64(28), grouped: true)
         case 3:  // Thread Create
             try need(d, 4, "Thread Create details")
             detail.append("Thread ID: ")
-            detail.append(unsigned: UInt64(d.u32(0)), grouped: false)
+            detail.append(unsigned: UInt64(d.le32(0)), grouped: false)
         case 4:  // Thread Exit
             try need(d, 20, "Thread Exit details")
             detail.append("Thread ID: ")
             detail.append(unsigned: UInt64(tid), grouped: false)
             detail.append(", User Time: ")
-            detail.append(duration: d.u64(12))
+            detail.append(duration: d.le64(12))
             detail.append(", Kernel Time: ")
-            detail.append(duration: d.u64(4))
+            detail.append(duration: d.le64(4))
         case 5:  // Load Image
             let p = pointerSize
             try need(d, p + 8, "Load Image details")
-            let base = p == 8 ? d.u64(0) : UInt64(d.u32(0))
-            let size = d.u32(p)
-            try string(d, d.u16(p + 4), at: p + 8, into: path, what: "image path")
+            let base = p == 8 ? d.le64(0) : UInt64(d.le32(0))
+            let size = d.le32(p)
+            try string(d, d.le16(p + 4), at: p + 8, into: path, what: "image path")
             detail.append("Image Base: ")
             detail.append(hex: base)
             detail.append(", Image Size: ")
@@ -447,16 +448,16 @@ final class PMLEventDecoder {
         case 7:  // Process Start
             try need(d, 4, "Process Start details")
             detail.append("Parent PID: ")
-            detail.append(unsigned: UInt64(d.u32(0)), grouped: false)
+            detail.append(unsigned: UInt64(d.le32(0)), grouped: false)
             // Version 7 (XP-era Procmon) records only the parent PID.
             guard d.count >= 12 else { return }
             detail.append(", Command line: ")
-            let after = try string(d, d.u16(4), at: 12, into: detail, what: "command line")
+            let after = try string(d, d.le16(4), at: 12, into: detail, what: "command line")
             detail.append(", Current directory: ")
-            let environmentAt = try string(d, d.u16(6), at: after, into: detail, what: "current directory")
+            let environmentAt = try string(d, d.le16(6), at: after, into: detail, what: "current directory")
             // The environment block: NUL-separated UTF-16 strings, shown each after CR ";" TAB, as Procmon exports them.
             detail.append(", Environment: ")
-            let end = min(d.count, environmentAt + Int(d.u32(8)) * 2)
+            let end = min(d.count, environmentAt + Int(d.le32(8)) * 2)
             var start = environmentAt
             var i = environmentAt
             while i + 1 < end {
@@ -479,19 +480,19 @@ final class PMLEventDecoder {
     /// Fills path (`host:port -> host:port`) and Detail (`Length: N`); returns 1 for TCP, 0 for UDP.
     private func network(_ d: UnsafeRawBufferPointer) throws(Malformed) -> UInt32 {
         try need(d, 44, "network details")
-        let flags = d.u16(0)
+        let flags = d.le16(0)
         let tcp = flags & 4 != 0
         let source = network.host(UnsafeRawBufferPointer(rebasing: d[8..<24]), ipv4: flags & 1 != 0)
         let destination = network.host(UnsafeRawBufferPointer(rebasing: d[24..<40]), ipv4: flags & 2 != 0)
         path.append(source)
         path.append(":")
-        path.append(network.port(d.u16(40), tcp: tcp))
+        path.append(network.port(d.le16(40), tcp: tcp))
         path.append(" -> ")
         path.append(destination)
         path.append(":")
-        path.append(network.port(d.u16(42), tcp: tcp))
+        path.append(network.port(d.le16(42), tcp: tcp))
         detail.append("Length: ")
-        detail.append(unsigned: UInt64(d.u32(4)), grouped: false)
+        detail.append(unsigned: UInt64(d.le32(4)), grouped: false)
         return tcp ? 1 : 0
     }
 }

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// The flag words of file-system details, spelled as Procmon prints them.
 enum PMLFlags {
     /// Access rights, combined names first (Procmon prints the largest named combination that is set).
@@ -61,7 +62,7 @@ enum PMLFlags {
         var authority: UInt64 = 0
         for i in 2..<8 { authority = authority << 8 | UInt64(sid[i]) }
         var text = "S-1-\(authority)"
-        for k in 0..<Int(sid[1]) { text += "-\(sid.u32(8 + 4 * k))" }
+        for k in 0..<Int(sid[1]) { text += "-\(sid.le32(8 + 4 * k))" }
         let known = [
             "S-1-5-18": "NT AUTHORITY\\SYSTEM", "S-1-5-19": "NT AUTHORITY\\LOCAL SERVICE",
             "S-1-5-20": "NT AUTHORITY\\NETWORK SERVICE", "S-1-5-32-544": "BUILTIN\\Administrators",

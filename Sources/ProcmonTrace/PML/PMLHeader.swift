@@ -1,3 +1,4 @@
+import BinaryFormat
 /// The fixed 0x3A8-byte header at the start of every PML log (versions 7 and 9 share its layout).
 ///
 /// Layout, little-endian: `PML_`, u32 version, u32 is-64-bit, computer name (0x20 bytes UTF-16), system root
@@ -34,28 +35,27 @@ struct PMLHeader {
         guard h[0] == 0x50, h[1] == 0x4D, h[2] == 0x4C, h[3] == 0x5F else {
             throw file.error(.notAnExport, at: 0, "not a PML log: expected the signature PML_")
         }
-        version = h.u32(4)
+        version = h.le32(4)
         guard Self.supportedVersions.contains(version) else {
             throw file.error(
                 .notAnExport, at: 4,
                 "PML format version \(version) is not supported (versions 7 and 9 are); open it in Procmon and save it again, or export it as CSV"
             )
         }
-        let flag = h.u32(8)
+        let flag = h.le32(8)
         guard flag <= 1 else {
             throw file.error(.malformedRow, at: 8, "the 32/64-bit flag is \(flag), expected 0 or 1")
         }
         is64Bit = flag == 1
-        file.pointerSize = is64Bit ? 8 : 4
         computerName = Self.utf16z(h, from: 0x0C, bytes: 0x20)
-        eventCount = h.u32(0x234)
-        eventsOffset = h.u64(0x240)
-        eventOffsetsOffset = h.u64(0x248)
-        processTableOffset = h.u64(0x250)
-        stringTableOffset = h.u64(0x258)
-        iconTableOffset = h.u64(0x260)
-        hostsTableOffset = h.u64(0x3A0)
-        windowsVersion = (h.u32(0x274), h.u32(0x278), h.u32(0x27C))
+        eventCount = h.le32(0x234)
+        eventsOffset = h.le64(0x240)
+        eventOffsetsOffset = h.le64(0x248)
+        processTableOffset = h.le64(0x250)
+        stringTableOffset = h.le64(0x258)
+        iconTableOffset = h.le64(0x260)
+        hostsTableOffset = h.le64(0x3A0)
+        windowsVersion = (h.le32(0x274), h.le32(0x278), h.le32(0x27C))
 
         let tables: [(String, UInt64, Int)] = [
             ("events", eventsOffset, 0x240), ("event-offset array", eventOffsetsOffset, 0x248),
@@ -82,14 +82,6 @@ struct PMLHeader {
     }
 
     private static func utf16z(_ h: [UInt8], from: Int, bytes: Int) -> String {
-        var units: [UInt16] = []
-        var i = from
-        while i + 1 < from + bytes {
-            let u = h.u16(i)
-            if u == 0 { break }
-            units.append(u)
-            i += 2
-        }
-        return String(decoding: units, as: UTF16.self)
+        UTF16LE.stringUntilNul(h[from..<min(h.count, from + bytes)])
     }
 }

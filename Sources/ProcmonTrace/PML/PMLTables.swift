@@ -1,3 +1,4 @@
+import BinaryFormat
 /// The string table: u32 count, u32 offsets (from the table start), then each string as u32 byte length and
 /// UTF-16LE text. Strings are looked up one at a time (only processes and modules name them), so memory does
 /// not grow with the table.
@@ -11,7 +12,7 @@ struct PMLStringTable {
     init(file: PMLFile, offset: UInt64) throws {
         self.file = file
         self.offset = offset
-        count = try file.bytes(4, at: offset, what: "the string table count").u32(0)
+        count = try file.bytes(4, at: offset, what: "the string table count").le32(0)
         guard UInt64(count) * 4 <= file.remaining(after: offset + 4) else {
             throw file.error(
                 at: offset, "the string table claims \(count) strings, more than the rest of the file can hold")
@@ -22,14 +23,14 @@ struct PMLStringTable {
         guard index < count else {
             throw file.error(at: offset, "string index \(index) is outside the string table of \(count) strings")
         }
-        let relative = try file.bytes(4, at: offset + 4 + UInt64(index) * 4, what: "string \(index)'s offset").u32(0)
+        let relative = try file.bytes(4, at: offset + 4 + UInt64(index) * 4, what: "string \(index)'s offset").le32(0)
         let at = offset + UInt64(relative)
-        let length = try file.bytes(4, at: at, what: "string \(index)'s length").u32(0)
+        let length = try file.bytes(4, at: at, what: "string \(index)'s length").le32(0)
         guard length <= Self.maxStringBytes else {
             throw file.error(at: at, "string \(index) claims \(length) bytes (at most \(Self.maxStringBytes) expected)")
         }
         let raw = try file.bytes(Int(length), at: at + 4, what: "string \(index)")
-        return PMLText.utf16(raw[...]).trimmingNul()
+        return UTF16LE.string(raw).trimmingNul()
     }
 }
 
@@ -64,7 +65,7 @@ struct PMLProcessTable {
     static let recordBytes = 88
 
     init(file: PMLFile, offset: UInt64, strings: PMLStringTable) throws {
-        let count = try file.bytes(4, at: offset, what: "the process table count").u32(0)
+        let count = try file.bytes(4, at: offset, what: "the process table count").le32(0)
         guard count <= Self.maxProcesses, UInt64(count) * 8 <= file.remaining(after: offset + 4) else {
             throw file.error(at: offset, "the process table claims \(count) processes, more than the file can hold")
         }
@@ -78,14 +79,14 @@ struct PMLProcessTable {
         }
         var maxIndex: UInt32 = 0
         for k in 0..<Int(count) {
-            let at = offset + UInt64(offsets.u32(k * 4))
+            let at = offset + UInt64(offsets.le32(k * 4))
             let r = try file.bytes(Self.recordBytes, at: at, what: "process \(k)")
             let p = PMLProcess(
-                index: r.u32(0), pid: Int(r.u32(4)), parentPID: Int(r.u32(8)), session: r.u32(24),
-                authenticationID: r.u64(16), is64Bit: r.u32(52) != 0, name: Array(try text(r.u32(64)).utf8),
-                imagePath: try text(r.u32(68)), commandLine: try text(r.u32(72)), user: try text(r.u32(60)),
-                integrity: try text(r.u32(56)), company: try text(r.u32(76)), version: try text(r.u32(80)),
-                description: try text(r.u32(84)))
+                index: r.le32(0), pid: Int(r.le32(4)), parentPID: Int(r.le32(8)), session: r.le32(24),
+                authenticationID: r.le64(16), is64Bit: r.le32(52) != 0, name: Array(try text(r.le32(64)).utf8),
+                imagePath: try text(r.le32(68)), commandLine: try text(r.le32(72)), user: try text(r.le32(60)),
+                integrity: try text(r.le32(56)), company: try text(r.le32(76)), version: try text(r.le32(80)),
+                description: try text(r.le32(84)))
             maxIndex = max(maxIndex, p.index)
             processes.append(p)
         }
@@ -133,27 +134,27 @@ struct PMLNetworkNames {
                 }
             }
             try need(4)
-            let hostCount = Int(t.u32(i))
+            let hostCount = Int(t.le32(i))
             i += 4
             for _ in 0..<hostCount {
                 try need(20)
                 let address = Array(t[i..<i + 16])
-                let n = Int(t.u32(i + 16))
+                let n = Int(t.le32(i + 16))
                 i += 20
                 try need(n)
-                hosts[address] = PMLText.utf16(t[i..<i + n]).trimmingNul()
+                hosts[address] = UTF16LE.string(t[i..<i + n]).trimmingNul()
                 i += n
             }
             try need(4)
-            let portCount = Int(t.u32(i))
+            let portCount = Int(t.le32(i))
             i += 4
             for _ in 0..<portCount {
                 try need(8)
-                let port = UInt32(t.u16(i)) | (t.u16(i + 2) != 0 ? 1 << 16 : 0)
-                let n = Int(t.u32(i + 4))
+                let port = UInt32(t.le16(i)) | (t.le16(i + 2) != 0 ? 1 << 16 : 0)
+                let n = Int(t.le32(i + 4))
                 i += 8
                 try need(n)
-                ports[port] = PMLText.utf16(t[i..<i + n]).trimmingNul()
+                ports[port] = UTF16LE.string(t[i..<i + n]).trimmingNul()
                 i += n
             }
         } catch {
@@ -171,20 +172,6 @@ struct PMLNetworkNames {
 
     func port(_ value: UInt16, tcp: Bool) -> String {
         ports[UInt32(value) | (tcp ? 1 << 16 : 0)] ?? String(value)
-    }
-}
-
-/// Text decoding shared by the PML reader.
-enum PMLText {
-    static func utf16(_ bytes: ArraySlice<UInt8>) -> String {
-        var units: [UInt16] = []
-        units.reserveCapacity(bytes.count / 2)
-        var i = bytes.startIndex
-        while i + 1 < bytes.endIndex {
-            units.append(UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8)
-            i += 2
-        }
-        return String(decoding: units, as: UTF16.self)
     }
 }
 

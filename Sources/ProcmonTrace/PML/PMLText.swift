@@ -1,3 +1,4 @@
+import BinaryFormat
 /// A growable byte buffer for the text of one event (path, detail): reused across events, so decoding
 /// allocates nothing per event.
 final class TextScratch {
@@ -136,41 +137,7 @@ final class TextScratch {
             for b in s { append(b < 0x80 ? b : UInt8(ascii: "?")) }
             return
         }
-        let units = s.count / 2
-        var i = 0
-        while i < units {
-            let u = UInt32(s[2 * i]) | UInt32(s[2 * i + 1]) << 8
-            i += 1
-            if u < 0x80 {
-                if u == 0 { continue }
-                append(UInt8(u))
-                continue
-            }
-            var scalar = u
-            if u >= 0xD800 && u < 0xDC00, i < units {
-                let low = UInt32(s[2 * i]) | UInt32(s[2 * i + 1]) << 8
-                if low >= 0xDC00 && low < 0xE000 {
-                    scalar = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00)
-                    i += 1
-                } else {
-                    scalar = 0xFFFD
-                }
-            } else if u >= 0xD800 && u < 0xE000 {
-                scalar = 0xFFFD
-            }
-            if scalar < 0x800 {
-                append(UInt8(0xC0 | (scalar >> 6)))
-                append(UInt8(0x80 | (scalar & 0x3F)))
-            } else if scalar < 0x10000 {
-                append(UInt8(0xE0 | (scalar >> 12)))
-                append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                append(UInt8(0x80 | (scalar & 0x3F)))
-            } else {
-                append(UInt8(0xF0 | (scalar >> 18)))
-                append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-                append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-                append(UInt8(0x80 | (scalar & 0x3F)))
-            }
-        }
+        var decoder = UTF16Decoder()
+        decoder.decode(s, skipNul: true) { append($0) }
     }
 }

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// Reads a native Procmon log (PML, format versions 7 and 9) and feeds its events, in file order, to an
 /// `EventSink`, the same way the CSV reader does.
 ///
@@ -31,7 +32,16 @@ public struct ProcmonPMLReader {
         into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil,
         process: ((_ position: Int, _ eventClass: UInt32, _ duration: UInt64, _ filetime: UInt64) -> Void)? = nil
     ) throws -> Outcome {
-        let file = try PMLFile(path: path)
+        do { return try readEvents(into: &sink, progress: progress, process: process) } catch let e as BinaryFormatError {
+            throw TraceError(e)
+        }
+    }
+
+    private func readEvents<S: EventSink>(
+        into sink: inout S, progress: ((Int64, Int64) -> Void)?,
+        process: ((_ position: Int, _ eventClass: UInt32, _ duration: UInt64, _ filetime: UInt64) -> Void)?
+    ) throws -> Outcome {
+        let file = try PMLFile(path: path, sequential: true)
         let header = try PMLHeader(file: file)
         let strings = try PMLStringTable(file: file, offset: header.stringTableOffset)
         let processes = try PMLProcessTable(file: file, offset: header.processTableOffset, strings: strings)
@@ -41,7 +51,7 @@ public struct ProcmonPMLReader {
         var outcome = Outcome(version: header.version, is64Bit: header.is64Bit, computerName: header.computerName)
         if let w = network.warning { outcome.warnings.append(w) }
 
-        var block = EventBlock(file: file)
+        var block = EventBlock(file: file, pointerSize: header.pointerSize)
         defer { block.release() }
         var offsets = [UInt8](repeating: 0, count: Self.offsetsPerRead * 5)
         let count = Int(header.eventCount)
@@ -55,7 +65,7 @@ public struct ProcmonPMLReader {
                 try file.read(into: $0.baseAddress!, count: batch * 5, at: arrayAt, what: "the event-offset array")
             }
             for k in 0..<batch {
-                let at = UInt64(offsets.u32(k * 5))
+                let at = UInt64(offsets.le32(k * 5))
                 let row = index + k + 1
                 guard at >= UInt64(PMLHeader.size), at < file.size else {
                     throw file.error(
@@ -92,6 +102,10 @@ public struct ProcmonPMLReader {
 
     /// The process table of a log, for callers that print process columns.
     public static func processes(path: String) throws -> [ProcmonProcess] {
+        do { return try processTable(path: path) } catch let e as BinaryFormatError { throw TraceError(e) }
+    }
+
+    private static func processTable(path: String) throws -> [ProcmonProcess] {
         let file = try PMLFile(path: path)
         let header = try PMLHeader(file: file)
         let strings = try PMLStringTable(file: file, offset: header.stringTableOffset)
@@ -125,13 +139,16 @@ public struct ProcmonProcess: Sendable, Equatable {
 /// wholly inside it, so walking events in file order reads the file sequentially.
 struct EventBlock {
     let file: PMLFile
+    /// Pointer size of the capture: stacks are sized by it.
+    let pointerSize: Int
     private var buffer: UnsafeMutableRawPointer
     private var capacity: Int
     private var start: UInt64 = 0
     private var length = 0
 
-    init(file: PMLFile) {
+    init(file: PMLFile, pointerSize: Int) {
         self.file = file
+        self.pointerSize = pointerSize
         capacity = ProcmonPMLReader.blockSize
         buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
     }
@@ -166,9 +183,9 @@ struct EventBlock {
     mutating func event(at: UInt64, row: Int) throws -> UnsafeRawBufferPointer {
         let h = PMLEventDecoder.headerSize
         var e = try bytes(at: at, count: h, row: row, what: "the event header")
-        let pointer = file.pointerSize
-        let detailsEnd = h + Int(e.u16(40)) * pointer + Int(e.u32(44))
-        let extraOffset = Int(e.u32(48))
+        let pointer = pointerSize
+        let detailsEnd = h + Int(e.le16(40)) * pointer + Int(e.le32(44))
+        let extraOffset = Int(e.le32(48))
         var span = detailsEnd
         if extraOffset != 0 {
             guard extraOffset >= h, extraOffset <= ProcmonPMLReader.maxEventBytes else {
@@ -176,7 +193,7 @@ struct EventBlock {
                     at: at + 48, "event \(row): the extra-details offset \(extraOffset) points outside the event")
             }
             e = try bytes(at: at, count: extraOffset + 2, row: row, what: "the extra details")
-            span = max(span, extraOffset + 2 + Int(e.u16(extraOffset)))
+            span = max(span, extraOffset + 2 + Int(e.le16(extraOffset)))
         }
         guard span <= ProcmonPMLReader.maxEventBytes else {
             throw file.error(

@@ -1,3 +1,4 @@
+import BinaryFormat
 import Foundation
 
 /// Reads a small text export (icacls output): UTF-16LE/BE with or without BOM, or UTF-8; lines split on
@@ -10,11 +11,11 @@ enum TextFile {
         let bytes = [UInt8](data)
         let text: String
         if bytes.starts(with: [0xFF, 0xFE]) {
-            text = String(decoding: utf16(bytes.dropFirst(2), bigEndian: false), as: UTF16.self)
+            text = UTF16LE.string(bytes.dropFirst(2))
         } else if bytes.starts(with: [0xFE, 0xFF]) {
-            text = String(decoding: utf16(bytes.dropFirst(2), bigEndian: true), as: UTF16.self)
+            text = UTF16LE.string(bytes.dropFirst(2), bigEndian: true)
         } else if bytes.count >= 2, bytes[1] == 0, bytes[0] != 0 {
-            text = String(decoding: utf16(bytes[...], bigEndian: false), as: UTF16.self)
+            text = UTF16LE.string(bytes)
         } else if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         } else {
@@ -39,16 +40,5 @@ enum TextFile {
         }
         if !current.isEmpty { lines.append(current) }
         return lines
-    }
-
-    private static func utf16(_ b: ArraySlice<UInt8>, bigEndian: Bool) -> [UInt16] {
-        var units: [UInt16] = []
-        units.reserveCapacity(b.count / 2)
-        var i = b.startIndex
-        while i + 1 < b.endIndex {
-            units.append(bigEndian ? UInt16(b[i]) << 8 | UInt16(b[i + 1]) : UInt16(b[i + 1]) << 8 | UInt16(b[i]))
-            i += 2
-        }
-        return units
     }
 }

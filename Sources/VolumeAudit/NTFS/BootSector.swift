@@ -1,3 +1,4 @@
+import BinaryFormat
 /// The NTFS boot sector: geometry and where the $MFT starts.
 struct BootSector {
     var bytesPerSector: Int

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// Where the NTFS volume lies in an image: a raw partition image, a disk with an MBR or GPT partition table,
 /// or a fixed VHD (raw data followed by a 512-byte footer). VHDX and dynamic VHD are refused with the
 /// command that converts them.
@@ -88,7 +89,7 @@ enum DiskLayout {
     }
 
     private static func isNTFS(_ file: ImageFile, at offset: UInt64, dataSize: UInt64) throws -> Bool {
-        guard offset + 512 <= dataSize else { return false }
+        guard let end = Checked.add(offset, 512), end <= dataSize else { return false }
         return Array(try file.bytes(8, at: offset + 3, what: "a partition's boot sector")) == ntfsOEM
     }
 
@@ -106,26 +107,37 @@ enum DiskLayout {
             }
             var found: [NTFSPartition] = []
             var seen: [String] = []
-            let table = try file.bytes(count * size, at: entriesLBA * sector, what: "the GPT partition entries")
+            guard let tableAt = Checked.mul(entriesLBA, sector), let tableEnd = Checked.add(tableAt, UInt64(count * size)),
+                tableEnd <= dataSize
+            else {
+                throw file.error(
+                    at: sector + 72,
+                    "the GPT partition entries at LBA \(entriesLBA) (\(count) of \(size) bytes) lie outside the \(dataSize)-byte disk")
+            }
+            let table = try file.bytes(count * size, at: tableAt, what: "the GPT partition entries")
             for i in 0..<count {
                 let e = Array(table[(i * size)..<(i * size + size)])
                 guard e[0..<16].contains(where: { $0 != 0 }) else { continue }
                 let first = e.le64(32)
                 let last = e.le64(40)
                 guard last >= first else { continue }
-                var units: [UInt16] = []
-                for k in 0..<36 {
-                    let u = e.le16(56 + 2 * k)
-                    if u == 0 { break }
-                    units.append(u)
+                guard let start = Checked.mul(first, sector),
+                    let length = Checked.mul(last - first, sector).flatMap({ Checked.add($0, sector) }),
+                    let end = Checked.add(start, length)
+                else {
+                    seen.append("\(i + 1): an entry whose LBAs \(first)-\(last) overflow 64 bits (ignored)")
+                    continue
                 }
-                let name = String(decoding: units, as: UTF16.self)
+                let name = UTF16LE.stringUntilNul(e[56..<128])
                 let kind = "GPT \"\(name)\""
-                seen.append("\(i + 1): \(kind) at byte \(first * sector)")
-                if try isNTFS(file, at: first * sector, dataSize: dataSize) {
-                    found.append(
-                        NTFSPartition(
-                            number: i + 1, offset: first * sector, length: (last - first + 1) * sector, kind: kind))
+                seen.append("\(i + 1): \(kind) at byte \(start)")
+                if try isNTFS(file, at: start, dataSize: dataSize) {
+                    // A partition that claims past the disk is read only as far as the disk goes.
+                    let inside = min(length, dataSize - start)
+                    if end > dataSize {
+                        seen[seen.count - 1] += " (its last LBA \(last) lies past the disk's end)"
+                    }
+                    found.append(NTFSPartition(number: i + 1, offset: start, length: inside, kind: kind))
                 }
             }
             return (found, seen)

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// The folder tree of an NTFS volume, built in one sequential pass over the MFT.
 ///
 /// Memory grows with the folders, not the files: a file only adds one to a count of the folder its name is
@@ -153,14 +154,5 @@ struct MFTIndex {
     }
 
     /// UTF-16LE name → UTF-8; an unpaired surrogate becomes U+FFFD.
-    static func utf8(_ u: UnsafeRawBufferPointer) -> [UInt8] {
-        var units: [UInt16] = []
-        units.reserveCapacity(u.count / 2)
-        var i = 0
-        while i + 1 < u.count {
-            units.append(UInt16(u[i]) | UInt16(u[i + 1]) << 8)
-            i += 2
-        }
-        return Array(String(decoding: units, as: UTF16.self).utf8)
-    }
+    static func utf8(_ u: UnsafeRawBufferPointer) -> [UInt8] { UTF16LE.utf8(u) }
 }

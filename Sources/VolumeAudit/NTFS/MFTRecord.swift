@@ -1,3 +1,4 @@
+import BinaryFormat
 /// One MFT record (FILE), fixed up in place, and the attributes the audit reads from it.
 ///
 /// Header: `FILE`, update-sequence offset and count, sequence number @16, first attribute offset @20, flags

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// An NTFS volume read straight from an image file: the boot sector, the $MFT's own runs, and sequential
 /// reads of the MFT in large blocks. Opened read-only; nothing is ever written.
 public final class NTFSImage {
@@ -20,12 +21,12 @@ public final class NTFSImage {
         let bootBytes = try file.bytes(512, at: self.partition.offset, what: "the NTFS boot sector")
         boot = try BootSector(bootBytes, file: file, at: self.partition.offset)
         let clusters = UInt64(boot.clusterSize)
-        guard boot.totalClusters * clusters <= self.partition.length + clusters,
-            self.partition.offset + min(boot.totalClusters * clusters, self.partition.length) <= file.size
-        else {
+        let available = min(self.partition.length, file.size - min(file.size, self.partition.offset))
+        guard let volumeBytes = Checked.mul(boot.totalClusters, clusters), volumeBytes <= available + clusters else {
+            let claimed = Checked.mul(boot.totalClusters, clusters).map { "\($0) bytes" } ?? "more than 2^64 bytes"
             throw file.error(
                 at: self.partition.offset + 0x28,
-                "the boot sector gives \(boot.totalClusters * clusters) bytes, more than the \(min(self.partition.length, file.size - self.partition.offset)) the image holds (cut off?)"
+                "the boot sector gives \(claimed), more than the \(available) the image holds (cut off, or not a real total-sectors field)"
             )
         }
         try readMFTRuns()

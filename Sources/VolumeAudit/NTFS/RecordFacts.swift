@@ -1,3 +1,4 @@
+import BinaryFormat
 /// What the audits read from one MFT record (fixed up): its names, kind, security id and own descriptor.
 ///
 /// The one parser of record contents, shared by the folder index and the ACL reader. A link is a reparse

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// The descriptors of $Secure:$SDS, by security id: what a file's $STANDARD_INFORMATION security id names.
 ///
 /// $SDS is a stream of entries (hash, id, offset, length, then the self-relative descriptor), 16-byte

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// An access control entry (MS-DTYP 2.4.4).
 public struct ACE: Equatable, Sendable {
     public enum Kind: UInt8, Sendable {
@@ -123,14 +124,14 @@ public struct ACE: Equatable, Sendable {
         }
         let end = offset + size
         var p = offset + 8
-        let mask = read32(b, offset + 4)
+        let mask = b.le32(offset + 4)
         var objectType: [UInt8]? = nil
         var inherited: [UInt8]? = nil
         if kind.isObject {
             guard p + 4 <= end else {
                 throw SecurityError(.badDescriptor, "byte offset \(p): object ACE flags past the ACE", at: p)
             }
-            let present = read32(b, p)
+            let present = b.le32(p)
             p += 4
             if present & 1 != 0 {
                 guard p + 16 <= end else {
@@ -161,7 +162,3 @@ public struct ACE: Equatable, Sendable {
 
 func le32(_ v: UInt32) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)] }
 func le16(_ v: Int) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF)] }
-func read32(_ b: [UInt8], _ i: Int) -> UInt32 {
-    UInt32(b[i]) | UInt32(b[i + 1]) << 8 | UInt32(b[i + 2]) << 16 | UInt32(b[i + 3]) << 24
-}
-func read16(_ b: [UInt8], _ i: Int) -> Int { Int(b[i]) | Int(b[i + 1]) << 8 }

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// An access control list: its ACEs in stored order, and the revision and size it was stored with.
 public struct ACL: Equatable, Sendable {
     public var aces: [ACE]
@@ -32,8 +33,8 @@ public struct ACL: Equatable, Sendable {
             throw SecurityError(
                 .badDescriptor, "byte offset \(offset): ACL revision \(revision), expected 2 or 4", at: offset)
         }
-        let size = read16(b, offset + 2)
-        let count = read16(b, offset + 4)
+        let size = Int(b.le16(offset + 2))
+        let count = Int(b.le16(offset + 4))
         guard size >= 8, offset + size <= b.count else {
             throw SecurityError(
                 .badDescriptor, "byte offset \(offset): ACL size \(size) runs past the end (\(b.count) bytes)",

@@ -119,7 +119,7 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Comparable {
     public static func service(_ name: String) -> SID {
         let utf16le = name.uppercased().utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
         let d = SHA1.digest(utf16le)
-        let subs: [UInt32] = (0..<5).map { i in read32(d, 4 * i) }
+        let subs: [UInt32] = (0..<5).map { i in d.le32(4 * i) }
         return SID(authority: 5, [80] + subs)
     }
 

@@ -1,3 +1,4 @@
+import BinaryFormat
 /// A security descriptor in self-relative form (MS-DTYP 2.4.6): what ntfs-3g's `system.ntfs_acl` holds.
 public struct SecurityDescriptor: Equatable, Sendable {
     public struct Control: OptionSet, Sendable, Hashable {
@@ -70,14 +71,14 @@ public struct SecurityDescriptor: Equatable, Sendable {
         guard b[0] == 1 else {
             throw SecurityError(.badDescriptor, "byte offset 0: descriptor revision \(b[0]), expected 1", at: 0)
         }
-        let control = Control(rawValue: UInt16(read16(b, 2)))
+        let control = Control(rawValue: UInt16(b.le16(2)))
         guard control.contains(.selfRelative) else {
             throw SecurityError(
                 .badDescriptor, "byte offset 2: not self-relative (control 0x\(String(control.rawValue, radix: 16)))",
                 at: 2)
         }
         func offset(_ at: Int) throws -> Int? {
-            let o = Int(read32(b, at))
+            let o = Int(b.le32(at))
             if o == 0 { return nil }
             guard o >= 20, o < b.count else {
                 throw SecurityError(

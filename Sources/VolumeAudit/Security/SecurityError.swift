@@ -1,5 +1,6 @@
+import BinaryFormat
 /// Errors of the Security part: malformed SDDL, binary descriptors and SIDs, with the position.
-public struct SecurityError: Error, Equatable, CustomStringConvertible, Sendable {
+public struct SecurityError: UserError, Equatable {
     public enum Code: String, Sendable {
         case badSDDL
         case badDescriptor
@@ -17,8 +18,6 @@ public struct SecurityError: Error, Equatable, CustomStringConvertible, Sendable
         self.message = message
         self.position = position
     }
-
-    public var description: String { message }
 
     public static func == (a: SecurityError, b: SecurityError) -> Bool { a.code == b.code }
 }
