@@ -111,9 +111,9 @@ public final class CSVFile {
             if state.pointee.stopped { break }
         }
         summary.bytesRead = offset
-        if let failure = state.pointee.failure { throw failure }
+        if let failure = state.pointee.failure { throw located(failure) }
         if offset == 0 || (offset <= state.pointee.textStart && state.pointee.records == 0) {
-            throw CSVStreamError(.empty, "\(path): the file is empty, expected a Procmon CSV export")
+            throw CSVStreamError(.empty, "\(path): the file is empty")
         }
         if transcoder != nil {
             let n = transcoder!.finish(into: converted!)
@@ -124,7 +124,7 @@ public final class CSVFile {
             state.pointee.endsInsideQuote = true
         }
         csv_fini(&parser, onField, onRecordEnd, UnsafeMutableRawPointer(state))
-        if let failure = state.pointee.failure { throw failure }
+        if let failure = state.pointee.failure { throw located(failure) }
         summary.records = state.pointee.records
         return summary
     }
@@ -150,7 +150,7 @@ public final class CSVFile {
         let at = transcoded ? fileOffset : fileOffset + Int64(base.distance(to: UnsafeRawPointer(hit)))
         throw CSVStreamError(
             .binary,
-            "\(path): byte offset \(at): binary data (NUL byte), expected a Procmon CSV export (text)")
+            "\(path): byte offset \(at): binary data (NUL byte), expected CSV text")
     }
 
     private func feed(_ parser: inout csv_parser, _ bytes: UnsafeRawBufferPointer, _ state: ParseState) throws {
@@ -160,11 +160,17 @@ public final class CSVFile {
             let row = state.pointee.records + 1
             let quoted = wa_csv_in_open_quote(&parser) != 0
             let what =
-                "a\(quoted ? " quoted" : "") field runs on past \(CSVFile.maxFieldBytes >> 20) MiB (Procmon fields are at most a few KB)\(quoted ? ": an unterminated quote opened on this row?" : "")"
+                "a\(quoted ? " quoted" : "") field runs on past \(CSVFile.maxFieldBytes >> 20) MiB (export fields are at most a few KB)\(quoted ? ": an unterminated quote opened on this row?" : "")"
             state.pointee.failure = CSVStreamError(
                 .fieldTooLong, "\(path): \(rowName(record: row)): \(what)")
         }
         if state.pointee.failure != nil { state.pointee.stopped = true }
+    }
+
+    /// A parse error from the callbacks named with the file (they know the row, not the path).
+    private func located(_ error: Error) -> Error {
+        guard let e = error as? CSVStreamError, !e.message.hasPrefix(path + ": ") else { return error }
+        return CSVStreamError(e.code, "\(path): \(e.message)")
     }
 
     /// The file ends inside a quoted field. A capture cut off mid-row is analysed up to there; but a quote that
@@ -173,30 +179,18 @@ public final class CSVFile {
     private func checkCutOffQuote(_ parser: inout csv_parser, row: Int) throws {
         guard let buffer = parser.entry_buf else { return }
         let field = UnsafeRawBufferPointer(start: buffer, count: parser.entry_pos)
-        // A line that starts with a quote or holds several commas looks like a further record; the bare
-        // line breaks Procmon leaves inside Detail (environment blocks: `\r;\tNAME=value`) do not.
-        var breaksBeforeRecords = 0
-        var i = 0
-        while i < field.count {
-            let c = field[i]
-            i += 1
-            guard c == 0x0A || c == 0x0D else { continue }
-            if i < field.count && field[i] == 0x22 {
-                breaksBeforeRecords += 1
-                continue
-            }
-            var commas = 0
-            var j = i
-            while j < field.count, field[j] != 0x0A, field[j] != 0x0D, commas < 4 {
-                if field[j] == 0x2C { commas += 1 }
-                j += 1
-            }
-            if commas >= 4 { breaksBeforeRecords += 1 }
+        // A row cut inside its last physical line is a cut-off capture; a quote left open across a line break
+        // is not (whatever looks like rows after it would be silently swallowed).
+        var breaks = 0
+        var first = -1
+        for i in 0..<field.count where field[i] == 0x0A || (field[i] == 0x0D && (i + 1 == field.count || field[i + 1] != 0x0A)) {
+            breaks += 1
+            if first < 0 { first = i }
         }
-        if breaksBeforeRecords > 0 {
+        if breaks > 0 {
             throw CSVStreamError(
                 .unterminatedQuote,
-                "\(path): \(rowName(record: row)): unterminated quote: the quoted field that opens on this row runs on over \(breaksBeforeRecords) line break(s) and further records to the end of the file"
+                "\(path): \(rowName(record: row)): a quote opened on this row is never closed: the field runs on over \(breaks) line break(s) to the end of the file"
             )
         }
     }

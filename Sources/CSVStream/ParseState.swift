@@ -70,7 +70,7 @@ let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPoin
         if column == CSVFile.maxColumns {
             s.pointee.failure = CSVStreamError(
                 .tooManyColumns,
-                "\(rowName(record: s.pointee.records + 1)): more than \(CSVFile.maxColumns) fields, expected a Procmon CSV export"
+                "\(rowName(record: s.pointee.records + 1)): more than \(CSVFile.maxColumns) fields, which no export this tool reads has"
             )
             s.pointee.stopped = true
         }
@@ -93,7 +93,7 @@ private func grow(_ s: ParseState, to needed: Int) -> Bool {
     guard needed <= CSVFile.maxRecordBytes else {
         s.pointee.failure = CSVStreamError(
             .recordTooLong,
-            "\(rowName(record: s.pointee.records + 1)): record longer than \(CSVFile.maxRecordBytes >> 20) MiB, expected Procmon fields"
+            "\(rowName(record: s.pointee.records + 1)): record longer than \(CSVFile.maxRecordBytes >> 20) MiB"
         )
         s.pointee.stopped = true
         return false

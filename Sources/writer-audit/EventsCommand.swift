@@ -52,19 +52,14 @@ struct EventsCommand: ParsableCommand {
         var writer = EventWriter(out: .standardOutput, columns: chosen, json: format == .json, pid: pid)
         if format == .csv { writer.header() }
         defer { progress.finish() }
-        if ProcmonLog.isPML(path: log) {
-            let processes = try ProcmonPMLReader.processes(path: log)
-            let context = writer.context
-            context.processes = processes
-            _ = try ProcmonPMLReader(path: log).read(into: &writer, progress: progress.callback) {
-                position, eventClass, duration, filetime in
-                context.process = position
-                context.eventClass = eventClass
-                context.duration = duration
-                context.filetime = filetime
-            }
-        } else {
-            _ = try ProcmonCSVReader(path: log).read(into: &writer, progress: progress.callback)
+        let context = writer.context
+        try ProcmonLog.events(
+            path: log, into: &writer, progress: progress.callback, processes: { context.processes = $0 }
+        ) { position, eventClass, duration, filetime in
+            context.process = position
+            context.eventClass = eventClass
+            context.duration = duration
+            context.filetime = filetime
         }
         writer.out.flush()
     }

@@ -1,3 +1,4 @@
+import BinaryFormat
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -45,9 +46,9 @@ struct Output {
     }
 }
 
-/// One line on stderr, written at once.
+/// One line on stderr, written at once: a line break or control character quoted from an input is escaped.
 func printError(_ message: String) {
     var err = Output(fd: STDERR_FILENO)
-    err.line(message)
+    err.line(QuotedText.oneLine(message))
     err.flush()
 }

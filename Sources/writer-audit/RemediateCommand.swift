@@ -38,29 +38,13 @@ struct RemediateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let rootURL = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
-        let outURL = URL(fileURLWithPath: out).standardizedFileURL
-        let outResolved = outURL.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(
-            outURL.lastPathComponent)
-        if outResolved.path == rootURL.path || outResolved.path.hasPrefix(rootURL.path + "/") {
-            throw InputError(message: "\(out): inside the audited volume \(root); write the plan elsewhere")
-        }
+        try RemediationOutput.checkLocation(out: out, root: root)
         var options = CleanupPlanner.Options()
         options.drive = drive.uppercased()
         options.olderThanDays = olderThan
         options.framework = framework
         let (plan, _) = try CleanupPlanner(root: root, options: options).plan()
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let stamp = ISO8601DateFormatter().string(from: Date())
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try encoder.encode(plan).write(to: outURL.appendingPathComponent("plan.json"))
-        try Data(RemediationScripts.csv(plan).utf8).write(to: outURL.appendingPathComponent("plan.csv"))
-        try Data(RemediationScripts.shell(plan, generated: stamp).utf8).write(
-            to: outURL.appendingPathComponent("remediate.sh"))
-        try Data(("\u{FEFF}" + RemediationScripts.powerShell(plan, generated: stamp)).utf8)
-            .write(to: outURL.appendingPathComponent("remediate.ps1"))
-        chmod(outURL.appendingPathComponent("remediate.sh").path, 0o755)
+        try RemediationOutput.write(plan, to: out, root: root, generated: ISO8601DateFormatter().string(from: Date()))
         var o = Output.standardOutput
         if format == "json" {
             try JSONRendering.write(plan, into: &o)

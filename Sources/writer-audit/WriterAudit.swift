@@ -1,4 +1,5 @@
 import ArgumentParser
+import BinaryFormat
 import ProcmonTrace
 import VolumeAudit
 
@@ -30,14 +31,9 @@ struct WriterAudit: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as TraceError {
-            printError("writer-audit: \(error.message)")
-            Glibc.exit(2)
-        } catch let error as InputError {
-            printError("writer-audit: \(error.message)")
-            Glibc.exit(2)
-        } catch let error as VolumeError {
-            printError("writer-audit: \(error.message)")
+        } catch let error as any UserError {
+            // Every error a user can cause, from every module: one line naming the file and position.
+            printError("writer-audit: " + QuotedText.oneLine(error.message))
             Glibc.exit(2)
         } catch let error as ExitCode {
             Glibc.exit(error.rawValue)
@@ -73,6 +69,6 @@ struct CommonOptions: ParsableArguments {
 }
 
 /// Bad input given on the command line itself (an SDDL string, a hex descriptor): one line, exit 2.
-struct InputError: Error {
+struct InputError: UserError {
     let message: String
 }

@@ -60,7 +60,7 @@ struct ReaderTests {
             ("refuse-binary.bin", .notAnExport, "byte offset 0"),
             ("refuse-stack-export.csv", .notAnExport, "\"Frame\",\"Module\",\"Location\",\"Address\",\"Path\""),
             ("refuse-unterminated-quote.csv", .malformedRow, "row 20:"),
-            ("refuse-quote-to-end.csv", .malformedRow, "row 7: unterminated quote"),
+            ("refuse-quote-to-end.csv", .malformedRow, "row 7: a quote opened on this row is never closed"),
             ("refuse-pid-not-number.csv", .malformedRow, "row 60: PID \"18b8\" is not a number"),
             ("refuse-short-row.csv", .malformedRow, "row 30:"),
         ] as [(String, TraceError.Code, String)])

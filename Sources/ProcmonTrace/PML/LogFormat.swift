@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import BinaryFormat
 
 /// Which reader a Procmon log needs, decided by content (the `PML_` signature), not by file extension.
 enum LogFormat: Equatable {
@@ -10,15 +6,14 @@ enum LogFormat: Equatable {
     /// Procmon's native log; the version is the 32-bit number after the signature.
     case pml(version: UInt32, is64Bit: Bool)
 
+    /// A file that starts with `PML_` is a PML log, however short: a cut-off one is refused as a PML.
     static func detect(path: String) -> LogFormat {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .csv }  // the CSV reader reports the open error
-        defer { close(fd) }
-        var head = [UInt8](repeating: 0, count: 12)
-        let n = head.withUnsafeMutableBytes { read(fd, $0.baseAddress, 12) }
-        guard n == 12, head[0] == 0x50, head[1] == 0x4D, head[2] == 0x4C, head[3] == 0x5F else { return .csv }
-        let version = UInt32(head[4]) | UInt32(head[5]) << 8 | UInt32(head[6]) << 16 | UInt32(head[7]) << 24
-        return .pml(version: version, is64Bit: head[8] != 0)
+        guard let file = try? ReadOnlyFile(path: path), file.size >= 4, !file.isDirectory,
+            let head = try? file.bytes(Int(min(file.size, 12)), at: 0, what: "the signature"),
+            head.starts(with: Array("PML_".utf8))
+        else { return .csv }  // the CSV reader reports the open error
+        let version = head.count >= 8 ? head.le32(4) : 0
+        return .pml(version: version, is64Bit: head.count >= 9 && head[8] != 0)
     }
 }
 
@@ -27,5 +22,20 @@ public enum ProcmonLog {
     public static func isPML(path: String) -> Bool {
         if case .pml = LogFormat.detect(path: path) { return true }
         return false
+    }
+
+    /// Streams every event of a log, PML or CSV, into `sink`. For a PML, `processes` hears its process table
+    /// first and `process` hears before each event which process, class, duration and FILETIME it has.
+    public static func events<S: EventSink>(
+        path: String, into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil,
+        processes: ([ProcmonProcess]) -> Void = { _ in },
+        process: ((_ position: Int, _ eventClass: UInt32, _ duration: UInt64, _ filetime: UInt64) -> Void)? = nil
+    ) throws {
+        if isPML(path: path) {
+            processes(try ProcmonPMLReader.processes(path: path))
+            _ = try ProcmonPMLReader(path: path).read(into: &sink, progress: progress, process: process)
+        } else {
+            _ = try ProcmonCSVReader(path: path).read(into: &sink, progress: progress)
+        }
     }
 }

@@ -121,23 +121,18 @@ enum DiskLayout {
                 let first = e.le64(32)
                 let last = e.le64(40)
                 guard last >= first else { continue }
-                guard let start = Checked.mul(first, sector),
-                    let length = Checked.mul(last - first, sector).flatMap({ Checked.add($0, sector) }),
-                    let end = Checked.add(start, length)
-                else {
-                    seen.append("\(i + 1): an entry whose LBAs \(first)-\(last) overflow 64 bits (ignored)")
+                guard let start = Checked.mul(first, sector), start < dataSize else {
+                    seen.append("\(i + 1): an entry at LBA \(first), past the disk's end (ignored)")
                     continue
                 }
+                // A partition that claims past the disk (or past 2^64) is read only as far as the disk goes.
+                let claimed = Checked.mul(last - first, sector).flatMap { Checked.add($0, sector) } ?? UInt64.max
+                let length = min(claimed, dataSize - start)
                 let name = UTF16LE.stringUntilNul(e[56..<128])
                 let kind = "GPT \"\(name)\""
                 seen.append("\(i + 1): \(kind) at byte \(start)")
                 if try isNTFS(file, at: start, dataSize: dataSize) {
-                    // A partition that claims past the disk is read only as far as the disk goes.
-                    let inside = min(length, dataSize - start)
-                    if end > dataSize {
-                        seen[seen.count - 1] += " (its last LBA \(last) lies past the disk's end)"
-                    }
-                    found.append(NTFSPartition(number: i + 1, offset: start, length: inside, kind: kind))
+                    found.append(NTFSPartition(number: i + 1, offset: start, length: length, kind: kind))
                 }
             }
             return (found, seen)

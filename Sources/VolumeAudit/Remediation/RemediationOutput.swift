@@ -1,0 +1,55 @@
+import Foundation
+
+/// Where a cleanup plan may be written, and the writing of plan.json, plan.csv, remediate.sh, remediate.ps1.
+///
+/// The output folder must not lie on the audited volume (auditing never writes to what it audits); a
+/// folder that cannot be made or written is the user's to fix, so it is a `VolumeError(.badOutput)`.
+public enum RemediationOutput {
+    public static let files = ["plan.json", "plan.csv", "remediate.sh", "remediate.ps1"]
+
+    /// Refuses an output folder inside the audited root (symbolic links resolved on both sides).
+    public static func checkLocation(out: String, root: String) throws(VolumeError) {
+        let rootURL = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
+        let outURL = URL(fileURLWithPath: out).standardizedFileURL
+        let outResolved = outURL.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(
+            outURL.lastPathComponent)
+        if outResolved.path == rootURL.path || outResolved.path.hasPrefix(rootURL.path + "/") {
+            throw VolumeError(.badOutput, "\(out): inside the audited volume \(root); write the plan elsewhere")
+        }
+    }
+
+    /// Writes the plan and its scripts into `out` (created), stamped with `generated`.
+    public static func write(_ plan: CleanupPlan, to out: String, root: String, generated: String) throws(VolumeError) {
+        try checkLocation(out: out, root: root)
+        let outURL = URL(fileURLWithPath: out).standardizedFileURL
+        var current = out
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let contents: [(String, Data)] = [
+                ("plan.json", try encoder.encode(plan)),
+                ("plan.csv", Data(RemediationScripts.csv(plan).utf8)),
+                ("remediate.sh", Data(RemediationScripts.shell(plan, generated: generated).utf8)),
+                ("remediate.ps1", Data(("\u{FEFF}" + RemediationScripts.powerShell(plan, generated: generated)).utf8)),
+            ]
+            for (name, data) in contents {
+                current = outURL.appendingPathComponent(name).path
+                try data.write(to: outURL.appendingPathComponent(name))
+            }
+            chmod(outURL.appendingPathComponent("remediate.sh").path, 0o755)
+        } catch {
+            throw VolumeError(.badOutput, "\(current): cannot write the plan: \(reason(error))")
+        }
+    }
+
+    /// The operating system's reason, without Foundation's dump.
+    private static func reason(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        return ns.localizedDescription.split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(ns.code)"
+    }
+}
