@@ -22,7 +22,7 @@ public struct ImageACLReader {
         let image = try NTFSImage(path: path, partition: partition)
         var index = MFTIndex()
         let scan = try image.scan { n, r in index.add(n, r) }
-        index.finish()
+        index.finish(image: image)
         guard let root = index.link() else {
             throw VolumeError(.badImage, "\(path): the MFT has no root folder (record 5): not a readable NTFS volume")
         }
@@ -61,7 +61,7 @@ public struct ImageACLReader {
         let secure = try Self.secureDescriptors(image)
         // Second pass: every name in a folder in scope is an entry.
         let judge = ScopeJudge(
-            image: image, secure: secure, inScope: inScope, scopeRoots: rootRecords, onDescriptor: onDescriptor,
+            image: image, index: index, secure: secure, inScope: inScope, scopeRoots: rootRecords, onDescriptor: onDescriptor,
             audit: audit)
         _ = try image.scan { n, r in judge.record(n, r) }
         audit = judge.audit
@@ -120,7 +120,9 @@ public struct ImageACLReader {
                     }
                 }
             } catch {
-                throw image.file.error(at: 0, "MFT record 9 ($Secure) is damaged: \(error)")
+                throw image.file.error(
+                    at: image.recordOffset(9) ?? 0,
+                    "MFT record 9 ($Secure) is damaged: \((error as? MFTRecord.Problem)?.reason ?? "\(error)")")
             }
             if let resident { sds = resident }
             if let found {
@@ -135,6 +137,7 @@ public struct ImageACLReader {
 /// security id, or by their bytes when stored per file) so each distinct one is decoded and judged once.
 final class ScopeJudge {
     let image: NTFSImage
+    let index: MFTIndex
     let secure: SecureDescriptors
     let inScope: [UInt64: String]
     let scopeRoots: [UInt64: String]
@@ -147,10 +150,11 @@ final class ScopeJudge {
     private var undecodable: [Int: String] = [:]
 
     init(
-        image: NTFSImage, secure: SecureDescriptors, inScope: [UInt64: String], scopeRoots: [UInt64: String],
+        image: NTFSImage, index: MFTIndex, secure: SecureDescriptors, inScope: [UInt64: String], scopeRoots: [UInt64: String],
         onDescriptor: ((String, [UInt8]) -> Void)?, audit: ACLAudit
     ) {
         self.image = image
+        self.index = index
         self.secure = secure
         self.inScope = inScope
         self.scopeRoots = scopeRoots
@@ -170,7 +174,8 @@ final class ScopeJudge {
     }
 
     func record(_ n: UInt64, _ r: UnsafeRawBufferPointer) {
-        guard failure == nil, r.le64(32) & MFTIndex.recordMask == 0 else { return }
+        let base = r.le64(32) & MFTIndex.recordMask
+        guard failure == nil, base == 0 || (base == n && !index.isExtension(n)) else { return }
         guard n >= MFTIndex.firstUserRecord || n == MFTIndex.root else { return }
         let root = scopeRoots[n]
         guard root != nil || touchesScope(r) else { return }
@@ -195,8 +200,9 @@ final class ScopeJudge {
                     problem = "no security descriptor (no security id, no $SECURITY_DESCRIPTOR)"
                 }
             } catch {
-                failure = error
-                return
+                // One damaged descriptor is that entry's error; the rest of the volume is still judged.
+                key = 0
+                problem = "MFT record \(n): its $SECURITY_DESCRIPTOR cannot be read: \(Self.reason(error))"
             }
         }
         if problem == nil, decoded[key] == nil {
@@ -211,6 +217,23 @@ final class ScopeJudge {
                 path: { folderPath + "\\" + String(decoding: MFTIndex.utf8(name.utf16), as: UTF8.self) }, folder: kind,
                 key: key, problem: problem)
         }
+        // Names moved to extension records (a file with many hard links) are entries too.
+        for name in index.extensionNames[n] ?? [] {
+            guard let folderPath = inScope[name.parent] else { continue }
+            entry(
+                path: { folderPath + "\\" + String(decoding: name.name.withUnsafeBytes { MFTIndex.utf8($0) }, as: UTF8.self) },
+                folder: kind, key: key, problem: problem)
+        }
+    }
+
+    /// The reason of an image error without the image's name and offset (the entry names the place).
+    static func reason(_ error: Error) -> String {
+        guard let e = error as? any UserError else { return "\(error)" }
+        let m = e.message
+        if let r = m.range(of: ": byte offset ") , let colon = m[r.upperBound...].firstIndex(of: ":") {
+            return String(m[m.index(after: colon)...].drop(while: { $0 == " " }))
+        }
+        return m
     }
 
     private func entry(path: () -> String, folder: Bool?, key: Int, problem: String?) {

@@ -14,7 +14,7 @@ extension Volume {
         let image = try NTFSImage(path: path, partition: partition)
         var index = MFTIndex()
         let scan = try image.scan { n, r in index.add(n, r) }
-        index.finish()
+        index.finish(image: image)
         var warnings = scan.firstDamaged
         if scan.damaged > scan.firstDamaged.count {
             warnings.append("\(scan.damaged - scan.firstDamaged.count) more damaged MFT records skipped")

@@ -37,6 +37,15 @@ struct MFTIndex {
     private(set) var records = 0
     private(set) var warnings: [String] = []
     private var damaged = 0
+    /// Records that name themselves as their base: their names, and whether each is a directory or link.
+    private var selfBased: [UInt64: [(parent: UInt64, name: [UInt8], surrogate: Bool)]] = [:]
+    private var selfBasedFacts: [UInt64: (directory: Bool, link: Bool, hasList: Bool)] = [:]
+    /// Non-resident $ATTRIBUTE_LIST attributes by base record, read in `finish`.
+    private var nonResidentLists: [UInt64: [UInt8]] = [:]
+    /// Extension record → the base record whose attribute list names it.
+    private var claimedBy: [UInt64: UInt64] = [:]
+    /// Names held in extension records, by base record (kept for the ACL reader, which judges each name).
+    private(set) var extensionNames: [UInt64: [(parent: UInt64, name: [UInt8])]] = [:]
 
     /// A name of a record, as stored in a $FILE_NAME attribute.
     struct Name {
@@ -69,9 +78,15 @@ struct MFTIndex {
             }
             return
         }
+        if facts.base == n && n != 0 {
+            // A record that names itself as its base: an extension record whose base field is damaged, when some
+            // base record's attribute list claims it (resolved in `finish`), else a base record.
+            selfBased[n] = facts.names.filter { $0.namespace != 2 }.map { ($0.parent, Array($0.utf16), facts.link) }
+            selfBasedFacts[n] = (facts.directory, facts.link, facts.hasAttributeList)
+            return
+        }
         if facts.base != 0 {
             // An extension record: its names belong to the base record.
-            guard facts.base != n else { return }
             var list = pending[facts.base] ?? []
             for name in facts.names where name.namespace != 2 {
                 list.append((name.parent, Array(name.utf16), facts.link))
@@ -80,6 +95,8 @@ struct MFTIndex {
             if !list.isEmpty { pending[facts.base] = list }
             return
         }
+        for ext in facts.listedRecords where ext != n { claimedBy[ext] = n }
+        if let list = facts.nonResidentList { nonResidentLists[n] = Array(list) }
         guard n >= Self.firstUserRecord || n == Self.root else { return }
         records += 1
         if facts.hasAttributeList { listBases[n] = (facts.directory, facts.link) }
@@ -117,7 +134,50 @@ struct MFTIndex {
     }
 
     /// Counts the names found in extension records, now that every base record has been seen.
-    mutating func finish() {
+    mutating func finish(image: NTFSImage? = nil) {
+        if let image, !selfBased.isEmpty {
+            // Only a record naming itself as its base needs the attribute lists that live outside the records.
+            for (base, attribute) in nonResidentLists {
+                attribute.withUnsafeBytes { a in
+                    guard let d = try? MFTRecord.runs(a, totalClusters: image.boot.totalClusters),
+                        let value = try? image.readRuns(d.runs, size: d.size, limit: 1 << 20, what: "an $ATTRIBUTE_LIST")
+                    else {
+                        warnings.append("MFT record \(base): its $ATTRIBUTE_LIST cannot be read; skipped")
+                        return
+                    }
+                    value.withUnsafeBytes { v in
+                        for ext in AttributeList.records(in: v) where ext != base { claimedBy[ext] = base }
+                    }
+                }
+            }
+        }
+        nonResidentLists = [:]
+        var selfWarnings = 0
+        for (n, list) in selfBased.sorted(by: { $0.key < $1.key }) {
+            let info = selfBasedFacts[n]!
+            selfWarnings += 1
+            if let base = claimedBy[n] {
+                if selfWarnings <= 5 {
+                    warnings.append(
+                        "MFT record \(n) names itself as its base record, but record \(base)'s attribute list holds it: read as an extension of \(base)")
+                }
+                if !list.isEmpty { pending[base, default: []] += list }
+                if info.link { pending[base, default: []].append((~0, [], true)) }
+            } else {
+                if selfWarnings <= 5 {
+                    warnings.append("MFT record \(n) names itself as its base record; read as a base record")
+                }
+                guard n >= Self.firstUserRecord else { continue }
+                records += 1
+                if info.hasList { listBases[n] = (info.directory, info.link) }
+                for entry in list { count(in: entry.parent, directory: info.directory, surrogate: entry.surrogate) }
+                if info.directory && !info.link, let own = list.first {
+                    own.name.withUnsafeBytes { register(n, parent: own.parent, utf8: Self.utf8($0)) }
+                }
+            }
+        }
+        if selfWarnings > 5 { warnings.append("\(selfWarnings - 5) more records name themselves as their base") }
+        selfBased = [:]
         for (base, list) in pending {
             guard let info = listBases[base] else {
                 warnings.append(
@@ -126,6 +186,7 @@ struct MFTIndex {
                 continue
             }
             let surrogate = info.surrogate || list.contains { $0.surrogate }
+            extensionNames[base] = list.filter { $0.parent != ~0 }.map { ($0.parent, $0.name) }
             for entry in list where entry.parent != ~0 {
                 count(in: entry.parent, directory: info.directory, surrogate: surrogate)
                 if info.directory && !surrogate {
@@ -136,6 +197,9 @@ struct MFTIndex {
         pending = [:]
         if damaged > 20 { warnings.append("\(damaged - 20) more damaged MFT records skipped") }
     }
+
+    /// True when a record that names itself as its base is held by another record's attribute list.
+    func isExtension(_ n: UInt64) -> Bool { claimedBy[n] != nil }
 
     /// Position in `folders` of the folder with this record number.
     func position(of record: UInt64) -> Int? { index[record].map(Int.init) }

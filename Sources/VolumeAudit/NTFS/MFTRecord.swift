@@ -13,6 +13,15 @@ enum MFTRecord {
         case notARecord
         case badFixup(String)
         case badAttribute(Int, String)
+
+        /// What is wrong, in words, with the offset inside the record where one is known.
+        var reason: String {
+            switch self {
+            case .notARecord: "not a FILE record"
+            case .badFixup(let why): why
+            case .badAttribute(let at, let why): "\(why) (offset \(at) in the record)"
+            }
+        }
     }
 
     /// Applies the fixups of the record in `r` (mutable, `recordSize` bytes). Returns false for an unused

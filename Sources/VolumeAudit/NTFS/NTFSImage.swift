@@ -80,6 +80,18 @@ public final class NTFSImage {
         recordCount = min(size, mapped) / UInt64(boot.recordSize)
     }
 
+    /// Byte offset in the image of MFT record `n`, or nil past the table.
+    func recordOffset(_ n: UInt64) -> UInt64? {
+        guard n < recordCount else { return nil }
+        var byte = n * UInt64(boot.recordSize)
+        for run in mftRuns {
+            let runBytes = run.clusters * UInt64(boot.clusterSize)
+            if byte < runBytes { return offset(ofCluster: run.lcn ?? 0) + byte }
+            byte -= runBytes
+        }
+        return nil
+    }
+
     /// Reads MFT record `n` on its own (fixed up), or nil when it is unused; throws when it is damaged.
     func record(_ n: UInt64) throws -> [UInt8]? {
         guard n < recordCount else { return nil }
@@ -100,15 +112,20 @@ public final class NTFSImage {
         return nil
     }
 
-    /// Reads the data of a non-resident attribute (at most `limit` bytes), sparse runs as zeros.
+    /// Reads the data of a non-resident attribute (at most `limit` bytes), sparse runs as zeros. A declared
+    /// size beyond what the runs map is cut to what they map: memory follows the image, not a size field.
     func readRuns(_ runs: [DataRun], size: UInt64, limit: Int, what: String) throws -> [UInt8] {
-        guard size <= UInt64(limit) else {
-            throw file.error(at: 0, "\(what) claims \(size) bytes, more than the \(limit) expected")
+        let clusterBytes = UInt64(boot.clusterSize)
+        var mapped: UInt64 = 0
+        for run in runs { mapped = Checked.mulAdd(run.clusters, clusterBytes, mapped) ?? UInt64.max }
+        let wanted = min(size, mapped)
+        guard wanted <= UInt64(limit) else {
+            throw file.error(at: 0, "\(what) claims \(wanted) bytes, more than the \(limit) expected")
         }
-        var out = [UInt8](repeating: 0, count: Int(size))
+        var out = [UInt8](repeating: 0, count: Int(wanted))
         var done = 0
         for run in runs where done < out.count {
-            let n = min(Int(run.clusters) * boot.clusterSize, out.count - done)
+            let n = Int(min(run.clusters * clusterBytes, UInt64(out.count - done)))
             if let lcn = run.lcn {
                 try out.withUnsafeMutableBytes {
                     try file.read(into: $0.baseAddress! + done, count: n, at: offset(ofCluster: lcn), what: what)

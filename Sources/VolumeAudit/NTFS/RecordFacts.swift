@@ -9,6 +9,10 @@ struct RecordFacts {
     var directory = false
     var link = false
     var hasAttributeList = false
+    /// Other records a resident $ATTRIBUTE_LIST names: the extension records of this base record.
+    var listedRecords: [UInt64] = []
+    /// A non-resident $ATTRIBUTE_LIST (the whole attribute), read later through its runs.
+    var nonResidentList: UnsafeRawBufferPointer? = nil
     /// The base record of an extension record (0 for a base record).
     var base: UInt64 = 0
     var securityID: UInt32 = 0
@@ -24,6 +28,8 @@ struct RecordFacts {
         var names: [MFTIndex.Name] = []
         var link = false
         var hasList = false
+        var listed: [UInt64] = []
+        var listAttribute: UnsafeRawBufferPointer? = nil
         var securityID: UInt32 = 0
         var own: (resident: UnsafeRawBufferPointer?, raw: UnsafeRawBufferPointer)? = nil
         try MFTRecord.attributes(r) { type, a throws(MFTRecord.Problem) in
@@ -35,6 +41,11 @@ struct RecordFacts {
                 }
             case 0x20:
                 hasList = true
+                if let v = MFTRecord.residentValue(a) {
+                    listed = AttributeList.records(in: v)
+                } else if a[8] == 1 {
+                    listAttribute = a
+                }
             case 0x30:
                 guard let v = MFTRecord.residentValue(a), v.count >= 0x42 else {
                     throw .badAttribute(0, "a $FILE_NAME that is not resident or too short")
@@ -67,6 +78,8 @@ struct RecordFacts {
         self.names = names
         self.link = link || (interix && system && !directory)
         self.hasAttributeList = hasList
+        self.listedRecords = listed
+        self.nonResidentList = listAttribute
         self.securityID = securityID
         self.ownDescriptor = own
     }
@@ -85,5 +98,22 @@ struct RecordFacts {
             throw image.file.error(at: 0, "a $SECURITY_DESCRIPTOR with a damaged runlist")
         }
         return try image.readRuns(d.runs, size: d.size, limit: 1 << 20, what: "a $SECURITY_DESCRIPTOR")
+    }
+}
+
+/// An $ATTRIBUTE_LIST value: which records hold the attributes of a base record.
+enum AttributeList {
+    /// Entries: type u32, length u16 @4, ..., the record holding the attribute @0x10. At most 4,096 records.
+    static func records(in v: UnsafeRawBufferPointer) -> [UInt64] {
+        var listed: [UInt64] = []
+        var at = 0
+        while at + 0x18 <= v.count, listed.count < 4096 {
+            let length = Int(v.le16(at + 4))
+            guard length >= 0x1A else { break }
+            let holder = v.le64(at + 0x10) & MFTIndex.recordMask
+            if !listed.contains(holder) { listed.append(holder) }
+            at += length
+        }
+        return listed
     }
 }
