@@ -23,6 +23,7 @@ public struct ImageACLReader {
         var index = MFTIndex()
         let scan = try image.scan { n, r in index.add(n, r) }
         index.finish(image: image)
+        try index.reconcile(image: image)
         guard let root = index.link() else {
             throw VolumeError(.badImage, "\(path): the MFT has no root folder (record 5): not a readable NTFS volume")
         }
@@ -212,14 +213,18 @@ final class ScopeJudge {
         let kind: Bool? = facts.link ? nil : facts.directory
         if let root { entry(path: { root }, folder: true, key: key, problem: problem) }
         for name in facts.names where name.namespace != 2 {
-            guard let folderPath = inScope[name.parent] else { continue }
+            guard let folderPath = inScope[name.parent],
+                !index.unlisted.contains(MFTIndex.NameInFolder(record: n, parent: name.parent))
+            else { continue }
             entry(
                 path: { folderPath + "\\" + String(decoding: MFTIndex.utf8(name.utf16), as: UTF8.self) }, folder: kind,
                 key: key, problem: problem)
         }
         // Names moved to extension records (a file with many hard links) are entries too.
         for name in index.extensionNames[n] ?? [] {
-            guard let folderPath = inScope[name.parent] else { continue }
+            guard let folderPath = inScope[name.parent],
+                !index.unlisted.contains(MFTIndex.NameInFolder(record: n, parent: name.parent))
+            else { continue }
             entry(
                 path: { folderPath + "\\" + String(decoding: name.name.withUnsafeBytes { MFTIndex.utf8($0) }, as: UTF8.self) },
                 folder: kind, key: key, problem: problem)

@@ -15,6 +15,7 @@ extension Volume {
         var index = MFTIndex()
         let scan = try image.scan { n, r in index.add(n, r) }
         index.finish(image: image)
+        try index.reconcile(image: image)
         var warnings = scan.firstDamaged
         if scan.damaged > scan.firstDamaged.count {
             warnings.append("\(scan.damaged - scan.firstDamaged.count) more damaged MFT records skipped")

@@ -21,29 +21,43 @@ struct MFTIndex {
         var registered = false
         var firstChild: Int32 = -1
         var nextSibling: Int32 = -1
+        /// Entries its $I30 index lists (that the counts count), or -1 when it has no readable index.
+        var listed: Int32 = -1
     }
 
     static let root: UInt64 = 5
     static let firstUserRecord: UInt64 = 16
     static let recordMask: UInt64 = 0x0000_FFFF_FFFF_FFFF
 
-    private(set) var folders: [Folder] = []
-    private var index: [UInt64: Int32] = [:]
-    private var names: [UInt8] = []
+    var folders: [Folder] = []
+    var index: [UInt64: Int32] = [:]
+    var names: [UInt8] = []
     /// Names found in extension records, by base record; resolved at the end.
-    private var pending: [UInt64: [(parent: UInt64, name: [UInt8], surrogate: Bool)]] = [:]
+    var pending: [UInt64: [(parent: UInt64, name: [UInt8], surrogate: Bool)]] = [:]
     /// Base records that have an $ATTRIBUTE_LIST: whether each is a directory, a surrogate reparse point.
-    private var listBases: [UInt64: (directory: Bool, surrogate: Bool)] = [:]
+    var listBases: [UInt64: (directory: Bool, surrogate: Bool)] = [:]
     private(set) var records = 0
-    private(set) var warnings: [String] = []
-    private var damaged = 0
+    var warnings: [String] = []
+    var damaged = 0
     /// Records that name themselves as their base: their names, and whether each is a directory or link.
-    private var selfBased: [UInt64: [(parent: UInt64, name: [UInt8], surrogate: Bool)]] = [:]
-    private var selfBasedFacts: [UInt64: (directory: Bool, link: Bool, hasList: Bool)] = [:]
+    var selfBased: [UInt64: [(parent: UInt64, name: [UInt8], surrogate: Bool)]] = [:]
+    var selfBasedFacts: [UInt64: (directory: Bool, link: Bool, hasList: Bool)] = [:]
+    /// Large folders' index allocations, by folder record, read in `finish`.
+    var allocations: [UInt64: IndexAllocation] = [:]
+    /// Names a record gives but its parent's index does not list: not counted, and not ACL entries.
+    var unlisted: Set<NameInFolder> = []
+    /// Folders whose record has no $I30 index root (their entries are counted from the records alone).
+    var withoutIndex = 0
+
+    struct NameInFolder: Hashable {
+        var record: UInt64
+        var parent: UInt64
+    }
+
     /// Non-resident $ATTRIBUTE_LIST attributes by base record, read in `finish`.
-    private var nonResidentLists: [UInt64: [UInt8]] = [:]
+    var nonResidentLists: [UInt64: [UInt8]] = [:]
     /// Extension record → the base record whose attribute list names it.
-    private var claimedBy: [UInt64: UInt64] = [:]
+    var claimedBy: [UInt64: UInt64] = [:]
     /// Names held in extension records, by base record (kept for the ACL reader, which judges each name).
     private(set) var extensionNames: [UInt64: [(parent: UInt64, name: [UInt8])]] = [:]
 
@@ -54,7 +68,7 @@ struct MFTIndex {
         var utf16: UnsafeRawBufferPointer
     }
 
-    private mutating func folderIndex(_ record: UInt64) -> Int {
+    mutating func folderIndex(_ record: UInt64) -> Int {
         if let i = index[record] { return Int(i) }
         folders.append(Folder(record: record))
         index[record] = Int32(folders.count - 1)
@@ -108,10 +122,35 @@ struct MFTIndex {
         }
         if facts.directory && !facts.link {
             register(n, parent: own?.parent ?? 0, utf8: own.map { Self.utf8($0.utf16) } ?? [])
+            noteIndex(n, facts)
         }
     }
 
-    private mutating func count(in parent: UInt64, directory: Bool, surrogate: Bool) {
+    /// Counts what the folder's index root lists; keeps a large index's allocation to read after the scan.
+    mutating func noteIndex(_ n: UInt64, _ facts: RecordFacts) {
+        guard let root = facts.indexRoot else {
+            withoutIndex += 1
+            return
+        }
+        var listed: Int32 = 0
+        guard let shape = DirectoryIndex.root(root, { if DirectoryIndex.counts($0) { listed += 1 } }) else {
+            warnings.append("MFT record \(n): its $I30 index root is damaged; its entries are counted from the records")
+            return
+        }
+        let i = folderIndex(n)
+        folders[i].listed = listed
+        if shape.large {
+            guard let allocation = facts.indexAllocation else {
+                warnings.append("MFT record \(n): its index root points to an $INDEX_ALLOCATION it does not have")
+                folders[i].listed = -1
+                return
+            }
+            allocations[n] = IndexAllocation(
+                attribute: Array(allocation), bitmap: facts.indexBitmap.map { Array($0) }, recordSize: shape.recordSize)
+        }
+    }
+
+    mutating func count(in parent: UInt64, directory: Bool, surrogate: Bool) {
         let p = folderIndex(parent)
         if surrogate {
             folders[p].others += 1
@@ -122,7 +161,7 @@ struct MFTIndex {
         }
     }
 
-    private mutating func register(_ n: UInt64, parent: UInt64, utf8 name: [UInt8]) {
+    mutating func register(_ n: UInt64, parent: UInt64, utf8 name: [UInt8]) {
         let i = folderIndex(n)
         guard !folders[i].registered else { return }
         folders[i].registered = true
@@ -206,13 +245,40 @@ struct MFTIndex {
 
     func name(of folder: Folder) -> ArraySlice<UInt8> { names[folder.nameStart..<folder.nameStart + folder.nameLength] }
 
-    /// Links every registered folder under its registered parent; returns the root's position.
+    /// Links every registered folder under its registered parent; returns the root's position. Folders the
+    /// root cannot reach (their parent references form a loop, or name a folder that is not there) are named
+    /// in a warning with what hangs below them.
     mutating func link() -> Int? {
         guard let rootIndex = index[Self.root].map(Int.init), folders[rootIndex].registered else { return nil }
         for i in folders.indices where folders[i].registered && i != rootIndex {
-            guard let p = index[folders[i].parent].map(Int.init), folders[p].registered else { continue }
+            guard let p = index[folders[i].parent].map(Int.init), p != i, folders[p].registered else { continue }
             folders[i].nextSibling = folders[p].firstChild
             folders[p].firstChild = Int32(i)
+        }
+        var reached = [Bool](repeating: false, count: folders.count)
+        var stack = [rootIndex]
+        reached[rootIndex] = true
+        while let f = stack.popLast() {
+            var child = folders[f].firstChild
+            while child >= 0 {
+                if !reached[Int(child)] {
+                    reached[Int(child)] = true
+                    stack.append(Int(child))
+                }
+                child = folders[Int(child)].nextSibling
+            }
+        }
+        let lost = folders.indices.filter { folders[$0].registered && !reached[$0] }
+        if !lost.isEmpty {
+            let files = lost.reduce(0) { $0 + Int(folders[$1].files) }
+            let shown = lost.prefix(10).map { i -> String in
+                let f = folders[i]
+                let parent = f.parent == ~0 ? "listed by no folder's index" : "parent record \(f.parent)"
+                return "record \(f.record) (\(QuotedText.escape(name(of: f)))), \(parent)"
+            }
+            warnings.append(
+                "\(lost.count) folder(s) not reachable from the root (a loop in their parent references, or a parent that is not a folder in use): \(shown.joined(separator: "; "))\(lost.count > 10 ? "; …" : ""); their \(files) file(s) are not counted"
+            )
         }
         return rootIndex
     }

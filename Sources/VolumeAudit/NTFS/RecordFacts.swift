@@ -11,6 +11,10 @@ struct RecordFacts {
     var hasAttributeList = false
     /// Other records a resident $ATTRIBUTE_LIST names: the extension records of this base record.
     var listedRecords: [UInt64] = []
+    /// A folder's $I30 index: the root's value, the allocation attribute, the bitmap's value (when resident).
+    var indexRoot: UnsafeRawBufferPointer? = nil
+    var indexAllocation: UnsafeRawBufferPointer? = nil
+    var indexBitmap: UnsafeRawBufferPointer? = nil
     /// A non-resident $ATTRIBUTE_LIST (the whole attribute), read later through its runs.
     var nonResidentList: UnsafeRawBufferPointer? = nil
     /// The base record of an extension record (0 for a base record).
@@ -30,6 +34,10 @@ struct RecordFacts {
         var hasList = false
         var listed: [UInt64] = []
         var listAttribute: UnsafeRawBufferPointer? = nil
+        var indexRoot: UnsafeRawBufferPointer? = nil
+        var indexAllocation: UnsafeRawBufferPointer? = nil
+        var indexBitmap: UnsafeRawBufferPointer? = nil
+        let directory = self.directory
         var securityID: UInt32 = 0
         var own: (resident: UnsafeRawBufferPointer?, raw: UnsafeRawBufferPointer)? = nil
         try MFTRecord.attributes(r) { type, a throws(MFTRecord.Problem) in
@@ -58,6 +66,12 @@ struct RecordFacts {
                         utf16: UnsafeRawBufferPointer(rebasing: v[0x42..<0x42 + 2 * length])))
             case 0x50:
                 own = (MFTRecord.residentValue(a), a)
+            case 0x90 where directory && MFTRecord.named(a, "$I30"):
+                indexRoot = MFTRecord.residentValue(a)
+            case 0xA0 where directory && a[8] == 1 && MFTRecord.named(a, "$I30"):
+                indexAllocation = a
+            case 0xB0 where directory && MFTRecord.named(a, "$I30"):
+                indexBitmap = MFTRecord.residentValue(a)
             case 0x80:
                 if a[9] == 0, let v = MFTRecord.residentValue(a), v.count >= 8 {
                     let magic = v.le64(0)
@@ -80,6 +94,9 @@ struct RecordFacts {
         self.hasAttributeList = hasList
         self.listedRecords = listed
         self.nonResidentList = listAttribute
+        self.indexRoot = indexRoot
+        self.indexAllocation = indexAllocation
+        self.indexBitmap = indexBitmap
         self.securityID = securityID
         self.ownDescriptor = own
     }

@@ -1,0 +1,136 @@
+import BinaryFormat
+
+/// A folder's $I30 index: what Windows (and the System Writer, through FindFirstFile) lists in the folder.
+///
+/// $INDEX_ROOT (resident): attribute type @0, index record size @8, then a node header @0x10. A node header:
+/// entries offset @0 (from the header), entries size @4, flags @0xC (1: the index has $INDEX_ALLOCATION).
+/// An entry: file reference @0, entry length @8, key length @10, flags @12 (2: the last entry, no key), the
+/// key (a $FILE_NAME: parent @0, attributes @0x38, name length @0x40, namespace @0x41, name @0x42).
+/// $INDEX_ALLOCATION: `INDX` records (fixed up like MFT records) with a node header @0x18, those in use
+/// marked in the $I30 $BITMAP.
+enum DirectoryIndex {
+    struct Entry {
+        var record: UInt64
+        var namespace: UInt8
+        var attributes: UInt32
+        var name: UnsafeRawBufferPointer
+    }
+
+    /// Calls `body` with each keyed entry of the node at `header` in `b`; false when the node is damaged.
+    @discardableResult
+    static func entries(node b: UnsafeRawBufferPointer, header: Int, _ body: (Entry) -> Void) -> Bool {
+        guard b.holds(16, at: header) else { return false }
+        let first = Int(b.le32(header))
+        let size = Int(b.le32(header + 4))
+        guard first >= 16, size >= first, b.holds(size, at: header) || b.holds(size - first, at: header + first)
+        else { return false }
+        let end = min(b.count, header + size)
+        var at = header + first
+        var count = 0
+        while at + 16 <= end, count < 1 << 16 {
+            let length = Int(b.le16(at + 8))
+            let keyLength = Int(b.le16(at + 10))
+            let flags = b.le32(at + 12)
+            if flags & 2 != 0 { return true }
+            guard length >= 16, at + length <= end, keyLength >= 0x42, 16 + keyLength <= length else { return false }
+            let key = at + 16
+            let nameLength = Int(b[key + 0x40])
+            guard 0x42 + 2 * nameLength <= keyLength else { return false }
+            body(
+                Entry(
+                    record: b.le64(at) & MFTIndex.recordMask, namespace: b[key + 0x41], attributes: b.le32(key + 0x38),
+                    name: UnsafeRawBufferPointer(rebasing: b[(key + 0x42)..<(key + 0x42 + 2 * nameLength)])))
+            at += length
+            count += 1
+        }
+        return false
+    }
+
+    /// The index root's entries; returns whether an $INDEX_ALLOCATION holds more (nil when damaged).
+    static func root(_ v: UnsafeRawBufferPointer, _ body: (Entry) -> Void) -> (large: Bool, recordSize: Int)? {
+        guard v.count >= 0x20 else { return nil }
+        let recordSize = Int(v.le32(8))
+        let large = v.le32(0x10 + 0xC) & 1 != 0
+        guard entries(node: v, header: 0x10, body) else { return nil }
+        return (large, recordSize)
+    }
+
+    /// One INDX record (fixed up in place): its entries; false when it is not a valid index record.
+    static func block(_ r: UnsafeMutableRawBufferPointer, _ body: (Entry) -> Void) -> Bool {
+        guard r.count >= 0x28, r.loadUnaligned(fromByteOffset: 0, as: UInt32.self) == 0x5844_4E49 else { return false }  // "INDX"
+        let b = UnsafeRawBufferPointer(r)
+        let usaOffset = Int(b.le16(4))
+        let usaCount = Int(b.le16(6))
+        let strides = r.count / 512
+        guard usaCount == strides + 1, b.holds(usaCount * 2, at: usaOffset) else { return false }
+        let usn = b.le16(usaOffset)
+        for k in 0..<strides {
+            let end = k * 512 + 510
+            guard b.le16(end) == usn else { return false }
+            r[end] = r[usaOffset + 2 + 2 * k]
+            r[end + 1] = r[usaOffset + 3 + 2 * k]
+        }
+        return entries(node: UnsafeRawBufferPointer(r), header: 0x18, body)
+    }
+
+    /// What the audits count of a listed entry: a name Windows shows (not a DOS-only alias), not a metafile.
+    @inline(__always)
+    static func counts(_ e: Entry) -> Bool { e.namespace != 2 && e.record >= MFTIndex.firstUserRecord }
+}
+
+/// Where a large folder's index lives, kept from the scan to be read after it.
+struct IndexAllocation {
+    /// The whole $INDEX_ALLOCATION attribute (header and runlist).
+    var attribute: [UInt8]
+    /// The $I30 $BITMAP value: which index records are in use (nil: all that the allocation maps).
+    var bitmap: [UInt8]?
+    var recordSize: Int
+}
+
+extension NTFSImage {
+    /// Calls `body` with each entry in the in-use index records of a folder's $INDEX_ALLOCATION. Returns a
+    /// reason when the allocation cannot be read (the caller warns and falls back to the records).
+    func indexEntries(_ allocation: IndexAllocation, _ body: (DirectoryIndex.Entry) -> Void) -> String? {
+        let size = allocation.recordSize
+        guard [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536].contains(size) else {
+            return "an index record size of \(size) bytes"
+        }
+        let decoded: (runs: [DataRun], size: UInt64)?
+        do {
+            decoded = try allocation.attribute.withUnsafeBytes { a throws(MFTRecord.Problem) in
+                try MFTRecord.runs(a, totalClusters: boot.totalClusters)
+            }
+        } catch {
+            return "its $INDEX_ALLOCATION runlist is damaged: \((error as? MFTRecord.Problem)?.reason ?? "\(error)")"
+        }
+        guard let decoded else { return "its $INDEX_ALLOCATION is not non-resident" }
+        let clusterBytes = UInt64(boot.clusterSize)
+        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
+        defer { block.deallocate() }
+        var vcnByte: UInt64 = 0  // byte position in the allocation
+        var number = 0  // index record number, for the bitmap
+        for run in decoded.runs {
+            let runBytes = run.clusters * clusterBytes
+            var inRun: UInt64 = 0
+            while inRun + UInt64(size) <= runBytes, vcnByte < decoded.size {
+                defer {
+                    inRun += UInt64(size)
+                    vcnByte += UInt64(size)
+                    number += 1
+                }
+                if let bitmap = allocation.bitmap {
+                    guard number / 8 < bitmap.count, bitmap[number / 8] & (1 << (number % 8)) != 0 else { continue }
+                }
+                guard let lcn = run.lcn else { continue }
+                do {
+                    try file.read(
+                        into: block.baseAddress!, count: size, at: offset(ofCluster: lcn) + inRun, what: "an index record")
+                } catch {
+                    return error.reason
+                }
+                _ = DirectoryIndex.block(block, body)
+            }
+        }
+        return nil
+    }
+}
