@@ -2,35 +2,51 @@
 /// UTF-8 escaped (`\r`, `\n`, `\t`, `\xNN`), and shortened to `limit` characters with an ellipsis.
 public enum QuotedText {
     public static func escape(_ bytes: some Collection<UInt8>, limit: Int = 80) -> String {
+        let b = Array(bytes)
         var out = ""
         var shown = 0
-        var iterator = bytes.makeIterator()
-        var decoder = UTF8()
-        loop: while shown < limit {
-            switch decoder.decode(&iterator) {
-            case .scalarValue(let s):
-                switch s {
-                case "\r": out += "\\r"
-                case "\n": out += "\\n"
-                case "\t": out += "\\t"
-                case "\\": out += "\\\\"
-                default:
-                    if s.value < 0x20 || s.value == 0x7F || (0x80...0x9F).contains(s.value) || s == "\u{2028}"
-                        || s == "\u{2029}"
-                    {
-                        out += s.value < 0x100 ? "\\x" + hex2(UInt8(s.value)) : "\\u{" + String(s.value, radix: 16) + "}"
-                    } else {
-                        out.unicodeScalars.append(s)
-                    }
+        var i = 0
+        while i < b.count {
+            guard shown < limit else { return out + "…" }
+            shown += 1
+            let lead = b[i]
+            // The length of a well-formed UTF-8 sequence starting here, or 0.
+            var length = 0
+            if lead < 0x80 {
+                length = 1
+            } else if lead >= 0xC2 && lead <= 0xDF {
+                length = 2
+            } else if lead >= 0xE0 && lead <= 0xEF {
+                length = 3
+            } else if lead >= 0xF0 && lead <= 0xF4 {
+                length = 4
+            }
+            if length > 1 {
+                if i + length > b.count || !b[(i + 1)..<(i + length)].allSatisfy({ $0 & 0xC0 == 0x80 }) { length = 0 }
+            }
+            guard length > 0, let s = String(validating: b[i..<(i + length)], as: UTF8.self),
+                let scalar = s.unicodeScalars.first
+            else {
+                out += "\\x" + hex2(lead)
+                i += 1
+                continue
+            }
+            i += length
+            switch scalar {
+            case "\r": out += "\\r"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\\": out += "\\\\"
+            default:
+                let v = scalar.value
+                if v < 0x20 || v == 0x7F || (0x80...0x9F).contains(v) || v == 0x2028 || v == 0x2029 {
+                    out += v < 0x100 ? "\\x" + hex2(UInt8(v)) : "\\u{" + String(v, radix: 16) + "}"
+                } else {
+                    out.unicodeScalars.append(scalar)
                 }
-                shown += 1
-            case .emptyInput: return out
-            case .error:
-                out += "\\x??"
-                shown += 1
             }
         }
-        return iterator.next() == nil ? out : out + "…"
+        return out
     }
 
     public static func escape(_ text: String, limit: Int = 80) -> String { escape(Array(text.utf8), limit: limit) }

@@ -61,7 +61,7 @@ struct ByteLayerTests {
     @Test("quoted input text is one line, escaped and shortened")
     func quoted() {
         #expect(QuotedText.escape("a\r\nb\u{01}") == "a\\r\\nb\\x01")
-        #expect(QuotedText.escape([0x41, 0xFF, 0x42] as [UInt8]) == "A\\x??B")
+        #expect(QuotedText.escape([0x41, 0xFF, 0x42, 0xC3, 0xA9] as [UInt8]) == "A\\xFFBé")
         #expect(QuotedText.escape(String(repeating: "x", count: 100), limit: 10) == "xxxxxxxxxx…")
         #expect(!QuotedText.oneLine("one\ntwo").contains("\n"))
     }

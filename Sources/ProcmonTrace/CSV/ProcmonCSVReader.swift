@@ -1,3 +1,4 @@
+import BinaryFormat
 import CSVStream
 
 /// Reads a Procmon CSV export and feeds its events, in file order, to an `EventSink`.
@@ -119,7 +120,7 @@ public struct ProcmonCSVReader {
             func slot(_ s: ProcmonColumns.Slot) -> UnsafeRawBufferPointer { record.field(s.rawValue) }
             let pidField = slot(.pid)
             guard let pid = Bytes.parseInt(pidField) else {
-                let shown = Bytes.string(UnsafeRawBufferPointer(rebasing: pidField.prefix(40)))
+                let shown = QuotedText.escape(pidField, limit: 40)
                 throw TraceError(.malformedRow, "\(file): row \(row): PID \"\(shown)\" is not a number")
             }
             rows = row

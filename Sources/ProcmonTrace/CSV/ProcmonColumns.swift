@@ -1,3 +1,4 @@
+import BinaryFormat
 /// Where the columns the analysis reads sit in an export's header; Procmon writes them in the user's order.
 struct ProcmonColumns {
     /// The columns every event export has, and the analysis cannot do without.
@@ -19,7 +20,7 @@ struct ProcmonColumns {
         for (i, name) in header.enumerated() where position[key(name)] == nil { position[key(name)] = i }
         let missing = Self.required.filter { position[key($0)] == nil }
         guard missing.isEmpty else {
-            let shown = header.prefix(12).map { "\"\($0.count > 40 ? String($0.prefix(40)) + "…" : $0)\"" }
+            let shown = header.prefix(12).map { "\"\(QuotedText.escape($0, limit: 40))\"" }
             let more = header.count > 12 ? ", … (\(header.count) columns)" : ""
             throw TraceError(
                 .notAnExport,

@@ -1,3 +1,4 @@
+import BinaryFormat
 import CSVStream
 
 /// Reads PowerShell's `Get-ChildItem -Recurse | Get-Acl | Select-Object Path,Sddl | Export-Csv` through the
@@ -28,7 +29,7 @@ public struct GetAclCSVReader {
                 guard let p = names.firstIndex(of: "Path"), let s = names.firstIndex(of: "Sddl") else {
                     throw VolumeError(
                         .badRoot,
-                        "\(file): header: expected Path and Sddl columns (Get-Acl | Select-Object Path,Sddl | Export-Csv), found \(names.prefix(8).joined(separator: ","))"
+                        "\(file): header: expected Path and Sddl columns (Get-Acl | Select-Object Path,Sddl | Export-Csv), found \(names.prefix(8).map { QuotedText.escape($0, limit: 40) }.joined(separator: ","))"
                     )
                 }
                 columns = (p, s)

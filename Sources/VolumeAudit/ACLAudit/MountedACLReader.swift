@@ -43,10 +43,16 @@ public struct MountedACLReader {
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: 64 << 10, alignment: 8)
         defer { buffer.deallocate() }
         let drive = self.drive
+        var cache = DescriptorCache()
         walker.onEntry = { folderFd, folderPath, name, type in
-            var relative = Array(folderPath)
-            if !relative.isEmpty { relative.append(0x2F) }
-            relative += name
+            // The path is built only when the entry is reported: building it for every entry made a deep
+            // tree quadratic in time and memory.
+            func path() -> String {
+                var relative = Array(folderPath)
+                if !relative.isEmpty { relative.append(0x2F) }
+                relative += name
+                return WindowsPath.make(drive: drive, relative: relative)
+            }
             // /proc/self/fd/N/name keeps every path short, however deep the folder.
             var link = Array("/proc/self/fd/\(folderFd)/".utf8) + Array(name)
             link.append(0)
@@ -55,9 +61,15 @@ public struct MountedACLReader {
                     UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), "system.ntfs_acl", buffer,
                     64 << 10)
             }
-            Self.judge(
-                n, buffer, path: WindowsPath.make(drive: drive, relative: relative), folder: type == UInt8(DT_DIR),
-                isLink: type == UInt8(DT_LNK), into: &shared.audit)
+            guard n >= 0 else {
+                Self.judge(n, buffer, path: path(), folder: false, isLink: false, into: &shared.audit)
+                return
+            }
+            let folder: Bool? = type == UInt8(DT_LNK) ? nil : type == UInt8(DT_DIR)
+            switch cache.descriptor(UnsafeRawBufferPointer(start: buffer, count: n)) {
+            case .decoded(let sd, let key): shared.audit.entry(path: path, folder: folder, descriptor: sd, key: key)
+            case .undecodable(let message): shared.audit.error(path: path(), "system.ntfs_acl: \(message)")
+            }
         }
         for start in starts {
             // The scope folder itself, then everything below it.
@@ -91,6 +103,31 @@ public struct MountedACLReader {
             audit.error(path: path, "system.ntfs_acl: \(e.message)")
         } catch {
             audit.error(path: path, "system.ntfs_acl: \(error)")
+        }
+    }
+
+    /// Each distinct descriptor decoded once (a volume has few), keyed for the audit's verdict cache.
+    struct DescriptorCache {
+        enum Outcome {
+            case decoded(SecurityDescriptor, key: Int)
+            case undecodable(String)
+        }
+        private var keys: [[UInt8]: Int] = [:]
+        private var outcomes: [Outcome] = []
+
+        mutating func descriptor(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+            let copy = Array(bytes)
+            if let key = keys[copy] { return outcomes[key] }
+            let key = outcomes.count
+            let outcome: Outcome
+            do {
+                outcome = .decoded(try SecurityDescriptor.decode(copy), key: (1 << 40) + key)
+            } catch {
+                outcome = .undecodable((error as? SecurityError)?.message ?? "\(error)")
+            }
+            keys[copy] = key
+            outcomes.append(outcome)
+            return outcome
         }
     }
 

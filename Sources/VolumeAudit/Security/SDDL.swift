@@ -163,7 +163,12 @@ public enum SDDL {
                 guard aces.isEmpty else { throw fail("NO_ACCESS_CONTROL with ACEs") }
                 return (flags, nil)
             }
-            return (flags, ACL(aces: aces))
+            let acl = ACL(aces: aces)
+            // AclSize is 16 bits (MS-DTYP 2.4.5): a longer ACL has no binary form, and Windows refuses it.
+            guard acl.byteCount <= Int(UInt16.max) else {
+                throw fail("the ACL would take \(acl.byteCount) bytes, more than the 65,535 an ACL can hold")
+            }
+            return (flags, acl)
         }
 
         mutating func matchWord(_ word: String) -> Bool {
