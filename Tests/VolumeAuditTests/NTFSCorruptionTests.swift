@@ -46,7 +46,7 @@ struct MFTParserTests {
         #expect(throws: RunList.Malformed.self) { try zero.get() }
     }
 
-    @Test("fuzz: 20,000 random runlists and 5,000 mutated real MFT records parse or are refused, never crash")
+    @Test("fuzz: 20,000 random runlists and 5,000 mutated real MFT records parse or are refused, never crash", .imageTests)
     func fuzz() throws {
         var rng = Mix(state: 0xF00D)
         for _ in 0..<20_000 {
@@ -57,7 +57,7 @@ struct MFTParserTests {
                 #expect(end <= 1000)
             }
         }
-        guard requireImages() else { return }
+        try requireImages()
         let image = try buildImage(spec: "mft-edges.spec")
         let volume = try NTFSImage(path: image)
         let size = volume.recordSize
@@ -111,9 +111,9 @@ struct NTFSCorruptionTests {
         }
     }
 
-    @Test("a torn record is skipped with a warning naming it; a bad boot sector, $MFT or cut-off image is one line")
+    @Test("a torn record is skipped with a warning naming it; a bad boot sector, $MFT or cut-off image is one line", .imageTests)
     func damage() throws {
-        guard requireImages() else { return }
+        try requireImages()
         let image = try buildImage(spec: "mft-edges.spec")
         let good = try Volume.audit(image: image)
         let volume = try NTFSImage(path: image)
@@ -145,9 +145,9 @@ struct NTFSCorruptionTests {
         #expect(notNTFS?.message.contains("neither an NTFS volume") == true, "\(notNTFS?.message ?? "")")
     }
 
-    @Test("fuzz: 150 images with a damaged MFT or boot sector end in a report or a one-line error")
+    @Test("fuzz: 150 images with a damaged MFT or boot sector end in a report or a one-line error", .imageTests)
     func fuzzImages() throws {
-        guard requireImages() else { return }
+        try requireImages()
         let image = try buildImage(spec: "mft-edges.spec")
         let volume = try NTFSImage(path: image)
         let mftStart = Int(volume.offset(ofCluster: volume.mftRuns[0].lcn!))

@@ -114,9 +114,9 @@ struct NTFSDirectTests {
         #expect(same == theirs.count && same > 0)
     }
 
-    @Test("the writer-limits volume: 1,001 subfolders, 10,001 files, deep paths, links, a denied file")
+    @Test("the writer-limits volume: 1,001 subfolders, 10,001 files, deep paths, links, a denied file", .imageTests)
     func writerLimits() throws {
-        guard requireImages() else { return }
+        try requireImages()
         let image = try MountedImage.make(spec: "writer-limits.spec")
         defer { image.unmount() }
         try Self.compare(image)
@@ -124,9 +124,9 @@ struct NTFSDirectTests {
         #expect(direct.findings.contains { $0.path == "C:\\Windows\\WinSxS" && $0.subfolders == 1001 })
     }
 
-    @Test("hard links, a reparse-point symlink and a junction, Interix links, long non-ASCII names, holes in the MFT")
+    @Test("hard links, a reparse-point symlink and a junction, Interix links, long non-ASCII names, holes in the MFT", .imageTests)
     func edges() throws {
-        guard requireImages() else { return }
+        try requireImages()
         let image = try MountedImage.make(spec: "mft-edges.spec")
         defer { image.unmount() }
         try Self.compare(image)
@@ -136,9 +136,9 @@ struct NTFSDirectTests {
         #expect(storage.own > 5000 && storage.shared == 0, "\(storage): ntfs-3g stores descriptors per file")
     }
 
-    @Test("a fragmented MFT (fill, delete every other file, refill) and descriptors shared through $Secure")
+    @Test("a fragmented MFT (fill, delete every other file, refill) and descriptors shared through $Secure", .imageTests)
     func fragmentedAndShared() throws {
-        guard requireImages() else { return }
+        try requireImages()
         let image = try MountedImage.make(spec: "mft-fragmented.spec")
         defer { image.unmount() }
         let volume = try NTFSImage(path: image.image)
@@ -150,9 +150,9 @@ struct NTFSDirectTests {
     }
 
     @Test(
-        "a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; VHDX and dynamic VHD are refused")
+        "a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; VHDX and dynamic VHD are refused", .imageTests)
     func containers() throws {
-        guard requireImages() else { return }
+        try requireImages()
         let plain = try buildImage(spec: "mft-edges.spec")
         let expected = try Volume.audit(image: plain)
         for options in [["--disk", "gpt"], ["--disk", "mbr"], ["--vhd"], ["--disk", "gpt", "--vhd"]] {
