@@ -69,6 +69,7 @@ public struct ImageACLReader {
         if let failure = judge.failure { throw failure }
         var warnings = scan.firstDamaged
         warnings += index.warnings.map { "\(path): \($0)" }
+        warnings += image.unreadWarnings
         return warnings
     }
 

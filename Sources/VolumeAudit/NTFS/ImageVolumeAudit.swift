@@ -21,6 +21,7 @@ extension Volume {
             warnings.append("\(scan.damaged - scan.firstDamaged.count) more damaged MFT records skipped")
         }
         warnings += index.warnings.map { "\(path): \($0)" }
+        warnings += image.unreadWarnings
         guard let root = index.link() else {
             throw VolumeError(.badImage, "\(path): the MFT has no root folder (record 5): not a readable NTFS volume")
         }

@@ -40,15 +40,21 @@ public final class NTFSImage {
         let at = offset(ofCluster: boot.mftCluster)
         var record = try file.bytes(boot.recordSize, at: at, what: "MFT record 0 ($MFT)")
         let totalClusters = boot.totalClusters
+        var bitmapAttribute: [UInt8]? = nil
+        var bitmapResident: [UInt8]? = nil
         let outcome: Result<([DataRun], UInt64), MFTRecord.Problem> = record.withUnsafeMutableBytes { r in
             do throws(MFTRecord.Problem) {
                 guard try MFTRecord.fixup(r) else { throw MFTRecord.Problem.notARecord }
                 var runs: [DataRun] = []
                 var size: UInt64 = 0
                 try MFTRecord.attributes(UnsafeRawBufferPointer(r)) { type, a throws(MFTRecord.Problem) in
+                    if type == 0xB0, a[9] == 0 {
+                        if let v = MFTRecord.residentValue(a) { bitmapResident = Array(v) } else { bitmapAttribute = Array(a) }
+                    }
                     guard type == 0x80, a[9] == 0, let d = try MFTRecord.runs(a, totalClusters: totalClusters)
                     else { return }
-                    if a.le64(16) == 0 { size = d.size }  // the first extent carries the sizes
+                    // The first extent carries the sizes: the data size, and how much of it was ever written.
+                    if a.le64(16) == 0 { size = min(d.size, a.le64(56)) }
                     runs += d.runs
                 }
                 return .success((runs, size))
@@ -78,6 +84,55 @@ public final class NTFSImage {
         mftRuns = runs
         let mapped = runs.reduce(0) { $0 + $1.clusters } * UInt64(boot.clusterSize)
         recordCount = min(size, mapped) / UInt64(boot.recordSize)
+        // $MFT:$BITMAP says which records are in use; blocks with none in use are not read.
+        if let bitmapResident {
+            mftBitmap = bitmapResident
+        } else if let bitmapAttribute {
+            mftBitmap = try? bitmapAttribute.withUnsafeBytes { a -> [UInt8]? in
+                guard let d = try? MFTRecord.runs(a, totalClusters: totalClusters) else { return nil }
+                return try readRuns(d.runs, size: d.size, limit: 64 << 20, what: "the $MFT bitmap")
+            }
+        }
+        if let mftBitmap {
+            let covered = UInt64(mftBitmap.count) * 8
+            if covered < recordCount { recordCount = covered }
+        }
+        let read = recordCount * UInt64(boot.recordSize)
+        if mapped > read && mapped - read >= 1 << 20 {
+            unreadMFTBytes = mapped - read
+        }
+    }
+
+    /// $MFT:$BITMAP, one bit a record (nil when record 0 has none: every record is read).
+    private(set) var mftBitmap: [UInt8]? = nil
+    /// Bytes the $MFT's runs map beyond its initialized data and bitmap: not read (zeros, or never written).
+    private(set) var unreadMFTBytes: UInt64 = 0
+
+    /// Says how much of what the $MFT's runs map was not read (beyond its initialized data or its bitmap).
+    var unreadWarnings: [String] {
+        guard unreadMFTBytes > 0 else { return [] }
+        return [
+            "\(path): the $MFT's runs map \(unreadMFTBytes) bytes beyond its \(recordCount) records (its initialized size and bitmap): not read"
+        ]
+    }
+
+    /// Whether the bitmap marks any record in `first..<first+count` in use.
+    func anyInUse(from first: UInt64, count: Int) -> Bool {
+        guard let mftBitmap else { return true }
+        var n = first
+        let end = first + UInt64(count)
+        while n < end {
+            let byte = Int(n / 8)
+            guard byte < mftBitmap.count else { return false }
+            if n % 8 == 0, end - n >= 8 {
+                if mftBitmap[byte] != 0 { return true }
+                n += 8
+            } else {
+                if mftBitmap[byte] & (1 << (n % 8)) != 0 { return true }
+                n += 1
+            }
+        }
+        return false
     }
 
     /// Byte offset in the image of MFT record `n`, or nil past the table.
@@ -140,6 +195,8 @@ public final class NTFSImage {
     public struct ScanWarnings: Sendable {
         public var damaged = 0
         public var firstDamaged: [String] = []
+        /// Records not read because the $MFT bitmap marks none of their block in use.
+        public var skippedRecords: UInt64 = 0
     }
 
     /// Reads the whole MFT in file order, in blocks of `recordsPerBlock` records, and hands every record in
@@ -158,6 +215,12 @@ public final class NTFSImage {
                 let records = Int(
                     min(UInt64(Self.recordsPerBlock), (runBytes - done) / UInt64(size), recordCount - number))
                 let at = offset(ofCluster: lcn) + done
+                guard anyInUse(from: number, count: records) else {
+                    warnings.skippedRecords += UInt64(records)
+                    number += UInt64(records)
+                    done += UInt64(records * size)
+                    continue
+                }
                 try file.read(
                     into: block.baseAddress!, count: records * size, at: at, what: "MFT records from \(number)")
                 for k in 0..<records {
