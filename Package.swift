@@ -29,6 +29,7 @@ let package = Package(
             name: "writer-audit",
             dependencies: [
                 "BinaryFormat",
+                "CSVStream",
                 "ProcmonTrace",
                 "VolumeAudit",
                 "WriterScope",

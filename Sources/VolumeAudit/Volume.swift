@@ -32,14 +32,7 @@ public enum Volume {
         let started = monotonicSeconds()
         let resolver = ScopeResolver(root: root)
         var starts = try options.scopes.map { try resolver.resolve($0) }
-        // A scope inside another is walked once, as part of the outer one.
-        starts = starts.enumerated().filter { i, s in
-            !starts.enumerated().contains { j, outer in
-                j != i && outer.components.count <= s.components.count
-                    && Array(s.components.prefix(outer.components.count)) == outer.components
-                    && (outer.components.count < s.components.count || j < i)
-            }
-        }.map(\.1)
+        starts = ScopeNesting.outermost(starts.map(\.components)).map { starts[$0] }
         if starts.isEmpty { starts = [.root] }
         var walker = TreeWalker(root: root, drive: options.drive)
         walker.progress = progress

@@ -121,24 +121,7 @@ public struct IcaclsDisplayReader {
         return ACE(kind: deny ? .accessDenied : .accessAllowed, flags: flags, mask: mask, sid: sid(principal))
     }
 
-    static func rightsMask(_ token: String) -> UInt32? {
-        let simple: [String: UInt32] = [
-            "N": 0, "F": 0x1F01FF, "M": 0x1301BF, "RX": 0x1200A9, "R": 0x120089, "W": 0x100116, "D": 0x10000,
-        ]
-        if let m = simple[token] { return m }
-        let specific: [String: UInt32] = [
-            "DE": 0x10000, "RC": 0x20000, "WDAC": 0x40000, "WO": 0x80000, "S": 0x100000, "AS": 0x100_0000,
-            "MA": 0x200_0000,
-            "GR": 0x8000_0000, "GW": 0x4000_0000, "GE": 0x2000_0000, "GA": 0x1000_0000, "RD": 0x1, "WD": 0x2, "AD": 0x4,
-            "REA": 0x8, "WEA": 0x10, "X": 0x20, "DC": 0x40, "RA": 0x80, "WA": 0x100,
-        ]
-        var mask: UInt32 = 0
-        for part in token.split(separator: ",") {
-            guard let m = specific[String(part)] ?? simple[String(part)] else { return nil }
-            mask |= m
-        }
-        return token.isEmpty ? nil : mask
-    }
+    static func rightsMask(_ token: String) -> UInt32? { AccessMask.icacls(token) }
 
     static let principals: [String: SID] = [
         "NT AUTHORITY\\SYSTEM": .localSystem, "BUILTIN\\Administrators": .administrators, "BUILTIN\\Users": .users,

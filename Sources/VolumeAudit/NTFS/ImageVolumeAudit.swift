@@ -26,14 +26,8 @@ extension Volume {
             throw VolumeError(.badImage, "\(path): the MFT has no root folder (record 5): not a readable NTFS volume")
         }
         var scopes = try options.scopes.map { try ImageScope(text: $0, drive: options.drive) }
-        // A scope inside another is walked once, as part of the outer one (as for a mount).
-        let folded = scopes.map { $0.components.map(ImageScope.fold) }
-        scopes = scopes.indices.filter { i in
-            !folded.indices.contains { j in
-                j != i && folded[j].count <= folded[i].count && Array(folded[i].prefix(folded[j].count)) == folded[j]
-                    && (folded[j].count < folded[i].count || j < i)
-            }
-        }.map { scopes[$0] }
+        // As for a mount, with names compared as NTFS does (case-insensitively).
+        scopes = ScopeNesting.outermost(scopes.map { $0.components.map(ImageScope.fold) }).map { scopes[$0] }
         var audit = FolderAudit(limits: options.limits, drive: options.drive)
         let found = try FolderTreeEmitter(index: index, source: path, drive: options.drive, scopes: scopes).emit(
             from: root, into: &audit)

@@ -1,3 +1,4 @@
+import CSVStream
 /// Writes the cleanup plan as scripts: POSIX sh for the mounted image, PowerShell for the live server.
 ///
 /// Both are dry runs unless told to apply, both re-check every path before deleting it (still inside a
@@ -148,9 +149,7 @@ public enum RemediationScripts {
     }
 
     public static func csv(_ plan: CleanupPlan) -> String {
-        func q(_ s: String) -> String {
-            "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
-        }
+        let q = CSVQuoting.quoted
         var out = "\"path\",\"kind\",\"files\",\"folders\",\"bytes\",\"newestChange\",\"framework\"\r\n"
         for i in plan.items {
             out +=

@@ -71,6 +71,28 @@ public enum AccessMask {
         return names.filter { mask & $0.0 != 0 }.map(\.1)
     }
 
+    /// icacls' rights: its simple rights (`F`, `M`, `RX` …) and comma lists of specific ones (`RD,RA,S`).
+    static let icaclsSimple: [String: UInt32] = [
+        "N": 0, "F": 0x1F01FF, "M": 0x1301BF, "RX": 0x1200A9, "R": 0x120089, "W": 0x100116, "D": 0x10000,
+    ]
+    static let icaclsSpecific: [String: UInt32] = [
+        "DE": 0x10000, "RC": 0x20000, "WDAC": 0x40000, "WO": 0x80000, "S": 0x100000, "AS": 0x100_0000,
+        "MA": 0x200_0000, "GR": 0x8000_0000, "GW": 0x4000_0000, "GE": 0x2000_0000, "GA": 0x1000_0000, "RD": 0x1,
+        "WD": 0x2, "AD": 0x4, "REA": 0x8, "WEA": 0x10, "X": 0x20, "DC": 0x40, "RA": 0x80, "WA": 0x100,
+    ]
+
+    /// The mask of an icacls rights token (`RX`, `RD,RA,S`), or nil when it names an unknown right.
+    public static func icacls(_ token: String) -> UInt32? {
+        if let m = icaclsSimple[token] { return m }
+        guard !token.isEmpty else { return nil }
+        var mask: UInt32 = 0
+        for part in token.split(separator: ",") {
+            guard let m = icaclsSpecific[String(part)] ?? icaclsSimple[String(part)] else { return nil }
+            mask |= m
+        }
+        return mask
+    }
+
     /// `0x001200a9`.
     public static func hex(_ mask: UInt32) -> String { "0x" + String(mask, radix: 16).leftPadded(8) }
 }

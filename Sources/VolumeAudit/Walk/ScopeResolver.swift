@@ -68,3 +68,18 @@ public struct ScopeResolver {
         return caseless
     }
 }
+
+/// Scopes given on the command line, nested ones dropped: a scope inside another is walked once, as part
+/// of the outer one (and of two equal scopes, the first is kept).
+enum ScopeNesting {
+    /// Positions of the scopes to walk, in the order given; `components` are comparable path components.
+    static func outermost<C: Equatable>(_ components: [[C]]) -> [Int] {
+        components.indices.filter { i in
+            !components.indices.contains { j in
+                j != i && components[j].count <= components[i].count
+                    && Array(components[i].prefix(components[j].count)) == components[j]
+                    && (components[j].count < components[i].count || j < i)
+            }
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import CSVStream
 import ProcmonTrace
 
 /// Columns `events` can write, named as in Procmon's CSV header.
@@ -130,11 +131,15 @@ struct EventWriter: EventSink {
     }
 
     private mutating func bytes(_ field: UnsafeRawBufferPointer, _ json: Bool) {
+        guard json else {
+            CSVQuoting.quote(field) { out.bytes($0) }
+            return
+        }
         out.write("\"")
         var start = 0
         for i in 0..<field.count {
             let b = field[i]
-            if json {
+            do {
                 guard b == 0x22 || b == 0x5C || b < 0x20 else { continue }
                 out.bytes(UnsafeRawBufferPointer(rebasing: field[start..<i]))
                 switch b {
@@ -147,10 +152,6 @@ struct EventWriter: EventSink {
                     let hex = String(b, radix: 16)
                     out.write("\\u00" + (hex.count == 1 ? "0" : "") + hex)
                 }
-                start = i + 1
-            } else if b == 0x22 {
-                out.bytes(UnsafeRawBufferPointer(rebasing: field[start...i]))
-                out.write("\"")
                 start = i + 1
             }
         }

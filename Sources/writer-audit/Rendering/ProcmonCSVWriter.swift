@@ -1,3 +1,4 @@
+import CSVStream
 import ProcmonTrace
 
 /// Writes events as Procmon's CSV export does (UTF-8 BOM, CRLF, every field quoted), plus a Row column.
@@ -22,14 +23,6 @@ struct ProcmonCSVWriter {
     }
 
     private mutating func quoted(_ field: UnsafeRawBufferPointer) {
-        out.write("\"")
-        var start = 0
-        for i in 0..<field.count where field[i] == 0x22 {
-            out.bytes(UnsafeRawBufferPointer(rebasing: field[start...i]))
-            out.write("\"")
-            start = i + 1
-        }
-        out.bytes(UnsafeRawBufferPointer(rebasing: field[start...]))
-        out.write("\"")
+        CSVQuoting.quote(field) { out.bytes($0) }
     }
 }

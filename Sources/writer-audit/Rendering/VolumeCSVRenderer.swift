@@ -1,3 +1,4 @@
+import CSVStream
 import VolumeAudit
 
 /// The findings as CSV (UTF-8, header, every field quoted), for spreadsheets.
@@ -12,7 +13,7 @@ struct VolumeCSVRenderer {
                 f.over.map(\.rawValue).joined(separator: " "), f.inWriterScope ? "true" : "false", f.area.rawValue,
             ]
             out.write(
-                fields.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }.joined(separator: ","))
+                fields.map(CSVQuoting.quoted).joined(separator: ","))
             out.write("\r\n")
         }
     }
