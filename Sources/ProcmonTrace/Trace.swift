@@ -41,6 +41,13 @@ public enum Trace {
             listingsCounted: outcome.listingsCounted)
     }
 
+    /// The events of one IDENTIFY window, in its process, from Enter to Leave (or to what ended it).
+    public static func events(path: String, in window: IdentifyWindow, _ body: @escaping (EventView) -> Void) throws {
+        try events(
+            path: path, pid: window.pid, fromRow: window.enterRow, toRow: window.leaveRow ?? window.endRow ?? Int.max,
+            body)
+    }
+
     /// Streams again and hands every event of `pid` from `fromRow` to `toRow` (inclusive) to `body`.
     public static func events(
         path: String, pid: Int, fromRow: Int, toRow: Int, _ body: @escaping (EventView) -> Void

@@ -33,6 +33,26 @@ public struct WriterTimeline: Codable, Sendable {
     public var windows: [IdentifyWindow]
 }
 
+/// How an IDENTIFY window ended; the raw values are the JSON's.
+public enum WindowEnd: String, Codable, Sendable {
+    case leave
+    case processExit = "process-exit"
+    case pidReused = "pid-reused"
+    case enteredAgain = "entered-again"
+    case captureEnded = "capture-ended"
+}
+
+/// What a folder's listed names break: the raw values are the JSON's `overLimit`.
+public enum OverLimit: String, Codable, Sendable {
+    /// Over the file limit, whatever the names are.
+    case files
+    /// Over the subfolder limit if they are folders (a CSV cannot tell).
+    case maybeSubfolders = "subfolders?"
+    /// Exact kinds (PML): over the subfolder limit, the file limit, or both.
+    case subfolders
+    case subfoldersAndFiles = "subfolders,files"
+}
+
 /// One IDENTIFY phase of one writer in one process: from `IDENTIFY (Enter)` to `IDENTIFY (Leave)`.
 public struct IdentifyWindow: Codable, Sendable {
     public var phase: String
@@ -44,8 +64,8 @@ public struct IdentifyWindow: Codable, Sendable {
     public var leaveSequence: Int?
     /// Events of the process between Enter and Leave (the markers themselves not counted).
     public var events: Int
-    /// How the window ended: `leave`, `process-exit`, `pid-reused`, `entered-again` or `capture-ended`.
-    public var end: String
+    /// How the window ended.
+    public var end: WindowEnd
     /// The row that ended it when that was not Leave (Process Exit, the new process, the second Enter).
     public var endRow: Int?
     /// The exit status of the process when it exited inside the window.
@@ -95,9 +115,8 @@ public struct DirectoryCount: Codable, Sendable, Equatable {
     public var atLeast: Bool
     /// Row of the last QueryDirectory call on the folder in the window.
     public var lastRow: Int
-    /// `files` (over the file limit), `subfolders?` (over the subfolder limit if they are folders) or nil;
-    /// with exact kinds (PML) `subfolders`, `files` or `subfolders,files`.
-    public var overLimit: String?
+    /// Which limit the names break, or nil.
+    public var overLimit: OverLimit?
     /// Exact counts by kind, from a PML log's FileAttributes; null for a CSV export, which cannot tell.
     public var files: Int? = nil
     public var subfolders: Int? = nil
@@ -153,4 +172,11 @@ public struct Finding: Codable, Sendable, Equatable {
     public var path: String
     public var row: Int
     public var summary: String
+}
+
+extension TraceReport {
+    /// The window the verdict is about: the last IDENTIFY of the judged writer (and PID).
+    public var judgedWindow: IdentifyWindow? {
+        writers.first { $0.name == writer }?.windows.last { pid == nil || $0.pid == pid }
+    }
 }

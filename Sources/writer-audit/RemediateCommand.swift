@@ -58,13 +58,13 @@ struct RemediateCommand: ParsableCommand {
                 "Planned for deletion: \(deletions.count) items, \(grouped(deletions.reduce(0) { $0 + $1.files })) files, \(grouped(Int(bytes))) bytes"
             )
             for i in deletions.prefix(20) {
-                o.line("  \(pad(i.kind, 7)) \(pad(grouped(i.files), 8)) files  \(i.path)")
+                o.line("  \(pad(i.kind.rawValue, 7)) \(pad(grouped(i.files), 8)) files  \(i.path)")
             }
             if deletions.count > 20 { o.line("  … \(deletions.count - 20) more in plan.csv") }
             let kept = plan.items.filter { !$0.willDelete }
             if !kept.isEmpty {
                 o.line("Left alone: \(kept.count)")
-                for i in kept.prefix(20) { o.line("  \(i.kind): \(i.path)") }
+                for i in kept.prefix(20) { o.line("  \(i.kind.rawValue): \(i.path)") }
             }
             if !plan.projected.isEmpty {
                 o.line("")

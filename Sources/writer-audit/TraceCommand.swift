@@ -70,20 +70,10 @@ struct TraceCommand: ParsableCommand {
             }
             var csv = ProcmonCSVWriter(out: out)
             csv.header()
-            try Trace.events(
-                path: log, pid: window.pid, fromRow: window.enterRow,
-                toRow: window.leaveRow ?? window.endRow ?? Int.max
-            ) { csv.row($0) }
+            try Trace.events(path: log, in: window) { csv.row($0) }
             out = csv.out
         }
         out.flush()
         throw ExitCode(report.exitCode)
-    }
-}
-
-extension TraceReport {
-    /// The window the verdict is about: the last IDENTIFY of the judged writer (and PID).
-    var judgedWindow: IdentifyWindow? {
-        writers.first { $0.name == writer }?.windows.last { pid == nil || $0.pid == pid }
     }
 }

@@ -138,7 +138,7 @@ struct PMLScenarioTests {
         where !pmlAlso.contains("\(finding.kind.rawValue) \(finding.path) \(finding.row)") {
             let guessed = directories(csv).first { $0.path == finding.path && $0.lastRow == finding.row }
             let exact = directories(pml).first { $0.path == finding.path && $0.lastRow == finding.row }
-            #expect(guessed?.overLimit == "subfolders?", "\(scenario): \(finding.path)")
+            #expect(guessed?.overLimit == .maybeSubfolders, "\(scenario): \(finding.path)")
             #expect(exact?.overLimit == nil && (exact?.subfolders ?? .max) <= 1000, "\(scenario): \(finding.path)")
         }
         #expect(pmlAlso.count <= (csv.verdict?.also.count ?? 0))
@@ -167,7 +167,7 @@ struct PMLScenarioTests {
         let report = try Trace.analyze(path: try ScenarioPML.make("folder-subfolders"))
         let winSxS = try #require(
             report.writers.flatMap(\.windows).last?.directories.first { $0.path == "C:\\Windows\\WinSxS" })
-        #expect(winSxS.subfolders == 1500 && winSxS.files == 0 && winSxS.overLimit == "subfolders")
+        #expect(winSxS.subfolders == 1500 && winSxS.files == 0 && winSxS.overLimit == .subfolders)
         let manifests = try #require(
             report.writers.flatMap(\.windows).last?.directories.first { $0.path.hasSuffix("Manifests") })
         #expect(manifests.files == 901 && manifests.subfolders == 0 && manifests.overLimit == nil)

@@ -305,7 +305,7 @@ struct RemediationImageTests {
         #expect(report.findings.contains { $0.over == [.files] })
         let planned = plan.deletions.map(\.relativePath)
         #expect(planned.count == 1 + hostileNames.filter { !$0.contains("\\") }.count)
-        #expect(plan.items.contains { $0.relativePath.hasSuffix("/escape") && $0.kind == "skipped: reparse point" })
+        #expect(plan.items.contains { $0.relativePath.hasSuffix("/escape") && $0.kind == .skippedReparsePoint })
 
         let dir = NSTemporaryDirectory() + "plan-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -342,11 +342,11 @@ struct RemediationImageTests {
         var tampered = plan
         tampered.items.append(
             CleanupItem(
-                path: "C:\\Windows\\System32", relativePath: "Windows/System32", tempFolder: temp, kind: "folder",
+                path: "C:\\Windows\\System32", relativePath: "Windows/System32", tempFolder: temp, kind: .folder,
                 files: 2, folders: 1, bytes: 0, newestChange: 0, framework: ""))
         tampered.items.append(
             CleanupItem(
-                path: "", relativePath: temp, tempFolder: temp, kind: "folder", files: 0, folders: 0, bytes: 0,
+                path: "", relativePath: temp, tempFolder: temp, kind: .folder, files: 0, folders: 0, bytes: 0,
                 newestChange: 0, framework: ""))
         // Swap the planned item for a link to System32 after the plan was made.
         _ = try run("/bin/rm", ["-rf", "\(image.mount)/\(temp)/root/a"])

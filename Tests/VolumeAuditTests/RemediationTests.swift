@@ -74,12 +74,12 @@ struct RemediationTests {
         let t = try tree()
         let (plan, _) = try CleanupPlanner(root: t.root).plan()
         let kinds = Dictionary(uniqueKeysWithValues: plan.items.map { ($0.relativePath, $0.kind) })
-        #expect(kinds["\(Self.temp)/root/5c1f8a2e"] == "folder")
-        #expect(kinds["\(Self.temp)/root/77aa01bc"] == "folder")
-        #expect(kinds["\(Self.temp32)/root/old"] == "folder")
-        #expect(kinds["\(Self.temp)/loose.tmp"] == "file")
-        #expect(kinds["\(Self.temp)/root/evil"] == "skipped: reparse point")
-        #expect(kinds["\(Self.temp)/root/holds-link"] == "skipped: contains a reparse point")
+        #expect(kinds["\(Self.temp)/root/5c1f8a2e"] == .folder)
+        #expect(kinds["\(Self.temp)/root/77aa01bc"] == .folder)
+        #expect(kinds["\(Self.temp32)/root/old"] == .folder)
+        #expect(kinds["\(Self.temp)/loose.tmp"] == .file)
+        #expect(kinds["\(Self.temp)/root/evil"] == .skippedReparsePoint)
+        #expect(kinds["\(Self.temp)/root/holds-link"] == .skippedContainsReparsePoint)
         #expect(
             !plan.items.contains {
                 $0.relativePath == Self.temp || !$0.relativePath.hasPrefix("Windows/Microsoft.NET/")
@@ -87,7 +87,7 @@ struct RemediationTests {
         let big = try #require(plan.items.first { $0.relativePath.hasSuffix("5c1f8a2e") })
         #expect(big.files == 12)
         #expect(big.folders == 3)
-        #expect(plan.items.first { $0.kind == "file" }?.bytes == 3)
+        #expect(plan.items.first { $0.kind == .file }?.bytes == 3)
         #expect(plan.tempFolders.count == 2)
         #expect(plan.exitCode == 1)
     }
@@ -105,9 +105,9 @@ struct RemediationTests {
         options.framework = "framework64"
         let (plan, _) = try CleanupPlanner(root: t.root, options: options).plan()
         let kinds = Dictionary(uniqueKeysWithValues: plan.items.map { ($0.relativePath, $0.kind) })
-        #expect(kinds["\(Self.temp)/root/77aa01bc"] == "folder")
-        #expect(kinds["\(Self.temp)/root/5c1f8a2e"] == "kept: changed recently")
-        #expect(kinds["\(Self.temp32)/root/old"] == "kept: other framework")
+        #expect(kinds["\(Self.temp)/root/77aa01bc"] == .folder)
+        #expect(kinds["\(Self.temp)/root/5c1f8a2e"] == .keptChangedRecently)
+        #expect(kinds["\(Self.temp32)/root/old"] == .keptOtherFramework)
     }
 
     @Test("remediate.ps1 names exactly the planned paths, as literals")

@@ -121,7 +121,7 @@ struct AccessCheckTests {
         let v = try judge("O:BAD:(D;;FA;;;NS)(A;;FA;;;WD)")
         #expect(!v.allowed)
         #expect(v.denyingACE == "(D;;FA;;;NS)")
-        #expect(v.reason.contains("ACE #1"))
+        #expect(v.denial == .deniedByACE(index: 0, sddl: "(D;;FA;;;NS)"))
     }
 
     @Test("an allow before a deny keeps the bits it granted (stored order)")
@@ -134,7 +134,7 @@ struct AccessCheckTests {
         let v = try judge("O:BAG:SYD:(A;;FA;;;SY)(A;;FA;;;BA)")
         #expect(!v.allowed)
         #expect(v.denyingACE == nil)
-        #expect(v.reason.contains("no ACE grants it"))
+        #expect(v.denial == .noGrantingACE)
         #expect(try judge("O:BAG:SYD:(A;;FA;;;SY)(A;;FA;;;BA)", token: .localSystem).allowed)
     }
 
@@ -145,7 +145,7 @@ struct AccessCheckTests {
         #expect(try judge("O:SY").allowed)
         let empty = try judge("D:")
         #expect(!empty.allowed)
-        #expect(empty.reason.contains("DACL is empty"))
+        #expect(empty.denial == .emptyDACL)
     }
 
     @Test("groups of the CryptSvc token count: Users, the service SID; a folder needs list rights")

@@ -7,7 +7,7 @@ import WriterScope
 /// nearer to Leave is the verdict and the other is listed with it.
 extension WindowState {
     func report(limits: FolderLimits) -> IdentifyWindow {
-        var endName = "leave"
+        var endName = WindowEnd.leave
         var leaveRow: Int? = nil
         var leaveSequence: Int? = nil
         var endRow: Int? = nil
@@ -17,17 +17,17 @@ extension WindowState {
             leaveRow = e.row
             leaveSequence = e.sequence
         case .processExit(let row, let status):
-            endName = "process-exit"
+            endName = .processExit
             endRow = row
             exitStatus = status
         case .pidReused(let row, _):
-            endName = "pid-reused"
+            endName = .pidReused
             endRow = row
         case .enteredAgain(let row):
-            endName = "entered-again"
+            endName = .enteredAgain
             endRow = row
         case .captureEnded:
-            endName = "capture-ended"
+            endName = .captureEnded
         }
         let directories = tallyList.sorted { $0.lastRow < $1.lastRow }.map { t in
             DirectoryCount(
@@ -44,16 +44,21 @@ extension WindowState {
     }
 
     /// With exact kinds (PML): `subfolders`, `files`, both joined by `,`, or nil.
-    private static func overLimitName(_ limits: FolderLimits, files: Int, subfolders: Int) -> String? {
-        let over = limits.excesses(subfolders: subfolders, files: files, pathLength: 0).map(\.rawValue)
-        return over.isEmpty ? nil : over.joined(separator: ",")
+    private static func overLimitName(_ limits: FolderLimits, files: Int, subfolders: Int) -> OverLimit? {
+        let over = limits.excesses(subfolders: subfolders, files: files, pathLength: 0)
+        switch (over.contains(.subfolders), over.contains(.files)) {
+        case (true, true): return .subfoldersAndFiles
+        case (true, false): return .subfolders
+        case (false, true): return .files
+        case (false, false): return nil
+        }
     }
 
-    private static func overLimitName(_ v: FolderLimits.Verdict) -> String? {
+    private static func overLimitName(_ v: FolderLimits.Verdict) -> OverLimit? {
         switch v {
         case .withinLimits: nil
-        case .overFileLimit: "files"
-        case .maybeOverSubfolderLimit: "subfolders?"
+        case .overFileLimit: .files
+        case .maybeOverSubfolderLimit: .maybeSubfolders
         }
     }
 

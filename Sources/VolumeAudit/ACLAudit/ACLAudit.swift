@@ -52,7 +52,7 @@ public struct ACLAudit {
             findings.append(
                 ACLFinding(
                     path: path, principal: token.name, sid: token.user.description,
-                    missing: AccessMask.fileRightNames(v.missing), ace: v.denyingACE, reason: v.reason))
+                    missing: AccessMask.fileRightNames(v.missing), ace: v.denyingACE, reason: Self.reason(v, token: token)))
         }
     }
 
@@ -77,11 +77,22 @@ public struct ACLAudit {
             findings.append(
                 ACLFinding(
                     path: shown, principal: token.name, sid: token.user.description,
-                    missing: AccessMask.fileRightNames(v.missing), ace: v.denyingACE, reason: v.reason))
+                    missing: AccessMask.fileRightNames(v.missing), ace: v.denyingACE, reason: Self.reason(v, token: token)))
         }
     }
 
     private var verdictCache: [Int: [AccessCheck.Verdict]] = [:]
+
+    /// The finding's `reason`, in words: which rights the token lacks and why.
+    static func reason(_ v: AccessCheck.Verdict, token: Token) -> String {
+        let names = AccessMask.fileRightNames(v.missing).joined(separator: ", ")
+        switch v.denial {
+        case .deniedByACE(let index, let sddl): return "\(token.name) lacks \(names): denied by ACE #\(index + 1) \(sddl)"
+        case .emptyDACL: return "\(token.name) lacks \(names): the DACL is empty, so no ACE grants anything"
+        case .noGrantingACE: return "\(token.name) lacks \(names): no ACE grants it"
+        case nil: return ""
+        }
+    }
 
     public mutating func error(path: String, _ message: String) {
         entries += 1

@@ -8,8 +8,7 @@ public struct CleanupItem: Codable, Sendable, Equatable {
     public var relativePath: String
     /// The Temporary ASP.NET Files folder it is in (never deleted itself), below the mount root.
     public var tempFolder: String
-    /// `folder`, `file`, `skipped: reparse point`, `skipped: contains a reparse point`, `kept: changed recently`.
-    public var kind: String
+    public var kind: CleanupKind
     public var files: Int
     public var folders: Int
     public var bytes: Int64
@@ -18,7 +17,7 @@ public struct CleanupItem: Codable, Sendable, Equatable {
     /// `Framework64\v4.0.30319`.
     public var framework: String
 
-    public var willDelete: Bool { kind == "folder" || kind == "file" }
+    public var willDelete: Bool { kind == .folder || kind == .file }
 }
 
 /// What a flagged folder of the volume audit would hold after the cleanup.
@@ -44,4 +43,14 @@ public struct CleanupPlan: Codable, Sendable {
     public var deletions: [CleanupItem] { items.filter(\.willDelete) }
     /// 1 when there is something to clean.
     public var exitCode: Int32 { deletions.isEmpty ? 0 : 1 }
+}
+
+/// What the plan does with an item; the raw values are the JSON's and plan.csv's `kind`.
+public enum CleanupKind: String, Codable, Sendable {
+    case folder
+    case file
+    case skippedReparsePoint = "skipped: reparse point"
+    case skippedContainsReparsePoint = "skipped: contains a reparse point"
+    case keptOtherFramework = "kept: other framework"
+    case keptChangedRecently = "kept: changed recently"
 }

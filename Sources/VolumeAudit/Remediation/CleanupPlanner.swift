@@ -149,15 +149,15 @@ public struct CleanupPlanner {
             guard let i = c.items[key] else { continue }
             let parts = text(i.temp).split(separator: "/")
             let framework = "\(parts[2])\\\(parts[3])"
-            var kind = i.isFolder ? "folder" : "file"
+            var kind: CleanupKind = i.isFolder ? .folder : .file
             if i.selfIsLink {
-                kind = "skipped: reparse point"
+                kind = .skippedReparsePoint
             } else if i.reparse {
-                kind = "skipped: contains a reparse point"
+                kind = .skippedContainsReparsePoint
             } else if let filter = options.framework, !Self.matches(framework: framework, filter: filter) {
-                kind = "kept: other framework"
+                kind = .keptOtherFramework
             } else if let days = options.olderThanDays, i.newest > options.now - Int64(days) * 86400 {
-                kind = "kept: changed recently"
+                kind = .keptChangedRecently
             }
             items.append(
                 CleanupItem(
@@ -182,8 +182,8 @@ public struct CleanupPlanner {
                     $0.willDelete && $0.path.uppercased().hasPrefix(upper + "\\")
                         && !$0.path.dropFirst(upper.count + 1).contains("\\")
                 }
-                subAfter -= children.filter { $0.kind == "folder" }.count
-                filesAfter -= children.filter { $0.kind == "file" }.count
+                subAfter -= children.filter { $0.kind == .folder }.count
+                filesAfter -= children.filter { $0.kind == .file }.count
                 note =
                     subAfter <= options.limits.maxSubfolders && filesAfter <= options.limits.maxFiles
                     ? "under the limits after the cleanup"

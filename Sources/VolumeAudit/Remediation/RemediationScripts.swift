@@ -154,7 +154,7 @@ public enum RemediationScripts {
         for i in plan.items {
             out +=
                 [
-                    q(i.path), q(i.kind), q(String(i.files)), q(String(i.folders)), q(String(i.bytes)),
+                    q(i.path), q(i.kind.rawValue), q(String(i.files)), q(String(i.folders)), q(String(i.bytes)),
                     q(String(i.newestChange)), q(i.framework),
                 ]
                 .joined(separator: ",") + "\r\n"

@@ -59,7 +59,16 @@ public enum AccessCheck {
         public var allowed: Bool { missing == 0 }
         /// SDDL of the ACE that denied a needed bit, or nil when no ACE grants it.
         public var denyingACE: String?
-        public var reason: String
+        /// Why the needed rights are missing (nil when allowed).
+        public var denial: Denial?
+    }
+
+    /// Why an access check refused: an ACE denied it, or no ACE grants it (the DACL is empty, or holds none).
+    public enum Denial: Sendable, Equatable {
+        /// The deny ACE at `index` (0-based, stored order), as SDDL.
+        case deniedByACE(index: Int, sddl: String)
+        case emptyDACL
+        case noGrantingACE
     }
 
     public static func judge(_ sd: SecurityDescriptor, token: Token, folder: Bool, aliases: SIDAliases = SIDAliases())
@@ -68,19 +77,18 @@ public enum AccessCheck {
         let required = folder ? AccessMask.listFolder : AccessMask.readFile
         let result = check(sd, token: token, wanted: required)
         let missing = required & ~result.granted
-        var reason = ""
+        var denial: Denial? = nil
         var aceText: String? = nil
         if missing != 0 {
-            let names = AccessMask.fileRightNames(missing).joined(separator: ", ")
             if let (index, ace) = result.denyingACE {
                 aceText = SDDL.aceString(ace, aliases)
-                reason = "\(token.name) lacks \(names): denied by ACE #\(index + 1) \(aceText!)"
+                denial = .deniedByACE(index: index, sddl: aceText!)
             } else if sd.dacl?.aces.isEmpty == true {
-                reason = "\(token.name) lacks \(names): the DACL is empty, so no ACE grants anything"
+                denial = .emptyDACL
             } else {
-                reason = "\(token.name) lacks \(names): no ACE grants it"
+                denial = .noGrantingACE
             }
         }
-        return Verdict(granted: result.granted, required: required, denyingACE: aceText, reason: reason)
+        return Verdict(granted: result.granted, required: required, denyingACE: aceText, denial: denial)
     }
 }

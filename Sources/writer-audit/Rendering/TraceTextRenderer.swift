@@ -30,7 +30,7 @@ struct TraceTextRenderer {
                 "Writer \"\(writer.name)\": \(writer.markers) marker\(writer.markers == 1 ? "" : "s") from \(writer.processes.joined(separator: ", ")); \(windows)"
             )
             for (i, w) in writer.windows.enumerated() {
-                let leave = w.leaveRow.map { "Leave row \($0)" } ?? "no Leave (\(w.end))"
+                let leave = w.leaveRow.map { "Leave row \($0)" } ?? "no Leave (\(w.end.rawValue))"
                 out.line(
                     "  #\(i + 1) \(w.process) PID \(w.pid): Enter row \(w.enterRow), \(leave), \(grouped(w.events)) events -> \(w.diagnosis.kind.rawValue)"
                 )
@@ -62,7 +62,7 @@ struct TraceTextRenderer {
                     d.files.flatMap { f in d.subfolders.map { " (\(grouped(f)) files, \(grouped($0)) subfolders)" } }
                     ?? ""
                 out.line(
-                    "  \(pad(count, 9)) names  row \(pad(String(d.lastRow), 9))  \(d.path)\(kinds)  [\(d.overLimit ?? "")]"
+                    "  \(pad(count, 9)) names  row \(pad(String(d.lastRow), 9))  \(d.path)\(kinds)  [\(d.overLimit?.rawValue ?? "")]"
                 )
             }
         }
