@@ -26,8 +26,14 @@ struct Run {
         try self.init(program: Self.binary, arguments)
     }
 
-    init(program: String, _ arguments: [String]) throws {
+    /// Runs the binary with `directory` as the working directory (for outputs that name relative paths).
+    init(_ arguments: [String], in directory: String) throws {
+        try self.init(program: Self.binary, arguments, in: directory)
+    }
+
+    init(program: String, _ arguments: [String], in directory: String? = nil) throws {
         let process = Process()
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         let out = Pipe()
