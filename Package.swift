@@ -11,7 +11,8 @@ let package = Package(
         .library(name: "VolumeAudit", targets: ["VolumeAudit"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -24,7 +25,11 @@ let package = Package(
         .target(name: "WriterScope"),
         .target(name: "ProcmonTrace", dependencies: ["BinaryFormat", "CSVStream", "WriterScope"]),
         .target(name: "CXattr"),
-        .target(name: "VolumeAudit", dependencies: ["BinaryFormat", "WriterScope", "CXattr", "CSVStream"]),
+        .target(
+            name: "VolumeAudit",
+            dependencies: [
+                "BinaryFormat", "WriterScope", "CXattr", "CSVStream", .product(name: "Crypto", package: "swift-crypto"),
+            ]),
         .executableTarget(
             name: "writer-audit",
             dependencies: [

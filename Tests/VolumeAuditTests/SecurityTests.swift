@@ -14,15 +14,6 @@ struct SecurityTests {
                 == "S-1-5-80-956008885-3418522649-1831038044-1853292631-2271478464")
     }
 
-    @Test("SHA-1 matches the FIPS 180 examples")
-    func sha1() {
-        let hex = { (b: [UInt8]) in b.map { String($0, radix: 16).leftPadded(2) }.joined() }
-        #expect(hex(SHA1.digest(Array("abc".utf8))) == "a9993e364706816aba3e25717850c26c9cd0d89d")
-        #expect(hex(SHA1.digest([])) == "da39a3ee5e6b4b0d3255bfef95601890afd80709")
-        let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
-        #expect(hex(SHA1.digest(long)) == "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
-    }
-
     @Test(
         "parses and prints SDDL as Windows does",
         arguments: [

@@ -1,3 +1,5 @@
+import BinaryFormat
+import Crypto
 /// A security identifier: revision 1, a 48-bit identifier authority, up to 15 sub-authorities (MS-DTYP 2.4.2).
 public struct SID: Hashable, Sendable, CustomStringConvertible, Comparable {
     public var authority: UInt64
@@ -117,8 +119,7 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Comparable {
     /// The SID Windows gives a service, `NT SERVICE\<name>`: S-1-5-80 followed by the SHA-1 of the upper-cased
     /// name in UTF-16LE, read as five little-endian 32-bit numbers (the scheme `sc showsid` reports).
     public static func service(_ name: String) -> SID {
-        let utf16le = name.uppercased().utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
-        let d = SHA1.digest(utf16le)
+        let d = Array(Insecure.SHA1.hash(data: UTF16LE.encode(name.uppercased())))
         let subs: [UInt32] = (0..<5).map { i in d.le32(4 * i) }
         return SID(authority: 5, [80] + subs)
     }
