@@ -13,6 +13,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -43,8 +45,15 @@ let package = Package(
         ),
         .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
         .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream"]),
-        .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace"]),
-        .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["writer-audit", "ProcmonTrace"]),
+        .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace", "TestSupport"]),
+        .target(
+            name: "TestSupport",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
+            path: "Tests/TestSupport"),
+        .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["writer-audit", "ProcmonTrace", "TestSupport"]),
     ]
 )

@@ -5,9 +5,9 @@ import Testing
 struct ACLCommandTests {
     static func fixture(_ name: String) -> String { Run.root.appendingPathComponent("Fixtures/acl/\(name)").path }
 
-    func findings(_ arguments: [String]) throws -> (Int32, [[String: Any]], [[String: Any]]) {
-        let run = try Run(["acl"] + arguments + ["--format", "json"])
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+    func findings(_ arguments: [String]) async throws -> (Int32, [[String: Any]], [[String: Any]]) {
+        let run = try await Run(["acl"] + arguments + ["--format", "json"])
+        let object = try #require(try await JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         return (run.status, object["findings"] as? [[String: Any]] ?? [], object["errors"] as? [[String: Any]] ?? [])
     }
 
@@ -18,8 +18,8 @@ struct ACLCommandTests {
             ["--getacl-csv", fixture("getacl.csv")],
             ["--icacls-display", fixture("icacls-display.txt")],
         ])
-    func forms(arguments: [String]) throws {
-        let (status, findings, errors) = try findings(arguments)
+    func forms(arguments: [String]) async throws {
+        let (status, findings, errors) = try await findings(arguments)
         #expect(status == 1)
         let byPath = Dictionary(uniqueKeysWithValues: findings.map { ($0["path"] as! String, $0) })
         #expect(byPath["C:\\Windows\\WinSxS\\FileMaps"]?["ace"] as? String == "(D;OICI;FA;;;NS)")
@@ -40,20 +40,20 @@ struct ACLCommandTests {
     }
 
     @Test("--principal checks another account: SYSTEM can read all but the empty DACL")
-    func principal() throws {
-        let (_, findings, _) = try findings(["--icacls", Self.fixture("icacls-save.txt"), "--principal", "SY"])
+    func principal() async throws {
+        let (_, findings, _) = try await findings(["--icacls", Self.fixture("icacls-save.txt"), "--principal", "SY"])
         #expect(findings.map { $0["path"] as! String } == ["empty dacl.txt"])
     }
 
     @Test("an unresolved *S-1-5-20 in icacls output is NETWORK SERVICE")
-    func unresolved() throws {
-        let (_, findings, _) = try findings(["--icacls-display", Self.fixture("icacls-display.txt")])
+    func unresolved() async throws {
+        let (_, findings, _) = try await findings(["--icacls-display", Self.fixture("icacls-display.txt")])
         #expect(!findings.contains { ($0["path"] as? String) == "C:\\Windows\\Microsoft.NET\\service.log" })
     }
 
     @Test("usage: exactly one source")
-    func usage() throws {
-        #expect(try Run(["acl"]).status == 2)
-        #expect(try Run(["acl", "/tmp", "--icacls", Self.fixture("icacls-save.txt")]).status == 2)
+    func usage() async throws {
+        #expect(try await Run(["acl"]).status == 2)
+        #expect(try await Run(["acl", "/tmp", "--icacls", Self.fixture("icacls-save.txt")]).status == 2)
     }
 }

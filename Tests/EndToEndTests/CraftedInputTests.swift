@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The hostile inputs in ../shared/reference/crafted (gzip'd), each as a user would run it: what each broke
@@ -15,15 +16,15 @@ private final class Unpacked {
     }
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 
-    func file(_ name: String, from folder: String = crafted) throws -> String {
+    func file(_ name: String, from folder: String = crafted) async throws -> String {
         let out = dir + "/" + name.replacingOccurrences(of: ".gz", with: "")
-        let run = try Run(program: "/bin/sh", ["-c", "gzip -dc \"$0\" > \"$1\"", folder + "/" + name, out])
+        let run = try await Run(program: "/bin/sh", ["-c", "gzip -dc \"$0\" > \"$1\"", folder + "/" + name, out])
         try #require(run.status == 0, "gzip: \(run.stderr)")
         return out
     }
 
     /// Bytes `offset..<offset+count` of `path` as a new file (a partition cut out of a disk).
-    func slice(_ path: String, offset: Int, as name: String) throws -> String {
+    func slice(_ path: String, offset: Int, as name: String) async throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
         let out = dir + "/" + name
         try data[offset...].write(to: URL(fileURLWithPath: out))
@@ -31,8 +32,8 @@ private final class Unpacked {
     }
 }
 
-private func json(_ run: Run) throws -> [String: Any] {
-    try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
+private func json(_ run: Run) async throws -> [String: Any] {
+    try #require(try await JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr)")
 }
 
 /// One line on stderr naming the file: what every exit 2 must print.
@@ -47,39 +48,39 @@ private func expectOneLine(_ run: Run, naming file: String, _ fragment: String, 
 struct CraftedInputTests {
     /// The clean volume the crafted NTFS images were made from: the partition inside the GPT disk whose only
     /// fault is its entry's last LBA. Its counts are what a damaged copy must still find.
-    private static func cleanCounts(_ files: Unpacked) throws -> (folders: Int, files: Int, others: Int) {
-        let disk = try files.file("gpt-entry-last-lba-overflow.img.gz")
-        let partition = try files.slice(disk, offset: 2048 * 512, as: "partition.img")
-        let run = try Run(["volume", partition, "--format", "json"])
-        let o = try json(run)
+    private static func cleanCounts(_ files: Unpacked) async throws -> (folders: Int, files: Int, others: Int) {
+        let disk = try await files.file("gpt-entry-last-lba-overflow.img.gz")
+        let partition = try await files.slice(disk, offset: 2048 * 512, as: "partition.img")
+        let run = try await Run(["volume", partition, "--format", "json"])
+        let o = try await json(run)
         return (o["folders"] as! Int, o["files"] as! Int, o["others"] as! Int)
     }
 
     @Test("a boot sector whose total sectors overflow 64 bits: exit 2 at byte 40, no trap")
-    func bootOverflow() throws {
+    func bootOverflow() async throws {
         let files = try Unpacked()
-        let path = try files.file("boot-total-sectors-overflow.img.gz")
+        let path = try await files.file("boot-total-sectors-overflow.img.gz")
         for command in ["volume", "acl"] {
-            expectOneLine(try Run([command, path]), naming: path, "byte offset 40: the boot sector gives more than 2^64 bytes")
+            expectOneLine(try await Run([command, path]), naming: path, "byte offset 40: the boot sector gives more than 2^64 bytes")
         }
     }
 
     @Test("GPT entries at LBA 2^63, and an entry whose first LBA is near 2^64: exit 2 naming the place, no trap")
-    func gptOverflow() throws {
+    func gptOverflow() async throws {
         let files = try Unpacked()
-        let entries = try files.file("gpt-entries-lba-overflow.img.gz")
-        expectOneLine(try Run(["volume", entries]), naming: entries, "byte offset 584: the GPT partition entries at LBA 9223372036854775808")
-        let first = try files.file("gpt-entry-first-lba-overflow.img.gz")
-        expectOneLine(try Run(["volume", first]), naming: first, "no NTFS partition")
+        let entries = try await files.file("gpt-entries-lba-overflow.img.gz")
+        expectOneLine(try await Run(["volume", entries]), naming: entries, "byte offset 584: the GPT partition entries at LBA 9223372036854775808")
+        let first = try await files.file("gpt-entry-first-lba-overflow.img.gz")
+        expectOneLine(try await Run(["volume", first]), naming: first, "no NTFS partition")
     }
 
     @Test("a GPT entry whose last LBA is 0xFFFF…: the partition is read as far as the disk goes")
-    func gptLastLBA() throws {
+    func gptLastLBA() async throws {
         let files = try Unpacked()
-        let disk = try files.file("gpt-entry-last-lba-overflow.img.gz")
-        let partition = try files.slice(disk, offset: 2048 * 512, as: "partition.img")
-        var a = try json(try Run(["volume", disk, "--format", "json"]))
-        var b = try json(try Run(["volume", partition, "--format", "json"]))
+        let disk = try await files.file("gpt-entry-last-lba-overflow.img.gz")
+        let partition = try await files.slice(disk, offset: 2048 * 512, as: "partition.img")
+        var a = try await json(try await Run(["volume", disk, "--format", "json"]))
+        var b = try await json(try await Run(["volume", partition, "--format", "json"]))
         for key in ["root", "seconds"] { a[key] = nil; b[key] = nil }
         #expect(NSDictionary(dictionary: a).isEqual(to: b), "\(a) vs \(b)")
         #expect((a["folders"] as? Int ?? 0) > 10)
@@ -88,70 +89,70 @@ struct CraftedInputTests {
     @Test("parent references in a loop, and a folder its own parent: warned by record, and nothing below is lost", arguments: [
         "parent-loop-windows.img.gz", "parent-self.img.gz",
     ])
-    func parentLoops(_ name: String) throws {
+    func parentLoops(_ name: String) async throws {
         let files = try Unpacked()
-        let clean = try Self.cleanCounts(files)
-        let path = try files.file(name)
-        let run = try Run(["volume", path, "--format", "json"])
-        let o = try json(run)
+        let clean = try await Self.cleanCounts(files)
+        let path = try await files.file(name)
+        let run = try await Run(["volume", path, "--format", "json"])
+        let o = try await json(run)
         #expect(o["folders"] as? Int == clean.folders && o["files"] as? Int == clean.files && o["others"] as? Int == clean.others)
         let warnings = o["warnings"] as? [String] ?? []
         #expect(warnings.contains { $0.contains("MFT record 64 (Windows) names folder record") }, "\(warnings)")
         #expect(warnings.contains { $0.contains("index lists record 64 (Windows)") }, "\(warnings)")
-        let acl = try json(try Run(["acl", path, "--format", "json"]))
-        let cleanACL = try json(try Run(["acl", try files.slice(try files.file("gpt-entry-last-lba-overflow.img.gz"), offset: 2048 * 512, as: "p2.img"), "--format", "json"]))
+        let acl = try await json(try await Run(["acl", path, "--format", "json"]))
+        let cleanACL = try await json(try await Run(["acl", try await files.slice(try await files.file("gpt-entry-last-lba-overflow.img.gz"), offset: 2048 * 512, as: "p2.img"), "--format", "json"]))
         #expect(acl["entries"] as? Int == cleanACL["entries"] as? Int)
     }
 
     @Test("extension records that name themselves as base: the names still count, and their descriptors are read")
-    func selfBasedExtensions() throws {
+    func selfBasedExtensions() async throws {
         let files = try Unpacked()
-        let path = try files.file("extension-records-self-base.img.gz")
-        let volume = try json(try Run(["volume", path, "--format", "json"]))
+        let path = try await files.file("extension-records-self-base.img.gz")
+        let volume = try await json(try await Run(["volume", path, "--format", "json"]))
         let warnings = volume["warnings"] as? [String] ?? []
         #expect(warnings.contains { $0.contains("names itself as its base record, but record") }, "\(warnings)")
-        let acl = try json(try Run(["acl", path, "--format", "json"]))
+        let acl = try await json(try await Run(["acl", path, "--format", "json"]))
         #expect((acl["errors"] as? [Any])?.isEmpty == true, "\(acl["errors"] ?? "")")
     }
 
     @Test("extension records that name themselves as base: the same counts and ACL entries as the ntfs-3g mount", .mountTests)
-    func selfBasedExtensionsMount() throws {
-        try requireMount()
+    func selfBasedExtensionsMount() async throws {
+        try await requireMount()
         let files = try Unpacked()
-        let path = try files.file("extension-records-self-base.img.gz")
-        let volume = try json(try Run(["volume", path, "--format", "json"]))
-        let acl = try json(try Run(["acl", path, "--format", "json"]))
+        let path = try await files.file("extension-records-self-base.img.gz")
+        let volume = try await json(try await Run(["volume", path, "--format", "json"]))
+        let acl = try await json(try await Run(["acl", path, "--format", "json"]))
         let mount = files.dir + "/mnt"
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         let script = Run.root.appendingPathComponent("scripts/mount-ntfs-image").path
-        #expect(try Run(program: "/usr/bin/env", ["python3", script, path, mount]).status == 0)
-        defer { _ = try? Run(program: "/usr/bin/env", ["python3", script, "--unmount", mount]) }
-        let mounted = try json(try Run(["volume", mount, "--format", "json"]))
+        #expect(try await Run(program: "/usr/bin/env", ["python3", script, path, mount]).status == 0)
+        defer { ProcessRun.runToEnd("/usr/bin/env", ["python3", script, "--unmount", mount]) }
+        let mounted = try await json(try await Run(["volume", mount, "--format", "json"]))
         #expect(volume["files"] as? Int == mounted["files"] as? Int && volume["folders"] as? Int == mounted["folders"] as? Int)
-        let mountedACL = try json(try Run(["acl", mount, "--format", "json"]))
+        let mountedACL = try await json(try await Run(["acl", mount, "--format", "json"]))
         #expect(acl["entries"] as? Int == mountedACL["entries"] as? Int)
     }
 
     @Test("a $SDS that declares 256 MiB on a 4 MiB image: read as far as its runs map, in little memory")
-    func sdsSize() throws {
+    func sdsSize() async throws {
         let files = try Unpacked()
-        let path = try files.file("sds-size-256MiB.img.gz")
+        let path = try await files.file("sds-size-256MiB.img.gz")
         let rss = files.dir + "/rss"
-        let run = try Run(program: "/usr/bin/time", ["-q", "-f", "%M", "-o", rss, Run.binary, "acl", path, "--format", "json"])
+        let run = try await Run(program: "/usr/bin/time", ["-q", "-f", "%M", "-o", rss, Run.binary, "acl", path, "--format", "json"])
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
         let peakKB = Int(try String(contentsOfFile: rss, encoding: .utf8).split(separator: "\n").last ?? "") ?? .max
         #expect(peakKB < 64 << 10, "peak \(peakKB) KB")
-        #expect((try json(run)["entries"] as? Int ?? 0) > 10)
+        #expect((try await json(run)["entries"] as? Int ?? 0) > 10)
     }
 
     @Test("one file's damaged $SECURITY_DESCRIPTOR is that entry's error; the volume is still judged")
-    func damagedDescriptor() throws {
+    func damagedDescriptor() async throws {
         let files = try Unpacked()
-        let clean = try json(try Run(["acl", try files.slice(try files.file("gpt-entry-last-lba-overflow.img.gz"), offset: 2048 * 512, as: "p.img"), "--format", "json"]))
-        let path = try files.file("sd-attribute-nonresident-flag.img.gz")
-        let run = try Run(["acl", path, "--format", "json"])
+        let clean = try await json(try await Run(["acl", try await files.slice(try await files.file("gpt-entry-last-lba-overflow.img.gz"), offset: 2048 * 512, as: "p.img"), "--format", "json"]))
+        let path = try await files.file("sd-attribute-nonresident-flag.img.gz")
+        let run = try await Run(["acl", path, "--format", "json"])
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
-        let o = try json(run)
+        let o = try await json(run)
         let errors = o["errors"] as? [[String: Any]] ?? []
         #expect(errors.count == 1, "\(errors)")
         #expect((errors.first?["path"] as? String)?.hasSuffix("\\a00001.dll") == true, "\(errors)")
@@ -159,58 +160,58 @@ struct CraftedInputTests {
     }
 
     @Test("icacls display output with 50,000 ACEs on one path is read in one pass (no quadratic copy)")
-    func manyACEs() throws {
+    func manyACEs() async throws {
         let files = try Unpacked()
-        let path = try files.file("icacls-display-50000-aces.txt.gz")
+        let path = try await files.file("icacls-display-50000-aces.txt.gz")
         let started = Date()
-        let run = try Run(["acl", "--icacls-display", path, "--format", "json"])
+        let run = try await Run(["acl", "--icacls-display", path, "--format", "json"])
         // A hang guard, not a benchmark: it took 47 s; now a fraction of a second.
         #expect(Date().timeIntervalSince(started) < 20)
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
-        #expect(try json(run)["entries"] as? Int == 1)
+        #expect(try await json(run)["entries"] as? Int == 1)
     }
 
     @Test("a PML cut after its signature is called a cut-off PML, not a CSV")
-    func pmlSignatureOnly() throws {
+    func pmlSignatureOnly() async throws {
         let files = try Unpacked()
-        let path = try files.file("pml-4-bytes.PML.gz")
+        let path = try await files.file("pml-4-bytes.PML.gz")
         for command in ["trace", "events"] {
-            expectOneLine(try Run([command, path]), naming: path, "a PML log needs a 936-byte header, the file has only 4 bytes (cut off)")
+            expectOneLine(try await Run([command, path]), naming: path, "a PML log needs a 936-byte header, the file has only 4 bytes (cut off)")
         }
     }
 
     @Test("CSV headers with a line break, a bare CR in a PID, 1,025 columns: one escaped line naming the file")
-    func csvMessages() throws {
+    func csvMessages() async throws {
         let files = try Unpacked()
-        let linebreak = try files.file("csv-header-linebreak.csv.gz")
-        expectOneLine(try Run(["trace", linebreak]), naming: linebreak, "\"Proc\\nName\"")
-        expectOneLine(try Run(["acl", "--getacl-csv", linebreak]), naming: linebreak, "Proc\\nName")
-        let cr = try files.file("csv-pid-bare-cr.csv.gz")
-        expectOneLine(try Run(["trace", cr]), naming: cr, "row 1: PID \"18\\r68\" is not a number")
-        let wide = try files.file("csv-1025-columns.csv.gz")
+        let linebreak = try await files.file("csv-header-linebreak.csv.gz")
+        expectOneLine(try await Run(["trace", linebreak]), naming: linebreak, "\"Proc\\nName\"")
+        expectOneLine(try await Run(["acl", "--getacl-csv", linebreak]), naming: linebreak, "Proc\\nName")
+        let cr = try await files.file("csv-pid-bare-cr.csv.gz")
+        expectOneLine(try await Run(["trace", cr]), naming: cr, "row 1: PID \"18\\r68\" is not a number")
+        let wide = try await files.file("csv-1025-columns.csv.gz")
         for args in [["trace", wide], ["acl", "--getacl-csv", wide]] {
-            let run = try Run(args)
+            let run = try await Run(args)
             expectOneLine(run, naming: wide, "header: more than 1024 fields")
             #expect(!run.stderr.contains("Procmon"), "\(run.stderr)")
         }
     }
 
     @Test("an SDDL ACL over 64 KB is refused: AclSize cannot hold it")
-    func sddlOver64K() throws {
+    func sddlOver64K() async throws {
         let files = try Unpacked()
-        let text = try String(contentsOfFile: try files.file("sddl-acl-over-64k.txt.gz"), encoding: .utf8)
+        let text = try String(contentsOfFile: try await files.file("sddl-acl-over-64k.txt.gz"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        let run = try Run(["sddl", text])
+        let run = try await Run(["sddl", text])
         #expect(run.status == 2)
         #expect(run.stderr.filter { $0 == "\n" }.count == 1)
         #expect(run.stderr.contains("more than the 65,535 an ACL can hold"), "\(run.stderr)")
     }
 
     @Test("ntfs3-orphan: a name its folder's index does not list is not counted, and is warned about")
-    func orphan() throws {
+    func orphan() async throws {
         let files = try Unpacked()
-        let path = try files.file("ntfs3-orphan.raw.gz", from: ntfsReference)
-        let o = try json(try Run(["volume", path, "--format", "json"]))
+        let path = try await files.file("ntfs3-orphan.raw.gz", from: ntfsReference)
+        let o = try await json(try await Run(["volume", path, "--format", "json"]))
         // `test` holds 2.txt and 3.txt in its index; 1.txt (record 28) names it but is not listed.
         #expect(o["files"] as? Int == 2, "\(o)")
         let warnings = o["warnings"] as? [String] ?? []
@@ -218,53 +219,53 @@ struct CraftedInputTests {
     }
 
     @Test("ntfs3-orphan: the image and its ntfs-3g mount give the same counts", .mountTests)
-    func orphanMount() throws {
-        try requireMount()
+    func orphanMount() async throws {
+        try await requireMount()
         let files = try Unpacked()
-        let path = try files.file("ntfs3-orphan.raw.gz", from: ntfsReference)
-        let o = try json(try Run(["volume", path, "--format", "json"]))
+        let path = try await files.file("ntfs3-orphan.raw.gz", from: ntfsReference)
+        let o = try await json(try await Run(["volume", path, "--format", "json"]))
         let mount = files.dir + "/mnt"
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
         let script = Run.root.appendingPathComponent("scripts/mount-ntfs-image").path
-        #expect(try Run(program: "/usr/bin/env", ["python3", script, path, mount]).status == 0)
-        defer { _ = try? Run(program: "/usr/bin/env", ["python3", script, "--unmount", mount]) }
-        let mounted = try json(try Run(["volume", mount, "--format", "json"]))
+        #expect(try await Run(program: "/usr/bin/env", ["python3", script, path, mount]).status == 0)
+        defer { ProcessRun.runToEnd("/usr/bin/env", ["python3", script, "--unmount", mount]) }
+        let mounted = try await json(try await Run(["volume", mount, "--format", "json"]))
         #expect(mounted["files"] as? Int == o["files"] as? Int && mounted["folders"] as? Int == o["folders"] as? Int)
     }
 
     @Test("an output location the user cannot write is a user error (exit 2, one line), not an internal one")
-    func remediateIntoProc() throws {
+    func remediateIntoProc() async throws {
         let files = try Unpacked()
         try FileManager.default.createDirectory(atPath: files.dir + "/vol/Windows", withIntermediateDirectories: true)
-        let run = try Run(["remediate", files.dir + "/vol", "--out", "/proc/writer-audit-nowhere"])
+        let run = try await Run(["remediate", files.dir + "/vol", "--out", "/proc/writer-audit-nowhere"])
         expectOneLine(run, naming: "/proc/writer-audit-nowhere", "cannot write the plan")
-        let inside = try Run(["remediate", files.dir + "/vol", "--out", files.dir + "/vol/out"])
+        let inside = try await Run(["remediate", files.dir + "/vol", "--out", files.dir + "/vol/out"])
         expectOneLine(inside, naming: files.dir + "/vol/out", "inside the audited volume")
     }
 
     @Test("a quote left open across line breaks is refused naming its row; one cut in its last line is a warning")
-    func openQuote() throws {
+    func openQuote() async throws {
         let files = try Unpacked()
         let header = "\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"\r\n"
         let row = "\"1:00\",\"a.exe\",\"12\",\"CreateFile\",\"C:\\x\",\"SUCCESS\",\"\"\r\n"
         let open = files.dir + "/open.csv"
         try (header + row + "\"1:01\",\"a.exe\",\"12\",\"CreateFile\",\"C:\\y\",\"SUCCESS\",\"abc\r\n"
             + String(repeating: "more text, more, text\r\n", count: 1000)).write(toFile: open, atomically: true, encoding: .utf8)
-        expectOneLine(try Run(["trace", open]), naming: open, "row 2: a quote opened on this row is never closed")
+        expectOneLine(try await Run(["trace", open]), naming: open, "row 2: a quote opened on this row is never closed")
         let cut = files.dir + "/cut.csv"
         try (header + row + "\"1:01\",\"a.exe\",\"12\",\"CreateFile\",\"C:\\y\",\"SUCCESS\",\"abc, de").write(
             toFile: cut, atomically: true, encoding: .utf8)
-        let run = try Run(["trace", cut, "--format", "json"])
+        let run = try await Run(["trace", cut, "--format", "json"])
         #expect(run.status == 1, "\(run.stderr)")
         #expect(run.stdout.contains("row 2: the file ends inside this row (inside a quoted field)"), "\(run.stdout.prefix(400))")
     }
 
     @Test("an image in an 8 GiB sparse file whose $MFT claims the whole file: only the records in use are read")
-    func sparseMFT() throws {
+    func sparseMFT() async throws {
         let files = try Unpacked()
-        let disk = try files.file("gpt-entry-last-lba-overflow.img.gz")
-        let partition = try files.slice(disk, offset: 2048 * 512, as: "partition.img")
-        let clean = try json(try Run(["volume", partition, "--format", "json"]))
+        let disk = try await files.file("gpt-entry-last-lba-overflow.img.gz")
+        let partition = try await files.slice(disk, offset: 2048 * 512, as: "partition.img")
+        let clean = try await json(try await Run(["volume", partition, "--format", "json"]))
         var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: partition)))
         func le(_ at: Int, _ n: Int) -> Int { (0..<n).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) } }
         func put(_ at: Int, _ n: Int, _ v: Int) { for k in 0..<n { b[at + k] = UInt8((v >> (8 * k)) & 0xFF) } }
@@ -292,10 +293,10 @@ struct CraftedInputTests {
         try handle.close()
         for command in ["volume", "acl"] {
             let started = Date()
-            let run = try Run([command, sparse, "--format", "json"])
+            let run = try await Run([command, sparse, "--format", "json"])
             #expect(Date().timeIntervalSince(started) < 20, "a hang guard: it read 8 GiB of zeros for 20 s")
             #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
-            let o = try json(run)
+            let o = try await json(run)
             if command == "volume" {
                 #expect(o["files"] as? Int == clean["files"] as? Int && o["folders"] as? Int == clean["folders"] as? Int)
                 let warnings = o["warnings"] as? [String] ?? []

@@ -49,7 +49,7 @@ struct GoldenOutputTests {
         }
     }
 
-    private func compare(_ example: Example, output: String) throws {
+    private func compare(_ example: Example, output: String) async throws {
         let path = Self.expected + "/" + example.name
         if Self.refresh {
             try FileManager.default.createDirectory(atPath: Self.expected, withIntermediateDirectories: true)
@@ -57,28 +57,28 @@ struct GoldenOutputTests {
             return
         }
         let want = try #require(
-            try? String(contentsOfFile: path, encoding: .utf8), "no \(path): run scripts/refresh-golden and review the diff")
+            try? await String(contentsOfFile: path, encoding: .utf8), "no \(path): run scripts/refresh-golden and review the diff")
         #expect(output == want, "\(example.name) differs from Fixtures/expected (scripts/refresh-golden if deliberate)")
     }
 
     @Test("trace, text and JSON, of every bundled Procmon export", arguments: traceExamples)
-    func trace(_ example: Example) throws {
-        let run = try Run(example.arguments, in: Run.root.path)
+    func trace(_ example: Example) async throws {
+        let run = try await Run(example.arguments, in: Run.root.path)
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
-        try compare(example, output: run.stdout)
+        try await compare(example, output: run.stdout)
     }
 
     @Test("acl exports and sddl, text and JSON", arguments: otherExamples)
-    func others(_ example: Example) throws {
-        let run = try Run(example.arguments, in: Run.root.path)
+    func others(_ example: Example) async throws {
+        let run = try await Run(example.arguments, in: Run.root.path)
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
-        try compare(example, output: run.stdout)
+        try await compare(example, output: run.stdout)
     }
 
     @Test("the refusals of the bundled bad exports: exit 2 and their exact line", arguments: refusals)
-    func refusal(_ example: Example) throws {
-        let run = try Run(example.arguments, in: Run.root.path)
+    func refusal(_ example: Example) async throws {
+        let run = try await Run(example.arguments, in: Run.root.path)
         #expect(run.status == 2)
-        try compare(example, output: run.stderr)
+        try await compare(example, output: run.stderr)
     }
 }

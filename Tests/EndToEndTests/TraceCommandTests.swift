@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// Runs the built `writer-audit` and captures what a user sees.
@@ -22,39 +23,28 @@ struct Run {
 
     static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/procmon/\(name)").path }
 
-    init(_ arguments: [String]) throws {
-        try self.init(program: Self.binary, arguments)
+    init(_ arguments: [String]) async throws {
+        try await self.init(program: Self.binary, arguments)
     }
 
     /// Runs the binary with `directory` as the working directory (for outputs that name relative paths).
-    init(_ arguments: [String], in directory: String) throws {
-        try self.init(program: Self.binary, arguments, in: directory)
+    init(_ arguments: [String], in directory: String) async throws {
+        try await self.init(program: Self.binary, arguments, in: directory)
     }
 
-    init(program: String, _ arguments: [String], in directory: String? = nil) throws {
-        let process = Process()
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        status = process.terminationStatus
-        stdout = String(decoding: outData, as: UTF8.self)
-        stderr = String(decoding: errData, as: UTF8.self)
+    init(program: String, _ arguments: [String], in directory: String? = nil) async throws {
+        let run = try await ProcessRun.run(program, arguments, in: directory)
+        status = run.status
+        stdout = run.stdout
+        stderr = run.stderr
     }
 }
 
 @Suite("writer-audit trace, end to end")
 struct TraceCommandTests {
     @Test("text: the verdict comes first, then the evidence row; exit 1 for a problem")
-    func text() throws {
-        let run = try Run(["trace", Run.fixture("folder-files.csv")])
+    func text() async throws {
+        let run = try await Run(["trace", Run.fixture("folder-files.csv")])
         #expect(run.status == 1)
         let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "System Writer: FOLDER-LIMIT")
@@ -64,18 +54,18 @@ struct TraceCommandTests {
     }
 
     @Test("a clean IDENTIFY exits 0 and shows the last path touched")
-    func clean() throws {
-        let run = try Run(["trace", Run.fixture("healthy.csv")])
+    func clean() async throws {
+        let run = try await Run(["trace", Run.fixture("healthy.csv")])
         #expect(run.status == 0)
         #expect(run.stdout.hasPrefix("System Writer: CLEAN\n"))
         #expect(run.stdout.contains("C:\\Windows\\System32\\ntdll.dll"))
     }
 
     @Test("json: the documented shape, with null for a missing Leave")
-    func json() throws {
-        let run = try Run(["trace", Run.fixture("crash.csv"), "--format", "json", "--context", "3"])
+    func json() async throws {
+        let run = try await Run(["trace", Run.fixture("crash.csv"), "--format", "json", "--context", "3"])
         #expect(run.status == 1)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let object = try #require(try await JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["rows"] as? Int == 148)
         #expect(object["warnings"] is [Any])
         let writers = try #require(object["writers"] as? [[String: Any]])
@@ -100,11 +90,11 @@ struct TraceCommandTests {
     }
 
     @Test("csv: the judged window's events in Procmon's format, Enter and Leave included")
-    func csv() throws {
-        let json = try Run(["trace", Run.fixture("permissions.csv"), "--format", "json"])
+    func csv() async throws {
+        let json = try await Run(["trace", Run.fixture("permissions.csv"), "--format", "json"])
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         let window = ((object["writers"] as! [[String: Any]])[0]["windows"] as! [[String: Any]])[0]
-        let run = try Run(["trace", Run.fixture("permissions.csv"), "--format", "csv"])
+        let run = try await Run(["trace", Run.fixture("permissions.csv"), "--format", "csv"])
         #expect(run.status == 1)
         #expect(
             run.stdout.hasPrefix(
@@ -122,8 +112,8 @@ struct TraceCommandTests {
             "refuse-empty.csv", "refuse-binary.bin", "refuse-stack-export.csv", "refuse-unterminated-quote.csv",
             "refuse-quote-to-end.csv", "refuse-pid-not-number.csv", "refuse-short-row.csv", "no-such-file.csv",
         ])
-    func refusal(fixture: String) throws {
-        let run = try Run(["trace", Run.fixture(fixture)])
+    func refusal(fixture: String) async throws {
+        let run = try await Run(["trace", Run.fixture(fixture)])
         #expect(run.status == 2)
         #expect(run.stdout.isEmpty)
         #expect(run.stderr.hasPrefix("writer-audit: \(Run.fixture(fixture)): "))
@@ -131,23 +121,23 @@ struct TraceCommandTests {
     }
 
     @Test("bad usage exits 2")
-    func usage() throws {
-        #expect(try Run(["trace"]).status == 2)
-        #expect(try Run(["trace", Run.fixture("healthy.csv"), "--format", "xml"]).status == 2)
-        #expect(try Run(["trace", Run.fixture("healthy.csv"), "--context", "-1"]).status == 2)
+    func usage() async throws {
+        #expect(try await Run(["trace"]).status == 2)
+        #expect(try await Run(["trace", Run.fixture("healthy.csv"), "--format", "xml"]).status == 2)
+        #expect(try await Run(["trace", Run.fixture("healthy.csv"), "--context", "-1"]).status == 2)
     }
 
     @Test("no writer markers: exit 1 with capture advice")
-    func notFound() throws {
-        let run = try Run(["trace", Run.fixture("no-markers.csv")])
+    func notFound() async throws {
+        let run = try await Run(["trace", Run.fixture("no-markers.csv")])
         #expect(run.status == 1)
         #expect(run.stdout.hasPrefix("System Writer: IDENTIFY NOT FOUND\n"))
         #expect(run.stdout.contains("vssadmin list writers"))
     }
 
     @Test("no progress bar when stderr is not a terminal")
-    func quietStderr() throws {
-        let run = try Run(["trace", Run.fixture("folder-files.csv"), "--format", "json"])
+    func quietStderr() async throws {
+        let run = try await Run(["trace", Run.fixture("folder-files.csv"), "--format", "json"])
         #expect(run.stderr.isEmpty)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A scratch tree for the command's end-to-end runs, readable by everyone (the unreadable test runs as nobody).
@@ -9,31 +10,26 @@ private final class Tree {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         chmod(root, 0o755)
     }
-    deinit { _ = system2("/bin/rm", ["-rf", root]) }
+    deinit { try? FileManager.default.removeItem(atPath: root) }
 
-    func files(_ path: String, _ count: Int) throws {
+    func files(_ path: String, _ count: Int) async throws {
         try FileManager.default.createDirectory(atPath: root + "/" + path, withIntermediateDirectories: true)
-        for i in 0..<count { FileManager.default.createFile(atPath: "\(root)/\(path)/f\(i)", contents: nil) }
+        for i in 0..<count { _ = FileManager.default.createFile(atPath: "\(root)/\(path)/f\(i)", contents: nil) }
     }
 }
 
-private func system2(_ program: String, _ arguments: [String]) -> Int32 {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: program)
-    p.arguments = arguments
-    try? p.run()
-    p.waitUntilExit()
-    return p.terminationStatus
+private func system2(_ program: String, _ arguments: [String]) async -> Int32 {
+    (try? await ProcessRun.run(program, arguments))?.status ?? -1
 }
 
 @Suite("writer-audit volume, end to end")
 struct VolumeCommandTests {
     @Test("findings first, worst first, then the summary line; exit 1")
-    func text() throws {
+    func text() async throws {
         let tree = try Tree()
-        try tree.files("Windows/Microsoft.NET/Framework/v4.0.30319/Temporary ASP.NET Files/root/x", 12)
-        try tree.files("Windows/WinSxS/Temp", 11)
-        let run = try Run(["volume", tree.root, "--max-files", "10", "--drive", "d:"])
+        try await tree.files("Windows/Microsoft.NET/Framework/v4.0.30319/Temporary ASP.NET Files/root/x", 12)
+        try await tree.files("Windows/WinSxS/Temp", 11)
+        let run = try await Run(["volume", tree.root, "--max-files", "10", "--drive", "d:"])
         #expect(run.status == 1)
         let lines = run.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "Folders over the System Writer's limits (worst first):")
@@ -46,12 +42,12 @@ struct VolumeCommandTests {
     }
 
     @Test("json: the documented shape; exit 0 without findings")
-    func json() throws {
+    func json() async throws {
         let tree = try Tree()
-        try tree.files("Windows/System32", 5)
-        let run = try Run(["volume", tree.root, "--format", "json"])
+        try await tree.files("Windows/System32", 5)
+        let run = try await Run(["volume", tree.root, "--format", "json"])
         #expect(run.status == 0)
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let object = try #require(try await JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         #expect(object["root"] as? String == tree.root)
         #expect(object["folders"] as? Int == 3)
         #expect(object["files"] as? Int == 5)
@@ -62,10 +58,10 @@ struct VolumeCommandTests {
     }
 
     @Test("csv: one row per finding")
-    func csv() throws {
+    func csv() async throws {
         let tree = try Tree()
-        try tree.files("inetpub/logs", 3)
-        let run = try Run(["volume", tree.root, "--format", "csv", "--max-files", "2"])
+        try await tree.files("inetpub/logs", 3)
+        let run = try await Run(["volume", tree.root, "--format", "csv", "--max-files", "2"])
         #expect(run.status == 1)
         #expect(
             run.stdout
@@ -74,10 +70,10 @@ struct VolumeCommandTests {
     }
 
     @Test("an unreadable folder is listed with its error and the walk goes on")
-    func unreadable() throws {
+    func unreadable() async throws {
         let tree = try Tree()
-        try tree.files("Windows/WinSxS/FileMaps", 2)
-        try tree.files("Windows/System32", 3)
+        try await tree.files("Windows/WinSxS/FileMaps", 2)
+        try await tree.files("Windows/System32", 3)
         chmod(tree.root + "/Windows/WinSxS/FileMaps", 0)
         defer { chmod(tree.root + "/Windows/WinSxS/FileMaps", 0o755) }
         // Root reads everything: run as nobody then.
@@ -85,12 +81,12 @@ struct VolumeCommandTests {
         let arguments = ["volume", tree.root, "--format", "json"]
         let run =
             asRoot
-            ? try Run(
+            ? try await Run(
                 program: "/usr/bin/setpriv",
                 ["--reuid=65534", "--regid=65534", "--clear-groups", Run.binary] + arguments)
-            : try Run(arguments)
+            : try await Run(arguments)
         #expect(run.status == 0, "\(run.stderr)")
-        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let object = try #require(try await JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let unreadable = try #require(object["unreadable"] as? [[String: Any]])
         #expect(unreadable.count == 1)
         #expect(unreadable.first?["path"] as? String == "C:\\Windows\\WinSxS\\FileMaps")
@@ -99,15 +95,15 @@ struct VolumeCommandTests {
     }
 
     @Test("a root that is missing or not a directory: one line, exit 2")
-    func badRoot() throws {
+    func badRoot() async throws {
         for root in ["/nonexistent/mnt/c", "/etc/hostname"] {
-            let run = try Run(["volume", root])
+            let run = try await Run(["volume", root])
             #expect(run.status == 2)
             #expect(run.stderr.hasPrefix("writer-audit: \(root): "))
             #expect(run.stderr.filter { $0 == "\n" }.count == 1)
         }
-        #expect(try Run(["volume", "/tmp", "--drive", "CC"]).status == 2)
-        #expect(try Run(["volume", "/tmp", "--scope", "C:\\NoSuchFolder"]).status == 2)
+        #expect(try await Run(["volume", "/tmp", "--drive", "CC"]).status == 2)
+        #expect(try await Run(["volume", "/tmp", "--scope", "C:\\NoSuchFolder"]).status == 2)
     }
 }
 
@@ -124,54 +120,53 @@ struct MountUnavailable: Error, CustomStringConvertible {
     var description: String { "NTFS images cannot be mounted here (no /dev/fuse or no ntfs-3g), and CI needs them" }
 }
 
-func requireMount() throws { if !ImageCommandTests.canMount { throw MountUnavailable() } }
+func requireMount() async throws { if !ImageCommandTests.canMount { throw MountUnavailable() } }
 
 @Suite("writer-audit volume and acl on an NTFS image file", .serialized)
 struct ImageCommandTests {
     static var canMount: Bool {
-        FileManager.default.fileExists(atPath: "/dev/fuse")
-            && system2("/bin/sh", ["-c", "command -v ntfs-3g >/dev/null"]) == 0
+        FileManager.default.fileExists(atPath: "/dev/fuse") && ProcessRun.which("ntfs-3g") != nil
     }
 
     @Test("the same JSON and exit code as the mounted volume (but root, source and time); as an ordinary user", .mountTests)
-    func sameAsMount() throws {
-        try requireMount()
+    func sameAsMount() async throws {
+        try await requireMount()
         let dir = NSTemporaryDirectory() + "wa-image-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { _ = system2("/bin/rm", ["-rf", dir]) }
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let image = dir + "/server-C.img"
         let mount = dir + "/mnt"
         let script = Run.root.appendingPathComponent("scripts").path
         #expect(
-            system2(
+            await system2(
                 "/usr/bin/env",
                 [
                     "python3", script + "/make-ntfs-image",
                     Run.root.appendingPathComponent("Fixtures/ntfs/writer-limits.spec").path, image,
                 ]) == 0)
-        #expect(system2("/usr/bin/env", ["python3", script + "/mount-ntfs-image", image, mount]) == 0)
-        defer { _ = system2("/usr/bin/env", ["python3", script + "/mount-ntfs-image", "--unmount", mount]) }
-        func json(_ args: [String]) throws -> (Int32, [String: Any]) {
-            let run = try Run(args + ["--format", "json"])
+        #expect(await system2("/usr/bin/env", ["python3", script + "/mount-ntfs-image", image, mount]) == 0)
+        defer { ProcessRun.runToEnd("/usr/bin/env", ["python3", script + "/mount-ntfs-image", "--unmount", mount]) }
+        func json(_ args: [String]) async throws -> (Int32, [String: Any]) {
+            let run = try await Run(args + ["--format", "json"])
             var object = try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any] ?? [:]
             for key in ["root", "seconds", "source", "source"] { object[key] = nil }
             return (run.status, object)
         }
-        let (imageStatus, fromImage) = try json(["volume", image])
-        let (mountStatus, fromMount) = try json(["volume", mount])
+        let (imageStatus, fromImage) = try await json(["volume", image])
+        let (mountStatus, fromMount) = try await json(["volume", mount])
         #expect(imageStatus == 1 && mountStatus == 1)
         #expect(NSDictionary(dictionary: fromImage).isEqual(to: fromMount))
-        let (aclImageStatus, aclImage) = try json(["acl", image])
-        let (aclMountStatus, aclMount) = try json(["acl", mount])
+        let (aclImageStatus, aclImage) = try await json(["acl", image])
+        let (aclMountStatus, aclMount) = try await json(["acl", mount])
         #expect(aclImageStatus == aclMountStatus)
         #expect(aclImage["entries"] as? Int == aclMount["entries"] as? Int)
         #expect((aclImage["findings"] as? [[String: Any]])?.count == 1)
         #expect(
             NSArray(array: aclImage["findings"] as? [Any] ?? []).isEqual(to: aclMount["findings"] as? [Any] ?? []))
         // No root, no FUSE: an ordinary user who can read the file.
-        _ = system2("/bin/chmod", ["755", dir])
-        _ = system2("/bin/chmod", ["644", image])
-        let asNobody = try Run(
+        _ = await system2("/bin/chmod", ["755", dir])
+        _ = await system2("/bin/chmod", ["644", image])
+        let asNobody = try await Run(
             program: "/usr/bin/setpriv",
             ["--reuid", "65534", "--regid", "65534", "--clear-groups", Run.binary, "volume", image, "--format", "json"])
         #expect(asNobody.status == 1, "\(asNobody.stderr)")
@@ -179,7 +174,7 @@ struct ImageCommandTests {
         for key in ["root", "seconds", "source"] { nobody[key] = nil }
         #expect(NSDictionary(dictionary: nobody).isEqual(to: fromImage))
         // --partition names a partition of an image; given with a folder it is a usage error.
-        let wrongPartition = try Run(["volume", mount, "--partition", "1"])
+        let wrongPartition = try await Run(["volume", mount, "--partition", "1"])
         #expect(wrongPartition.status == 2)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ProcmonTrace
@@ -23,7 +24,7 @@ private let twins = [
     ("pml/Noriben_Sample_2013.pml", "Noriben_Sample_2013.csv", 7, 623),
 ]
 
-@Suite("Procmon PML reader", .enabled(if: Paths.hasReference))
+@Suite("Procmon PML reader", .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
 struct PMLReferenceTests {
     @Test("every row of each CSV twin appears, in order, among its PML's events", arguments: twins)
     func twinsMatch(pml: String, csv: String, version: Int, events: Int) throws {
@@ -97,15 +98,13 @@ enum ScenarioPML {
         defer { lock.unlock() }
         let out = directory + "/\(scenario)-\(bits).pml"
         if FileManager.default.fileExists(atPath: out) { return out }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = [
-            "python3", Paths.root.appendingPathComponent("scripts/make-procmon-export").path, scenario,
-            out + ".tmp", "--format", "pml", "--pml-bits", String(bits),
-        ]
-        try p.run()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let status = ProcessRun.runToEnd(
+            "/usr/bin/env",
+            [
+                "python3", Paths.root.appendingPathComponent("scripts/make-procmon-export").path, scenario,
+                out + ".tmp", "--format", "pml", "--pml-bits", String(bits),
+            ])
+        #expect(status == 0)
         try FileManager.default.moveItem(atPath: out + ".tmp", toPath: out)
         return out
     }
@@ -300,15 +299,10 @@ struct SplitMix {
 
 /// procmon-parser (PyPI), the other PML reader, when python3 can import it (scripts/test installs it).
 enum ProcmonParser {
-    static let available: Bool = {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", "import procmon_parser"]
-        p.standardError = FileHandle.nullDevice
-        guard (try? p.run()) != nil else { return false }
-        p.waitUntilExit()
-        return p.terminationStatus == 0
-    }()
+    static let available: Bool = ProcessRun.runToEnd("/usr/bin/env", ["python3", "-c", "import procmon_parser"]) == 0
+
+    /// Run where procmon-parser is installed; under CI always (scripts/test installs it), so a missing peer fails.
+    static let shouldRun = available || ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"] ?? "")
 
     /// Every event as procmon-parser reads it: process name, PID, operation, path, NTSTATUS.
     static func events(_ path: String) throws -> [[String]] {
@@ -324,22 +318,18 @@ enum ProcmonParser {
                 out.append("\\t".join([e.process.process_name, str(e.process.pid), op, e.path, str(e.result)]))
             sys.stdout.write("\\n".join(out))
             """
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["python3", "-c", script, path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
+        let output = NSTemporaryDirectory() + "procmon-parser-\(UUID().uuidString).tsv"
+        defer { unlink(output) }
+        let status = ProcessRun.runToEnd("/usr/bin/env", ["python3", "-c", script, path], stdout: output)
+        try #require(status == 0, "procmon-parser failed on \(path) (python3 -m pip install procmon-parser)")
+        let data = try Data(contentsOf: URL(fileURLWithPath: output))
         return String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map {
             $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         }
     }
 }
 
-@Suite("PML reader against procmon-parser", .enabled(if: ProcmonParser.available))
+@Suite("PML reader against procmon-parser", .enabled(if: ProcmonParser.shouldRun, "procmon-parser is not installed"))
 struct PMLCrossCheckTests {
     static func compare(_ path: String) throws -> (same: Int, total: Int) {
         var mine = Collect()
@@ -368,7 +358,7 @@ struct PMLCrossCheckTests {
         }
     }
 
-    @Test("reads every event of the reference version 9 logs as procmon-parser does", .enabled(if: Paths.hasReference))
+    @Test("reads every event of the reference version 9 logs as procmon-parser does", .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
     func referenceFiles() throws {
         for file in ["pml/prsp0007_samples_Logfile.PML", "pml/zingus_Crysis-Nanny_Logfile.PML"] {
             let r = try Self.compare(Paths.reference + "/" + file)

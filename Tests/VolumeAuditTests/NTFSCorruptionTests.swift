@@ -47,7 +47,7 @@ struct MFTParserTests {
     }
 
     @Test("fuzz: 20,000 random runlists and 5,000 mutated real MFT records parse or are refused, never crash", .imageTests)
-    func fuzz() throws {
+    func fuzz() async throws {
         var rng = Mix(state: 0xF00D)
         for _ in 0..<20_000 {
             let bytes = (0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
@@ -58,7 +58,7 @@ struct MFTParserTests {
             }
         }
         try requireImages()
-        let image = try buildImage(spec: "mft-edges.spec")
+        let image = try await buildImage(spec: "mft-edges.spec")
         let volume = try NTFSImage(path: image)
         let size = volume.recordSize
         var records: [[UInt8]] = []
@@ -112,9 +112,9 @@ struct NTFSCorruptionTests {
     }
 
     @Test("a torn record is skipped with a warning naming it; a bad boot sector, $MFT or cut-off image is one line", .imageTests)
-    func damage() throws {
+    func damage() async throws {
         try requireImages()
-        let image = try buildImage(spec: "mft-edges.spec")
+        let image = try await buildImage(spec: "mft-edges.spec")
         let good = try Volume.audit(image: image)
         let volume = try NTFSImage(path: image)
         let mftStart = Int(volume.offset(ofCluster: volume.mftRuns[0].lcn!))
@@ -146,9 +146,9 @@ struct NTFSCorruptionTests {
     }
 
     @Test("fuzz: 150 images with a damaged MFT or boot sector end in a report or a one-line error", .imageTests)
-    func fuzzImages() throws {
+    func fuzzImages() async throws {
         try requireImages()
-        let image = try buildImage(spec: "mft-edges.spec")
+        let image = try await buildImage(spec: "mft-edges.spec")
         let volume = try NTFSImage(path: image)
         let mftStart = Int(volume.offset(ofCluster: volume.mftRuns[0].lcn!))
         let span = 64 * volume.recordSize

@@ -4,19 +4,19 @@ import Testing
 @testable import VolumeAudit
 
 /// An image built from a spec with extra make-ntfs-image options (--disk, --vhd), not mounted.
-func buildImage(spec: String, options: [String] = []) throws -> String {
+func buildImage(spec: String, options: [String] = []) async throws -> String {
     let dir = NSTemporaryDirectory() + "ntfs-direct-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     let image = dir + "/disk.img"
-    let built = try run(
+    let built = try await run(
         "/usr/bin/env", ["python3", Paths.script("make-ntfs-image"), Paths.fixture("ntfs/\(spec)"), image] + options)
     guard built.status == 0 else { throw MountedImage.MountError(message: "make-ntfs-image: \(built.stderr)") }
     return image
 }
 
 /// Every entry's descriptor as `getfattr -n system.ntfs_acl` returns it on the mount, by Windows path.
-func getfattrDescriptors(mount: String, scopes: [String]) throws -> [String: [UInt8]] {
-    let out = try run(
+func getfattrDescriptors(mount: String, scopes: [String]) async throws -> [String: [UInt8]] {
+    let out = try await run(
         "/usr/bin/getfattr",
         ["-R", "-P", "-h", "-e", "hex", "-n", "system.ntfs_acl", "--absolute-names"] + scopes.map { mount + "/" + $0 })
     var result: [String: [UInt8]] = [:]
@@ -67,7 +67,7 @@ func descriptorStorage(_ path: String) throws -> (shared: Int, own: Int) {
 struct NTFSDirectTests {
     /// The image audit and the mounted walk agree on every count and finding; so do the ACL audits, and every
     /// descriptor equals getfattr's bytes.
-    static func compare(_ image: MountedImage, aclScopes: [String] = []) throws {
+    static func compare(_ image: MountedImage, aclScopes: [String] = []) async throws {
         let direct = try Volume.audit(image: image.image)
         let mounted = try Volume.audit(root: image.mount)
         #expect(direct.source == "image" && mounted.source == "mount")
@@ -100,7 +100,7 @@ struct NTFSDirectTests {
         #expect(fromImage.errors.count == fromMount.errors.count)
 
         let scopes = aclScopes.isEmpty ? ["Windows/WinSxS", "Windows/Microsoft.NET"] : aclScopes
-        let theirs = try getfattrDescriptors(
+        let theirs = try await getfattrDescriptors(
             mount: image.mount, scopes: scopes.map { $0.replacingOccurrences(of: "\\", with: "/") })
         #expect(theirs.count == fromMount.entries, "getfattr read \(theirs.count) entries")
         var same = 0
@@ -115,21 +115,21 @@ struct NTFSDirectTests {
     }
 
     @Test("the writer-limits volume: 1,001 subfolders, 10,001 files, deep paths, links, a denied file", .imageTests)
-    func writerLimits() throws {
+    func writerLimits() async throws {
         try requireImages()
-        let image = try MountedImage.make(spec: "writer-limits.spec")
+        let image = try await MountedImage.make(spec: "writer-limits.spec")
         defer { image.unmount() }
-        try Self.compare(image)
+        try await Self.compare(image)
         let direct = try Volume.audit(image: image.image)
         #expect(direct.findings.contains { $0.path == "C:\\Windows\\WinSxS" && $0.subfolders == 1001 })
     }
 
     @Test("hard links, a reparse-point symlink and a junction, Interix links, long non-ASCII names, holes in the MFT", .imageTests)
-    func edges() throws {
+    func edges() async throws {
         try requireImages()
-        let image = try MountedImage.make(spec: "mft-edges.spec")
+        let image = try await MountedImage.make(spec: "mft-edges.spec")
         defer { image.unmount() }
-        try Self.compare(image)
+        try await Self.compare(image)
         let direct = try Volume.audit(image: image.image)
         #expect(direct.others == 2)  // the symlink and the junction; the hard links are files
         let storage = try descriptorStorage(image.image)
@@ -137,26 +137,26 @@ struct NTFSDirectTests {
     }
 
     @Test("a fragmented MFT (fill, delete every other file, refill) and descriptors shared through $Secure", .imageTests)
-    func fragmentedAndShared() throws {
+    func fragmentedAndShared() async throws {
         try requireImages()
-        let image = try MountedImage.make(spec: "mft-fragmented.spec")
+        let image = try await MountedImage.make(spec: "mft-fragmented.spec")
         defer { image.unmount() }
         let volume = try NTFSImage(path: image.image)
         #expect(volume.mftRuns.count >= 2, "the spec should fragment the MFT")
         let storage = try descriptorStorage(image.image)
         #expect(storage.shared > 10000 && storage.own == 0, "\(storage): -o permissions shares them through $Secure")
-        try Self.compare(image, aclScopes: ["Windows"])
+        try await Self.compare(image, aclScopes: ["Windows"])
         #expect(try Volume.audit(image: image.image).findings.map(\.path) == ["C:\\Windows\\Microsoft.NET"])
     }
 
     @Test(
         "a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; VHDX and dynamic VHD are refused", .imageTests)
-    func containers() throws {
+    func containers() async throws {
         try requireImages()
-        let plain = try buildImage(spec: "mft-edges.spec")
+        let plain = try await buildImage(spec: "mft-edges.spec")
         let expected = try Volume.audit(image: plain)
         for options in [["--disk", "gpt"], ["--disk", "mbr"], ["--vhd"], ["--disk", "gpt", "--vhd"]] {
-            let disk = try buildImage(spec: "mft-edges.spec", options: options)
+            let disk = try await buildImage(spec: "mft-edges.spec", options: options)
             let report = try Volume.audit(image: disk)
             #expect(report.folders == expected.folders && report.files == expected.files, "\(options)")
             #expect(report.findings == expected.findings, "\(options)")
@@ -216,11 +216,11 @@ struct NTFSDirectTests {
 @Suite("Synthetic NTFS image (scripts/make-synthetic-ntfs)")
 struct SyntheticImageTests {
     @Test("every folder and file the generator wrote is counted, with the folders over the limits found")
-    func counts() throws {
+    func counts() async throws {
         let path = NSTemporaryDirectory() + "synthetic-\(UUID().uuidString).img"
         defer { unlink(path) }
         // 1,100 folders: 33 below the root, each of those with about 32; 40,000 files over all folders.
-        let made = try run(
+        let made = try await run(
             "/usr/bin/env",
             ["python3", Paths.script("make-synthetic-ntfs"), path, "--files", "40000", "--folders", "1100"])
         #expect(made.status == 0, "\(made.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import VolumeAudit
@@ -11,36 +12,34 @@ struct MountedImage {
     /// Why images cannot be mounted here, or nil when they can.
     static var unavailableReason: String? {
         if !FileManager.default.fileExists(atPath: "/dev/fuse") { return "/dev/fuse is missing (no FUSE)" }
-        let which =
-            (try? run(
-                "/bin/sh",
-                ["-c", "command -v ntfs-3g && (command -v mkntfs || test -x /usr/sbin/mkntfs || test -x /sbin/mkntfs)"]))
-        if which?.status != 0 { return "ntfs-3g/mkntfs not installed (apt-get install ntfs-3g)" }
+        if ProcessRun.which("ntfs-3g") == nil || ProcessRun.which("mkntfs") == nil {
+            return "ntfs-3g/mkntfs not installed (apt-get install ntfs-3g)"
+        }
         return nil
     }
 
     /// Builds the image from a spec and mounts it read-only; the caller unmounts.
-    static func make(spec: String, mountInside parent: String? = nil) throws -> MountedImage {
-        try make(specPath: Paths.fixture("ntfs/\(spec)"), mountInside: parent)
+    static func make(spec: String, mountInside parent: String? = nil) async throws -> MountedImage {
+        try await make(specPath: Paths.fixture("ntfs/\(spec)"), mountInside: parent)
     }
 
     /// Builds an image from spec text written here (for descriptors made by the library under test).
-    static func make(specText: String, readWrite: Bool = false) throws -> MountedImage {
+    static func make(specText: String, readWrite: Bool = false) async throws -> MountedImage {
         let path = NSTemporaryDirectory() + "spec-\(UUID().uuidString).spec"
         try specText.write(toFile: path, atomically: true, encoding: .utf8)
         defer { unlink(path) }
-        return try make(specPath: path, mountInside: nil, readWrite: readWrite)
+        return try await make(specPath: path, mountInside: nil, readWrite: readWrite)
     }
 
-    static func make(specPath: String, mountInside parent: String?, readWrite: Bool = false) throws -> MountedImage {
+    static func make(specPath: String, mountInside parent: String?, readWrite: Bool = false) async throws -> MountedImage {
         let dir = NSTemporaryDirectory() + "ntfs-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let image = dir + "/volume.img"
-        let built = try run("/usr/bin/env", ["python3", Paths.script("make-ntfs-image"), specPath, image])
+        let built = try await run("/usr/bin/env", ["python3", Paths.script("make-ntfs-image"), specPath, image])
         guard built.status == 0 else { throw MountError(message: "make-ntfs-image: \(built.stderr)") }
         let mount = parent.map { $0 + "/mnt" } ?? dir + "/mnt"
         try FileManager.default.createDirectory(atPath: mount, withIntermediateDirectories: true)
-        let mounted = try run(
+        let mounted = try await run(
             "/usr/bin/env",
             ["python3", Paths.script("mount-ntfs-image")] + (readWrite ? ["--rw"] : []) + [image, mount])
         guard mounted.status == 0 else { throw MountError(message: mounted.stderr) }
@@ -49,12 +48,13 @@ struct MountedImage {
 
     /// Unmounts but keeps the image file (for tools that read it directly).
     func unmountOnly() {
-        _ = try? run("/usr/bin/env", ["python3", Paths.script("mount-ntfs-image"), "--unmount", mount])
+        ProcessRun.runToEnd("/usr/bin/env", ["python3", Paths.script("mount-ntfs-image"), "--unmount", mount])
     }
 
+    /// Unmounts and removes the image (a cleanup, run from `defer`).
     func unmount() {
-        _ = try? run("/usr/bin/env", ["python3", Paths.script("mount-ntfs-image"), "--unmount", mount])
-        _ = try? run("/bin/rm", ["-rf", (image as NSString).deletingLastPathComponent])
+        ProcessRun.runToEnd("/usr/bin/env", ["python3", Paths.script("mount-ntfs-image"), "--unmount", mount])
+        ProcessRun.runToEnd("/bin/rm", ["-rf", (image as NSString).deletingLastPathComponent])
     }
 
     struct MountError: Error, CustomStringConvertible {
@@ -88,8 +88,8 @@ func requireImages() throws {
 }
 
 /// Per-folder counts as `find -xdev` sees them: the same answer by hand.
-func findCounts(_ root: String) throws -> [String: Collect.Counts] {
-    let listing = try run("/usr/bin/find", [root, "-xdev", "-printf", "%h\\0%y\\0%P\\0"])
+func findCounts(_ root: String) async throws -> [String: Collect.Counts] {
+    let listing = try await run("/usr/bin/find", [root, "-xdev", "-printf", "%h\\0%y\\0%P\\0"])
     var counts: [String: Collect.Counts] = [:]
     var fields = listing.stdout.split(separator: "\0", omittingEmptySubsequences: false).map(String.init)
     fields.removeLast()
@@ -113,13 +113,13 @@ func findCounts(_ root: String) throws -> [String: Collect.Counts] {
 @Suite("Real NTFS image (mkntfs + ntfs-3g, mounted read-only)", .serialized)
 struct NTFSImageTests {
     @Test("every folder's counts match find on the same mount, and the findings are the edges that break", .imageTests)
-    func matchesFind() throws {
+    func matchesFind() async throws {
         try requireImages()
-        let image = try MountedImage.make(spec: "writer-limits.spec")
+        let image = try await MountedImage.make(spec: "writer-limits.spec")
         defer { image.unmount() }
         var sink = Collect()
         try TreeWalker(root: image.mount).walk(into: &sink)
-        let expected = try findCounts(image.mount)
+        let expected = try await findCounts(image.mount)
         #expect(sink.folders.count == expected.count)
         for (path, counts) in expected {
             #expect(sink.folders[path] == counts, "\(path)")
@@ -152,7 +152,7 @@ struct NTFSImageTests {
         // End to end: the built command on the same mount says the same, exit 1 for the findings.
         let binary = Paths.root.appendingPathComponent(".build/debug/writer-audit").path
         if FileManager.default.isExecutableFile(atPath: binary) {
-            let run = try run(binary, ["volume", image.mount, "--format", "json"])
+            let run = try await run(binary, ["volume", image.mount, "--format", "json"])
             #expect(run.status == 1)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
             #expect(object["folders"] as? Int == expected.count)
@@ -166,7 +166,7 @@ struct NTFSImageTests {
 
     @Test(
         "ACLs set through system.ntfs_acl: each case judged right; ntfssecaudit and the MFT reader read the same bytes", .imageTests)
-    func acls() throws {
+    func acls() async throws {
         try requireImages()
         let cases: [(String, String)] = [
             ("Windows/WinSxS/FileMaps", "O:BAG:SYD:PAI(D;OICI;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)"),
@@ -186,7 +186,7 @@ struct NTFSImageTests {
             hexOf[path] = hex
             spec += "acl \"\(path)\" \(hex)\n"
         }
-        let image = try MountedImage.make(specText: spec)
+        let image = try await MountedImage.make(specText: spec)
         defer { image.unmount() }
         var audit = ACLAudit()
         try MountedACLReader(root: image.mount).read(scopes: [], into: &audit)
@@ -201,9 +201,9 @@ struct NTFSImageTests {
         #expect(byPath["C:\\Windows\\Microsoft.NET\\ok.dll"] == nil)
         #expect(report.errors.isEmpty, "\(report.errors)")
         // ntfs-3g's own auditor reads the same bytes from the unmounted image.
-        image.unmountOnly()
+        await image.unmountOnly()
         for (path, _) in cases {
-            let out = try run("/usr/bin/env", ["ntfssecaudit", "-v", image.image, "/" + path])
+            let out = try await run("/usr/bin/env", ["ntfssecaudit", "-v", image.image, "/" + path])
             var bytes = ""
             for line in out.stdout.split(separator: "\n") where line.hasPrefix("        0") {
                 bytes += line.split(separator: " ").dropFirst().map(String.init).joined()
@@ -229,11 +229,11 @@ struct NTFSImageTests {
     }
 
     @Test("a volume mounted inside the tree is listed, not entered (-xdev)", .imageTests)
-    func otherFilesystem() throws {
+    func otherFilesystem() async throws {
         try requireImages()
         let tree = try ScratchTree()
         try tree.files("Windows", 3)
-        let image = try MountedImage.make(spec: "writer-limits.spec", mountInside: tree.root)
+        let image = try await MountedImage.make(spec: "writer-limits.spec", mountInside: tree.root)
         defer { image.unmount() }
         let report = try audit(tree.root)
         #expect(report.otherFilesystems == ["C:\\mnt"])
@@ -273,7 +273,7 @@ func snapshot(_ root: String) throws -> [String: String] {
 @Suite("Remediation applied for real on an NTFS image", .serialized)
 struct RemediationImageTests {
     @Test("remediate.sh --apply removes exactly the planned items, hostile names included, and nothing else", .imageTests)
-    func apply() throws {
+    func apply() async throws {
         try requireImages()
         let temp = "Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files"
         let spec = """
@@ -284,7 +284,7 @@ struct RemediationImageTests {
             dir "\(temp)/root"
 
             """
-        let image = try MountedImage.make(specText: spec, readWrite: true)
+        let image = try await MountedImage.make(specText: spec, readWrite: true)
         defer { image.unmount() }
         let m = image.mount
         // Hostile names inside the temp folder (items), a link pointing outside, and a look-alike outside.
@@ -309,13 +309,13 @@ struct RemediationImageTests {
 
         let dir = NSTemporaryDirectory() + "plan-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { _ = try? run("/bin/rm", ["-rf", dir]) }
+        defer { ProcessRun.runToEnd("/bin/rm", ["-rf", dir]) }
         try RemediationScripts.shell(plan, generated: "test").write(
             toFile: dir + "/remediate.sh", atomically: true, encoding: .utf8)
-        let dry = try run("/bin/sh", [dir + "/remediate.sh"])
+        let dry = try await run("/bin/sh", [dir + "/remediate.sh"])
         #expect(dry.status == 0)
         #expect(try snapshot(m) == before)
-        let applied = try run("/bin/sh", [dir + "/remediate.sh", "--apply"])
+        let applied = try await run("/bin/sh", [dir + "/remediate.sh", "--apply"])
         #expect(applied.status == 0, "\(applied.stderr)")
         #expect(applied.stdout.contains("\(planned.count) planned, \(planned.count) deleted, 0 refused, 0 failed"))
 
@@ -332,10 +332,10 @@ struct RemediationImageTests {
     }
 
     @Test("remediate.sh refuses an item that became a link, and one moved outside the folder", .imageTests)
-    func refuses() throws {
+    func refuses() async throws {
         try requireImages()
         let temp = "Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files"
-        let image = try MountedImage.make(
+        let image = try await MountedImage.make(
             specText: "size 32M\nfiles \"\(temp)/root/a\" 2\nfiles \"Windows/System32\" 2\n", readWrite: true)
         defer { image.unmount() }
         let (plan, _) = try CleanupPlanner(root: image.mount).plan()
@@ -349,16 +349,16 @@ struct RemediationImageTests {
                 path: "", relativePath: temp, tempFolder: temp, kind: .folder, files: 0, folders: 0, bytes: 0,
                 newestChange: 0, framework: ""))
         // Swap the planned item for a link to System32 after the plan was made.
-        _ = try run("/bin/rm", ["-rf", "\(image.mount)/\(temp)/root/a"])
+        _ = try await run("/bin/rm", ["-rf", "\(image.mount)/\(temp)/root/a"])
         try FileManager.default.createSymbolicLink(
             atPath: "\(image.mount)/\(temp)/root/a", withDestinationPath: "../../../../../System32")
         let before = try snapshot(image.mount)
         let dir = NSTemporaryDirectory() + "plan-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { _ = try? run("/bin/rm", ["-rf", dir]) }
+        defer { ProcessRun.runToEnd("/bin/rm", ["-rf", dir]) }
         try RemediationScripts.shell(tampered, generated: "test").write(
             toFile: dir + "/remediate.sh", atomically: true, encoding: .utf8)
-        let applied = try run("/bin/sh", [dir + "/remediate.sh", "--apply"])
+        let applied = try await run("/bin/sh", [dir + "/remediate.sh", "--apply"])
         #expect(applied.status != 0)
         #expect(applied.stdout.contains("3 planned, 0 deleted, 3 refused"))
         #expect(try snapshot(image.mount) == before)

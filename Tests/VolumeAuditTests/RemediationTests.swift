@@ -46,8 +46,8 @@ struct RemediationTests {
     static let temp32 = "Windows/Microsoft.NET/Framework/v2.0.50727/Temporary ASP.NET Files"
 
     @Test("sh quoting survives every hostile name", arguments: hostileNames)
-    func shQuote(name: String) throws {
-        let out = try run("/bin/sh", ["-c", "printf '%s' " + RemediationScripts.shQuote(name)])
+    func shQuote(name: String) async throws {
+        let out = try await run("/bin/sh", ["-c", "printf '%s' " + RemediationScripts.shQuote(name)])
         #expect(out.stdout == name)
     }
 

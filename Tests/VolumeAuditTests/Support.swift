@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import VolumeAudit
@@ -37,7 +38,7 @@ final class ScratchTree {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
     }
 
-    deinit { _ = try? run("/bin/rm", ["-rf", root]) }
+    deinit { ProcessRun.runToEnd("/bin/rm", ["-rf", root]) }
 
     func dir(_ path: String) throws {
         try FileManager.default.createDirectory(atPath: root + "/" + path, withIntermediateDirectories: true)
@@ -60,21 +61,11 @@ final class ScratchTree {
     }
 }
 
-/// Runs a program; returns its exit status and output.
+/// Runs a program; returns its exit status and output (through the test targets' one runner).
 @discardableResult
-func run(_ program: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+    let r = try await ProcessRun.run(program, arguments)
+    return (r.status, r.stdout, r.stderr)
 }
 
 func audit(_ root: String, configure: (inout Volume.Options) -> Void = { _ in }) throws -> VolumeReport {

@@ -95,7 +95,7 @@ struct WalkerTests {
     }
 
     @Test("a 10,000-level tree: no stack overflow, no descriptor or PATH_MAX exhaustion", arguments: [8, 256])
-    func deep(openLevels: Int) throws {
+    func deep(openLevels: Int) async throws {
         let tree = try ScratchTree()
         try tree.dir("Windows/Deep")
         var fd = open(tree.root + "/Windows/Deep", O_RDONLY | O_DIRECTORY)
@@ -118,7 +118,7 @@ struct WalkerTests {
         #expect(long.count == 1)
         #expect(long.first?.pathLength == 15 + 82 * 3)
         #expect(audit.foldersBelowLongPaths == 10_000 - 82 + 1)
-        _ = try? run("/bin/rm", ["-rf", tree.root])
+        _ = try? await run("/bin/rm", ["-rf", tree.root])
     }
 
     @Test("a Windows path over 259 characters is a finding at the folder where it crosses")
