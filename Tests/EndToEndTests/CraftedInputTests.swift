@@ -304,4 +304,40 @@ struct CraftedInputTests {
             }
         }
     }
+
+    @Test("a folder whose record's in-use flag is cleared keeps its subtree: its parent's index still lists it")
+    func folderNotInUse() async throws {
+        let files = try Unpacked()
+        let disk = try await files.file("gpt-entry-last-lba-overflow.img.gz")
+        let partition = try await files.slice(disk, offset: 2048 * 512, as: "clean.img")
+        let clean = try await json(Run(["volume", partition, "--format", "json"]))
+        // Clear the in-use flag (offset 22 of the record) of the folder named WinSxS.
+        var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: partition)))
+        func le(_ at: Int, _ n: Int) -> Int { (0..<n).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) } }
+        let mft = le(0x30, 8) * le(0x0B, 2) * Int(b[0x0D])
+        let target = Array("WinSxS".utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        var cleared: Int? = nil
+        for n in 16..<200 where cleared == nil {
+            let r = mft + n * 1024
+            guard r + 1024 <= b.count, b[r..<r + 4].elementsEqual(Array("FILE".utf8)), le(r + 22, 2) & 3 == 3 else { continue }
+            var at = r + le(r + 20, 2)
+            while at + 8 < r + 1024, le(at, 4) != 0xFFFF_FFFF, le(at, 4) != 0x30 { at += max(8, le(at + 4, 4)) }
+            guard le(at, 4) == 0x30 else { continue }
+            let v = at + le(at + 20, 2)
+            if b[(v + 0x42)..<(v + 0x42 + 2 * Int(b[v + 0x40]))].elementsEqual(target) {
+                b[r + 22] &= 0xFE
+                cleared = n
+            }
+        }
+        let n = try #require(cleared, "no WinSxS folder record")
+        let damaged = files.dir + "/not-in-use.img"
+        try Data(b).write(to: URL(fileURLWithPath: damaged))
+        let o = try await json(Run(["volume", damaged, "--format", "json"]))
+        #expect(o["folders"] as? Int == clean["folders"] as? Int && o["files"] as? Int == clean["files"] as? Int)
+        let warnings = o["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.contains("index lists record \(n) (WinSxS), whose record is not in use") }, "\(warnings)")
+        let acl = try await json(Run(["acl", damaged, "--format", "json"]))
+        let errors = acl["errors"] as? [[String: Any]] ?? []
+        #expect(errors.contains { ($0["error"] as? String)?.contains("MFT record \(n) is not in use") == true }, "\(errors)")
+    }
 }

@@ -65,6 +65,9 @@ public struct ImageACLReader {
             image: image, index: index, secure: secure, inScope: inScope, scopeRoots: rootRecords, onDescriptor: onDescriptor,
             audit: audit)
         _ = try image.scan { n, r in judge.record(n, r) }
+        for (record, shown) in rootRecords.sorted(by: { $0.key < $1.key }) where !judge.seenRoots.contains(record) {
+            judge.audit.error(path: shown, "MFT record \(record) is not in use (its in-use flag is cleared): no descriptor to judge")
+        }
         audit = judge.audit
         if let failure = judge.failure { throw failure }
         var warnings = scan.firstDamaged
@@ -147,6 +150,8 @@ final class ScopeJudge {
     var audit: ACLAudit
     var failure: Error? = nil
     private var keysByHash: [UInt64: Int] = [:]
+    /// Scope folders whose own record was judged; the others are errors (their record is not in use).
+    private(set) var seenRoots: Set<UInt64> = []
     private var keyBytes: [Int: [UInt8]] = [:]
     private var decoded: [Int: SecurityDescriptor] = [:]
     private var undecodable: [Int: String] = [:]
@@ -212,7 +217,10 @@ final class ScopeJudge {
             problem = "\(source): \(undecodable[key] ?? "undecodable")"
         }
         let kind: Bool? = facts.link ? nil : facts.directory
-        if let root { entry(path: { root }, folder: true, key: key, problem: problem) }
+        if let root {
+            seenRoots.insert(n)
+            entry(path: { root }, folder: true, key: key, problem: problem)
+        }
         for name in facts.names where name.namespace != 2 {
             guard let folderPath = inScope[name.parent],
                 !index.unlisted.contains(MFTIndex.NameInFolder(record: n, parent: name.parent))
