@@ -23,6 +23,12 @@ private final class Unpacked {
         return out
     }
 
+    /// The clean volume the crafted NTFS images were cut from: the partition inside the GPT disk whose only
+    /// fault is its entry's last LBA.
+    func cleanPartition() async throws -> String {
+        try await slice(try await file("gpt-entry-last-lba-overflow.img.gz"), offset: 2048 * 512, as: "clean-\(UUID().uuidString).img")
+    }
+
     /// Bytes `offset..<offset+count` of `path` as a new file (a partition cut out of a disk).
     func slice(_ path: String, offset: Int, as name: String) async throws -> String {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -49,8 +55,7 @@ struct CraftedInputTests {
     /// The clean volume the crafted NTFS images were made from: the partition inside the GPT disk whose only
     /// fault is its entry's last LBA. Its counts are what a damaged copy must still find.
     private static func cleanCounts(_ files: Unpacked) async throws -> (folders: Int, files: Int, others: Int) {
-        let disk = try await files.file("gpt-entry-last-lba-overflow.img.gz")
-        let partition = try await files.slice(disk, offset: 2048 * 512, as: "partition.img")
+        let partition = try await files.cleanPartition()
         let run = try await Run(["volume", partition, "--format", "json"])
         let o = try await json(run)
         return (o["folders"] as! Int, o["files"] as! Int, o["others"] as! Int)
@@ -78,7 +83,7 @@ struct CraftedInputTests {
     func gptLastLBA() async throws {
         let files = try Unpacked()
         let disk = try await files.file("gpt-entry-last-lba-overflow.img.gz")
-        let partition = try await files.slice(disk, offset: 2048 * 512, as: "partition.img")
+        let partition = try await files.cleanPartition()
         var a = try await json(try await Run(["volume", disk, "--format", "json"]))
         var b = try await json(try await Run(["volume", partition, "--format", "json"]))
         for key in ["root", "seconds"] { a[key] = nil; b[key] = nil }
@@ -100,7 +105,7 @@ struct CraftedInputTests {
         #expect(warnings.contains { $0.contains("MFT record 64 (Windows) names folder record") }, "\(warnings)")
         #expect(warnings.contains { $0.contains("index lists record 64 (Windows)") }, "\(warnings)")
         let acl = try await json(try await Run(["acl", path, "--format", "json"]))
-        let cleanACL = try await json(try await Run(["acl", try await files.slice(try await files.file("gpt-entry-last-lba-overflow.img.gz"), offset: 2048 * 512, as: "p2.img"), "--format", "json"]))
+        let cleanACL = try await json(try await Run(["acl", try await files.cleanPartition(), "--format", "json"]))
         #expect(acl["entries"] as? Int == cleanACL["entries"] as? Int)
     }
 
@@ -148,7 +153,7 @@ struct CraftedInputTests {
     @Test("one file's damaged $SECURITY_DESCRIPTOR is that entry's error; the volume is still judged")
     func damagedDescriptor() async throws {
         let files = try Unpacked()
-        let clean = try await json(try await Run(["acl", try await files.slice(try await files.file("gpt-entry-last-lba-overflow.img.gz"), offset: 2048 * 512, as: "p.img"), "--format", "json"]))
+        let clean = try await json(try await Run(["acl", try await files.cleanPartition(), "--format", "json"]))
         let path = try await files.file("sd-attribute-nonresident-flag.img.gz")
         let run = try await Run(["acl", path, "--format", "json"])
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
@@ -263,8 +268,7 @@ struct CraftedInputTests {
     @Test("an image in an 8 GiB sparse file whose $MFT claims the whole file: only the records in use are read")
     func sparseMFT() async throws {
         let files = try Unpacked()
-        let disk = try await files.file("gpt-entry-last-lba-overflow.img.gz")
-        let partition = try await files.slice(disk, offset: 2048 * 512, as: "partition.img")
+        let partition = try await files.cleanPartition()
         let clean = try await json(try await Run(["volume", partition, "--format", "json"]))
         var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: partition)))
         func le(_ at: Int, _ n: Int) -> Int { (0..<n).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) } }
@@ -308,8 +312,7 @@ struct CraftedInputTests {
     @Test("a folder whose record's in-use flag is cleared keeps its subtree: its parent's index still lists it")
     func folderNotInUse() async throws {
         let files = try Unpacked()
-        let disk = try await files.file("gpt-entry-last-lba-overflow.img.gz")
-        let partition = try await files.slice(disk, offset: 2048 * 512, as: "clean.img")
+        let partition = try await files.cleanPartition()
         let clean = try await json(Run(["volume", partition, "--format", "json"]))
         // Clear the in-use flag (offset 22 of the record) of the folder named WinSxS.
         var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: partition)))

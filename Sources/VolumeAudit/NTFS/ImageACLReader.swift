@@ -43,26 +43,26 @@ public struct ImageACLReader {
         guard !scopeRoots.isEmpty else {
             throw VolumeError(.badScope, "\(path): no Windows\\WinSxS or Windows\\Microsoft.NET here; give --scope")
         }
-        var inScope: [UInt64: String] = [:]
+        // The folders in scope by record, with their position in the tree: a path is built only when an entry
+        // is reported (keeping every folder's path made an 8,000-level chain take 96 MiB).
+        var inScope: [UInt64: Int] = [:]
         var rootRecords: [UInt64: String] = [:]
         for f in scopeRoots {
-            let shown = Self.windowsPath(of: f, in: index, drive: drive)
-            rootRecords[index.folders[f].record] = shown
-            var stack = [(f, shown)]
-            while let (folder, shownPath) = stack.popLast() {
-                inScope[index.folders[folder].record] = shownPath
+            rootRecords[index.folders[f].record] = Self.windowsPath(of: f, in: index, drive: drive)
+            var stack = [f]
+            while let folder = stack.popLast() {
+                inScope[index.folders[folder].record] = folder
                 var child = index.folders[folder].firstChild
                 while child >= 0 {
-                    let c = index.folders[Int(child)]
-                    stack.append((Int(child), shownPath + "\\" + String(decoding: index.name(of: c), as: UTF8.self)))
-                    child = c.nextSibling
+                    stack.append(Int(child))
+                    child = index.folders[Int(child)].nextSibling
                 }
             }
         }
         let secure = try Self.secureDescriptors(image)
         // Second pass: every name in a folder in scope is an entry.
         let judge = ScopeJudge(
-            image: image, index: index, secure: secure, inScope: inScope, scopeRoots: rootRecords, onDescriptor: onDescriptor,
+            image: image, index: index, secure: secure, inScope: inScope, drive: drive, scopeRoots: rootRecords, onDescriptor: onDescriptor,
             audit: audit)
         _ = try image.scan { n, r in judge.record(n, r) }
         for (record, shown) in rootRecords.sorted(by: { $0.key < $1.key }) where !judge.seenRoots.contains(record) {
@@ -144,7 +144,8 @@ final class ScopeJudge {
     let image: NTFSImage
     let index: MFTIndex
     let secure: SecureDescriptors
-    let inScope: [UInt64: String]
+    let inScope: [UInt64: Int]
+    let drive: String
     let scopeRoots: [UInt64: String]
     let onDescriptor: ((String, [UInt8]) -> Void)?
     var audit: ACLAudit
@@ -157,13 +158,14 @@ final class ScopeJudge {
     private var undecodable: [Int: String] = [:]
 
     init(
-        image: NTFSImage, index: MFTIndex, secure: SecureDescriptors, inScope: [UInt64: String], scopeRoots: [UInt64: String],
+        image: NTFSImage, index: MFTIndex, secure: SecureDescriptors, inScope: [UInt64: Int], drive: String, scopeRoots: [UInt64: String],
         onDescriptor: ((String, [UInt8]) -> Void)?, audit: ACLAudit
     ) {
         self.image = image
         self.index = index
         self.secure = secure
         self.inScope = inScope
+        self.drive = drive
         self.scopeRoots = scopeRoots
         self.onDescriptor = onDescriptor
         self.audit = audit
@@ -221,22 +223,28 @@ final class ScopeJudge {
             seenRoots.insert(n)
             entry(path: { root }, folder: true, key: key, problem: problem)
         }
+        let index = self.index
+        let drive = self.drive
         for name in facts.names where name.namespace != 2 {
-            guard let folderPath = inScope[name.parent],
+            guard let folder = inScope[name.parent],
                 !index.unlisted.contains(MFTIndex.NameInFolder(record: n, parent: name.parent))
             else { continue }
             entry(
-                path: { folderPath + "\\" + String(decoding: MFTIndex.utf8(name.utf16), as: UTF8.self) }, folder: kind,
-                key: key, problem: problem)
+                path: {
+                    ImageACLReader.windowsPath(of: folder, in: index, drive: drive) + "\\"
+                        + String(decoding: MFTIndex.utf8(name.utf16), as: UTF8.self)
+                }, folder: kind, key: key, problem: problem)
         }
         // Names moved to extension records (a file with many hard links) are entries too.
         for name in index.extensionNames[n] ?? [] {
-            guard let folderPath = inScope[name.parent],
+            guard let folder = inScope[name.parent],
                 !index.unlisted.contains(MFTIndex.NameInFolder(record: n, parent: name.parent))
             else { continue }
             entry(
-                path: { folderPath + "\\" + String(decoding: name.name.withUnsafeBytes { MFTIndex.utf8($0) }, as: UTF8.self) },
-                folder: kind, key: key, problem: problem)
+                path: {
+                    ImageACLReader.windowsPath(of: folder, in: index, drive: drive) + "\\"
+                        + String(decoding: name.name.withUnsafeBytes { MFTIndex.utf8($0) }, as: UTF8.self)
+                }, folder: kind, key: key, problem: problem)
         }
     }
 
