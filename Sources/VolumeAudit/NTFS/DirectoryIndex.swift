@@ -105,30 +105,38 @@ extension NTFSImage {
         }
         guard let decoded else { return "its $INDEX_ALLOCATION is not non-resident" }
         let clusterBytes = UInt64(boot.clusterSize)
-        let block = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
-        defer { block.deallocate() }
+        // Read in chunks of up to 256 index records: one pread per record made the index a third of the time.
+        let perChunk = Int(min(256, max(1, decoded.size / UInt64(size))))
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: size * perChunk, alignment: 16)
+        defer { chunk.deallocate() }
         var vcnByte: UInt64 = 0  // byte position in the allocation
         var number = 0  // index record number, for the bitmap
+        func inUse(_ k: Int) -> Bool {
+            guard let bitmap = allocation.bitmap else { return true }
+            return k / 8 < bitmap.count && bitmap[k / 8] & (1 << (k % 8)) != 0
+        }
         for run in decoded.runs {
             let runBytes = run.clusters * clusterBytes
             var inRun: UInt64 = 0
             while inRun + UInt64(size) <= runBytes, vcnByte < decoded.size {
+                let left = Int(min((runBytes - inRun) / UInt64(size), (decoded.size - vcnByte + UInt64(size) - 1) / UInt64(size)))
+                let records = min(perChunk, left)
                 defer {
-                    inRun += UInt64(size)
-                    vcnByte += UInt64(size)
-                    number += 1
+                    inRun += UInt64(records * size)
+                    vcnByte += UInt64(records * size)
+                    number += records
                 }
-                if let bitmap = allocation.bitmap {
-                    guard number / 8 < bitmap.count, bitmap[number / 8] & (1 << (number % 8)) != 0 else { continue }
-                }
-                guard let lcn = run.lcn else { continue }
+                guard let lcn = run.lcn, (0..<records).contains(where: { inUse(number + $0) }) else { continue }
                 do {
                     try file.read(
-                        into: block.baseAddress!, count: size, at: offset(ofCluster: lcn) + inRun, what: "an index record")
+                        into: chunk.baseAddress!, count: records * size, at: offset(ofCluster: lcn) + inRun,
+                        what: "index records")
                 } catch {
                     return error.reason
                 }
-                _ = DirectoryIndex.block(block, body)
+                for k in 0..<records where inUse(number + k) {
+                    _ = DirectoryIndex.block(UnsafeMutableRawBufferPointer(rebasing: chunk[(k * size)..<((k + 1) * size)]), body)
+                }
             }
         }
         return nil
