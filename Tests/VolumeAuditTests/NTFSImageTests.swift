@@ -201,7 +201,7 @@ struct NTFSImageTests {
         #expect(byPath["C:\\Windows\\Microsoft.NET\\ok.dll"] == nil)
         #expect(report.errors.isEmpty, "\(report.errors)")
         // ntfs-3g's own auditor reads the same bytes from the unmounted image.
-        await image.unmountOnly()
+        image.unmountOnly()
         for (path, _) in cases {
             let out = try await run("/usr/bin/env", ["ntfssecaudit", "-v", image.image, "/" + path])
             var bytes = ""
@@ -291,13 +291,13 @@ struct RemediationImageTests {
         for name in hostileNames where !name.contains("\\") {
             try FileManager.default.createDirectory(
                 atPath: "\(m)/\(temp)/root/\(name)", withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: "\(m)/\(temp)/root/\(name)/\(name).dll", contents: Data(name.utf8))
+            _ = FileManager.default.createFile(atPath: "\(m)/\(temp)/root/\(name)/\(name).dll", contents: Data(name.utf8))
         }
         try FileManager.default.createSymbolicLink(
             atPath: "\(m)/\(temp)/root/escape", withDestinationPath: "../../../../../System32")
         try FileManager.default.createDirectory(
             atPath: "\(m)/Windows/Temporary ASP.NET Files/root/x", withIntermediateDirectories: true)
-        FileManager.default.createFile(
+        _ = FileManager.default.createFile(
             atPath: "\(m)/Windows/Temporary ASP.NET Files/root/x/keep.dll", contents: Data("k".utf8))
 
         let before = try snapshot(m)

@@ -65,7 +65,7 @@ struct RemediationTests {
         try tree.symlink("\(Self.temp)/root/evil", to: "../../../../../System32")
         try tree.dir("\(Self.temp)/root/holds-link")
         try tree.symlink("\(Self.temp)/root/holds-link/out", to: "/etc")
-        FileManager.default.createFile(atPath: tree.root + "/\(Self.temp)/loose.tmp", contents: Data("abc".utf8))
+        _ = FileManager.default.createFile(atPath: tree.root + "/\(Self.temp)/loose.tmp", contents: Data("abc".utf8))
         return tree
     }
 

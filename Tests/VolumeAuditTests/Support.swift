@@ -52,7 +52,7 @@ final class ScratchTree {
     func files(_ path: String, _ count: Int) throws {
         try dir(path)
         for i in 0..<count {
-            FileManager.default.createFile(atPath: "\(root)/\(path)/f\(i).dll", contents: nil)
+            _ = FileManager.default.createFile(atPath: "\(root)/\(path)/f\(i).dll", contents: nil)
         }
     }
 

@@ -85,7 +85,7 @@ struct WalkerTests {
             }
         }
         #expect(made == 0)
-        for i in 0..<3 { FileManager.default.createFile(atPath: tree.root + "/Windows/x\(i)", contents: nil) }
+        for i in 0..<3 { _ = FileManager.default.createFile(atPath: tree.root + "/Windows/x\(i)", contents: nil) }
         let report = try audit(tree.root) { $0.limits = FolderLimits(maxSubfolders: 0, maxFiles: 100) }
         #expect(report.findings.map(\.path).contains("C:\\Windows"))
         var sink = Collect()
