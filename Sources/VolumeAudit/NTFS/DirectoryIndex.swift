@@ -105,8 +105,8 @@ extension NTFSImage {
         }
         guard let decoded else { return "its $INDEX_ALLOCATION is not non-resident" }
         let clusterBytes = UInt64(boot.clusterSize)
-        // Read in chunks of up to 256 index records: one pread per record made the index a third of the time.
-        let perChunk = Int(min(256, max(1, decoded.size / UInt64(size))))
+        // Read in chunks of up to 32 index records (128 KiB): fewer preads, little memory.
+        let perChunk = Int(min(32, max(1, decoded.size / UInt64(size))))
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: size * perChunk, alignment: 16)
         defer { chunk.deallocate() }
         var vcnByte: UInt64 = 0  // byte position in the allocation

@@ -21,7 +21,9 @@ public struct ImageACLReader {
     ) throws -> [String] {
         let image = try NTFSImage(path: path, partition: partition)
         var index = MFTIndex()
+        index.reader = image
         let scan = try image.scan { n, r in index.add(n, r) }
+        index.reader = nil
         index.finish(image: image)
         try index.reconcile(image: image)
         guard let root = index.link() else {

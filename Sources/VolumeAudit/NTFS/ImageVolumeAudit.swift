@@ -13,7 +13,9 @@ extension Volume {
         let started = monotonicSeconds()
         let image = try NTFSImage(path: path, partition: partition)
         var index = MFTIndex()
+        index.reader = image
         let scan = try image.scan { n, r in index.add(n, r) }
+        index.reader = nil
         index.finish(image: image)
         try index.reconcile(image: image)
         var warnings = scan.firstDamaged

@@ -39,12 +39,19 @@ extension MFTIndex {
             let add: (DirectoryIndex.Entry) -> Void = { e in
                 if DirectoryIndex.counts(e), listed[e.record] == nil { listed[e.record] = (UTF16LE.utf8(e.name), e.attributes) }
             }
+            var allocation = allocations[record]
             if let r = try image.record(record) {
                 r.withUnsafeBytes { b in
-                    if let facts = RecordFacts(b), let root = facts.indexRoot { _ = DirectoryIndex.root(root, add) }
+                    guard let facts = RecordFacts(b), let root = facts.indexRoot,
+                        let shape = DirectoryIndex.root(root, add)
+                    else { return }
+                    if shape.large, allocation == nil, let a = facts.indexAllocation {
+                        allocation = IndexAllocation(
+                            attribute: Array(a), bitmap: facts.indexBitmap.map { Array($0) }, recordSize: shape.recordSize)
+                    }
                 }
             }
-            if let allocation = allocations[record] { _ = image.indexEntries(allocation, add) }
+            if let allocation { _ = image.indexEntries(allocation, add) }
             listedIn[record] = listed
         }
         allocations = [:]

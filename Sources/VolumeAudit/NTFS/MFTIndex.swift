@@ -42,7 +42,9 @@ struct MFTIndex {
     /// Records that name themselves as their base: their names, and whether each is a directory or link.
     var selfBased: [UInt64: [(parent: UInt64, name: [UInt8], surrogate: Bool)]] = [:]
     var selfBasedFacts: [UInt64: (directory: Bool, link: Bool, hasList: Bool)] = [:]
-    /// Large folders' index allocations, by folder record, read in `finish`.
+    /// The image, when large folders' index records are to be read as the scan meets them.
+    var reader: NTFSImage? = nil
+    /// Large folders' index allocations, by folder record, read in `reconcile` (when there is no `reader`).
     var allocations: [UInt64: IndexAllocation] = [:]
     /// Names a record gives but its parent's index does not list: not counted, and not ACL entries.
     var unlisted: Set<NameInFolder> = []
@@ -145,8 +147,20 @@ struct MFTIndex {
                 folders[i].listed = -1
                 return
             }
-            allocations[n] = IndexAllocation(
+            let large = IndexAllocation(
                 attribute: Array(allocation), bitmap: facts.indexBitmap.map { Array($0) }, recordSize: shape.recordSize)
+            guard let reader else {
+                allocations[n] = large
+                return
+            }
+            // Read at once, so nothing is kept per folder (memory follows the folders, not their indexes).
+            var more: Int32 = 0
+            if let why = reader.indexEntries(large, { if DirectoryIndex.counts($0) { more += 1 } }) {
+                warnings.append("MFT record \(n): its $I30 index cannot be read (\(why)); its entries are counted from the records")
+                folders[i].listed = -1
+            } else {
+                folders[i].listed += more
+            }
         }
     }
 
