@@ -227,25 +227,17 @@ final class ScopeJudge {
         }
         let index = self.index
         let drive = self.drive
-        for name in facts.names where name.namespace != 2 {
+        // Its own names, and those moved to extension records (a file with many hard links): each an entry.
+        let names = facts.names.filter { $0.namespace != 2 }.map { (parent: $0.parent, utf16: Array($0.utf16)) }
+            + (index.extensionNames[n] ?? []).map { (parent: $0.parent, utf16: $0.name) }
+        for name in names {
             guard let folder = inScope[name.parent],
                 !index.unlisted.contains(MFTIndex.NameInFolder(record: n, parent: name.parent))
             else { continue }
             entry(
                 path: {
                     ImageACLReader.windowsPath(of: folder, in: index, drive: drive) + "\\"
-                        + String(decoding: MFTIndex.utf8(name.utf16), as: UTF8.self)
-                }, folder: kind, key: key, problem: problem)
-        }
-        // Names moved to extension records (a file with many hard links) are entries too.
-        for name in index.extensionNames[n] ?? [] {
-            guard let folder = inScope[name.parent],
-                !index.unlisted.contains(MFTIndex.NameInFolder(record: n, parent: name.parent))
-            else { continue }
-            entry(
-                path: {
-                    ImageACLReader.windowsPath(of: folder, in: index, drive: drive) + "\\"
-                        + String(decoding: name.name.withUnsafeBytes { MFTIndex.utf8($0) }, as: UTF8.self)
+                        + String(decoding: name.utf16.withUnsafeBytes { MFTIndex.utf8($0) }, as: UTF8.self)
                 }, folder: kind, key: key, problem: problem)
         }
     }
