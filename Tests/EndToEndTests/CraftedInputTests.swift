@@ -343,4 +343,27 @@ struct CraftedInputTests {
         let errors = acl["errors"] as? [[String: Any]] ?? []
         #expect(errors.contains { ($0["error"] as? String)?.contains("MFT record \(n) is not in use") == true }, "\(errors)")
     }
+
+    @Test("an $MFT runlist whose runs map the same clusters twice is refused, naming them")
+    func overlappingMFTRuns() async throws {
+        let files = try Unpacked()
+        let partition = try await files.cleanPartition()
+        var b = [UInt8](try Data(contentsOf: URL(fileURLWithPath: partition)))
+        func le(_ at: Int, _ n: Int) -> Int { (0..<n).reduce(0) { $0 | Int(b[at + $1]) << (8 * $1) } }
+        let cluster = le(0x0B, 2) * Int(b[0x0D])
+        let record = le(0x30, 8) * cluster
+        var at = record + le(record + 20, 2)
+        while le(at, 4) != 0x80 || b[at + 9] != 0 { at += le(at + 4, 4) }
+        let runs = at + le(at + 32, 2)
+        let length = Int(b[runs + 1])
+        try #require(b[runs] == 0x11 && length > 2, "expected a one-byte run at the start: \(b[runs])")
+        // A second run of the same length, one cluster after the first: most of it maps the same clusters.
+        b[runs + 3] = 0x11
+        b[runs + 4] = UInt8(length)
+        b[runs + 5] = 1
+        b[runs + 6] = 0
+        let path = files.dir + "/overlap.img"
+        try Data(b).write(to: URL(fileURLWithPath: path))
+        expectOneLine(try await Run(["volume", path]), naming: path, "the $MFT's runs overlap")
+    }
 }

@@ -45,6 +45,13 @@ struct DataRun: Equatable {
 /// Decodes a runlist: header byte (low nibble = length bytes, high nibble = offset bytes), the length, the
 /// signed offset from the previous run's cluster; 0 ends it. Every run must lie inside the volume.
 enum RunList {
+    /// Two runs that map some of the same clusters (a real file never does), or nil.
+    static func overlap(_ runs: [DataRun]) -> (DataRun, DataRun)? {
+        let mapped = runs.filter { $0.lcn != nil }.sorted { $0.lcn! < $1.lcn! }
+        for (a, b) in zip(mapped, mapped.dropFirst()) where a.lcn! + a.clusters > b.lcn! { return (a, b) }
+        return nil
+    }
+
     struct Malformed: Error {
         var at: Int
         var what: String

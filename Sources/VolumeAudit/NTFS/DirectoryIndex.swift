@@ -104,6 +104,7 @@ extension NTFSImage {
             return "its $INDEX_ALLOCATION runlist is damaged: \((error as? MFTRecord.Problem)?.reason ?? "\(error)")"
         }
         guard let decoded else { return "its $INDEX_ALLOCATION is not non-resident" }
+        guard RunList.overlap(decoded.runs) == nil else { return "its $INDEX_ALLOCATION runs overlap" }
         let clusterBytes = UInt64(boot.clusterSize)
         // Read in chunks of up to 32 index records (128 KiB): fewer preads, little memory.
         let perChunk = Int(min(32, max(1, decoded.size / UInt64(size))))

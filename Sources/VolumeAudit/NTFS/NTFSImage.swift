@@ -81,6 +81,11 @@ public final class NTFSImage {
         guard !runs.contains(where: { $0.lcn == nil }) else {
             throw file.error(at: at, "the $MFT has a sparse run, which a real $MFT never has")
         }
+        if let (a, b) = RunList.overlap(runs) {
+            throw file.error(
+                at: at,
+                "the $MFT's runs overlap: clusters \(a.lcn!)-\(a.lcn! + a.clusters - 1) and \(b.lcn!)-\(b.lcn! + b.clusters - 1) (records would be read twice)")
+        }
         mftRuns = runs
         let mapped = runs.reduce(0) { $0 + $1.clusters } * UInt64(boot.clusterSize)
         recordCount = min(size, mapped) / UInt64(boot.recordSize)
