@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "ProcmonTrace", targets: ["ProcmonTrace"]),
         .library(name: "CSVStream", targets: ["CSVStream"]),
         .library(name: "BinaryFormat", targets: ["BinaryFormat"]),
+        .library(name: "WindowsSecurity", targets: ["WindowsSecurity"]),
         .library(name: "VolumeAudit", targets: ["VolumeAudit"]),
     ],
     dependencies: [
@@ -28,9 +29,12 @@ let package = Package(
         .target(name: "ProcmonTrace", dependencies: ["BinaryFormat", "CSVStream", "WriterScope"]),
         .target(name: "CXattr"),
         .target(
+            name: "WindowsSecurity",
+            dependencies: ["BinaryFormat", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
             name: "VolumeAudit",
             dependencies: [
-                "BinaryFormat", "WriterScope", "CXattr", "CSVStream", .product(name: "Crypto", package: "swift-crypto"),
+                "BinaryFormat", "WindowsSecurity", "WriterScope", "CXattr", "CSVStream",
             ]),
         .executableTarget(
             name: "writer-audit",
@@ -39,6 +43,7 @@ let package = Package(
                 "CSVStream",
                 "ProcmonTrace",
                 "VolumeAudit",
+                "WindowsSecurity",
                 "WriterScope",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -53,7 +58,8 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/TestSupport"),
-        .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit", "TestSupport"]),
+        .testTarget(name: "WindowsSecurityTests", dependencies: ["WindowsSecurity", "TestSupport"]),
+        .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit", "WindowsSecurity", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["writer-audit", "ProcmonTrace", "TestSupport"]),
     ]
 )

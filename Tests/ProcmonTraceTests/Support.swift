@@ -1,13 +1,13 @@
 import Foundation
+import TestSupport
 
 @testable import ProcmonTrace
 
 /// Paths of the project's fixtures and of the shared reference data, found from this file.
 enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let root = ProjectPaths.root
     static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/procmon/\(name)").path }
-    static let reference = root.deletingLastPathComponent().appendingPathComponent("shared/reference/procmon").path
+    static let reference = ProjectPaths.reference("procmon")
     static var hasReference: Bool { FileManager.default.fileExists(atPath: reference + "/SOURCES.md") }
 }
 
@@ -22,5 +22,3 @@ func analyze(_ fixture: String, configure: (inout TraceAnalyzer.Options) -> Void
     return try Trace.analyze(path: Paths.fixture(fixture), options: options)
 }
 
-/// Under CI (`CI=true`) nothing is skipped for missing data or tools: the tests run and fail instead.
-let underCI = ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")

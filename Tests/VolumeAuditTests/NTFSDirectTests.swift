@@ -1,4 +1,6 @@
+import WindowsSecurity
 import Foundation
+import TestSupport
 import Testing
 
 @testable import VolumeAudit

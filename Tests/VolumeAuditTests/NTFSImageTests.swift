@@ -1,3 +1,4 @@
+import WindowsSecurity
 import Foundation
 import TestSupport
 import Testing
@@ -64,7 +65,6 @@ struct MountedImage {
 }
 
 /// Whether the tests run under CI (`CI=true`), where nothing may be skipped for a missing tool.
-let underCI = ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"]?.lowercased() ?? "")
 
 extension Trait where Self == ConditionTrait {
     /// Tests that build and mount real NTFS images: reported as skipped where FUSE or ntfs-3g is missing,

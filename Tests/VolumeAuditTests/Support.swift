@@ -61,22 +61,10 @@ final class ScratchTree {
     }
 }
 
-/// Runs a program; returns its exit status and output (through the test targets' one runner).
-@discardableResult
-func run(_ program: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
-    let r = try await ProcessRun.run(program, arguments)
-    return (r.status, r.stdout, r.stderr)
-}
-
 func audit(_ root: String, configure: (inout Volume.Options) -> Void = { _ in }) throws -> VolumeReport {
     var options = Volume.Options()
     configure(&options)
     return try Volume.audit(root: root, options: options)
 }
 
-enum Paths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/\(name)").path }
-    static func script(_ name: String) -> String { root.appendingPathComponent("scripts/\(name)").path }
-}
+typealias Paths = ProjectPaths

@@ -1,3 +1,5 @@
+import WindowsSecurity
+
 /// A file or folder the System Writer's account (or another principal checked) cannot read.
 public struct ACLFinding: Codable, Sendable, Equatable {
     public var path: String

@@ -1,3 +1,4 @@
+import WindowsSecurity
 import BinaryFormat
 import CSVStream
 

@@ -1,3 +1,5 @@
+import WindowsSecurity
+
 /// Reads `icacls <dir> /t` display output:
 ///
 ///     crazy NT AUTHORITY\SYSTEM:(I)(OI)(CI)(F)

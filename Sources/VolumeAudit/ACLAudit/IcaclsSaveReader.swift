@@ -1,3 +1,5 @@
+import WindowsSecurity
+
 /// Reads `icacls <dir> /save acls.txt /t /c`: UTF-16LE (with or without BOM), CRLF, pairs of lines — a path
 /// relative to the folder saved, then its DACL as SDDL (no owner, group or SACL).
 public struct IcaclsSaveReader {

@@ -1,3 +1,4 @@
+import WindowsSecurity
 import CXattr
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+import WindowsSecurity
 import BinaryFormat
 /// Reads every entry's security descriptor from an NTFS image, without mounting: the descriptor a file's
 /// security id names in $Secure:$SDS, or its own $SECURITY_DESCRIPTOR attribute (resident or not) when it

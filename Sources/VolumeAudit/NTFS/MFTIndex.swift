@@ -1,3 +1,4 @@
+import WindowsSecurity
 import BinaryFormat
 /// The folder tree of an NTFS volume, built in one sequential pass over the MFT.
 ///

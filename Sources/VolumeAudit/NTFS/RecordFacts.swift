@@ -1,3 +1,4 @@
+import WindowsSecurity
 import BinaryFormat
 /// What the audits read from one MFT record (fixed up): its names, kind, security id and own descriptor.
 ///

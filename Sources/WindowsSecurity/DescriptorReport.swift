@@ -1,3 +1,4 @@
+import BinaryFormat
 /// The `sddl` command's report: canonical SDDL, bytes, ACEs, and the two accounts' access.
 public struct DescriptorReport: Encodable, Sendable {
     public struct ACEEntry: Encodable, Sendable {
@@ -31,7 +32,7 @@ public struct DescriptorReport: Encodable, Sendable {
         // Conditional and resource-attribute ACEs are kept as text: their binary form is not compiled here.
         hex =
             opaque
-            ? "" : sd.encode().map { String($0, radix: 16).leftPadded(2) }.joined()
+            ? "" : Hex.string(sd.encode())
         owner = sd.owner.map { SDDL.sidString($0, aliases) }
         group = sd.group.map { SDDL.sidString($0, aliases) }
         aces = (sd.dacl?.aces ?? []).map { ace in

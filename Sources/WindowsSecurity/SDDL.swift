@@ -1,3 +1,4 @@
+import BinaryFormat
 /// SDDL (MS-DTYP 2.5.1): parsing as Windows' ConvertStringSecurityDescriptorToSecurityDescriptor accepts it,
 /// and printing as ConvertSecurityDescriptorToStringSecurityDescriptor writes it (the canonical form).
 ///
@@ -66,7 +67,7 @@ public enum SDDL {
         if let text = ace.opaqueText {
             fields.append(text)
         } else if !ace.applicationData.isEmpty {
-            fields.append("(opaque 0x" + ace.applicationData.map { String($0, radix: 16).leftPadded(2) }.joined() + ")")
+            fields.append("(opaque 0x" + Hex.string(ace.applicationData) + ")")
         }
         return "(" + fields.joined(separator: ";") + ")"
     }

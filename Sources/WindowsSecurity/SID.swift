@@ -141,9 +141,3 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Comparable {
     public static let local = SID(authority: 2, [0])
     public static let consoleLogon = SID(authority: 2, [1])
 }
-
-extension String {
-    func leftPadded(_ width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}

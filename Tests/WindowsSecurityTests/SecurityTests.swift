@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@testable import VolumeAudit
+@testable import WindowsSecurity
 
 @Suite("SIDs, SDDL and security descriptors")
 struct SecurityTests {
@@ -97,7 +97,7 @@ struct ConformanceTests {
 }
 
 enum SamplesPath {
-    static let samba = Paths.root.deletingLastPathComponent().appendingPathComponent("shared/reference/acl/samba").path
+    static let samba = ProjectPaths.reference("acl/samba")
 }
 
 @Suite("Access check for the System Writer's account")

@@ -1,3 +1,4 @@
+import BinaryFormat
 import Foundation
 
 /// Runs the Samba test vectors made on real Windows (see ../shared/reference/acl/SAMBA-VECTORS.md).
