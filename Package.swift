@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "CSVStream", targets: ["CSVStream"]),
         .library(name: "BinaryFormat", targets: ["BinaryFormat"]),
         .library(name: "WindowsSecurity", targets: ["WindowsSecurity"]),
+        .library(name: "RegistryHive", targets: ["RegistryHive"]),
         .library(name: "VolumeAudit", targets: ["VolumeAudit"]),
     ],
     dependencies: [
@@ -28,6 +29,7 @@ let package = Package(
         .target(name: "WriterScope"),
         .target(name: "ProcmonTrace", dependencies: ["BinaryFormat", "CSVStream", "WriterScope"]),
         .target(name: "CXattr"),
+        .target(name: "RegistryHive", dependencies: ["BinaryFormat"]),
         .target(
             name: "WindowsSecurity",
             dependencies: ["BinaryFormat", .product(name: "Crypto", package: "swift-crypto")]),
@@ -42,6 +44,7 @@ let package = Package(
                 "BinaryFormat",
                 "CSVStream",
                 "ProcmonTrace",
+                "RegistryHive",
                 "VolumeAudit",
                 "WindowsSecurity",
                 "WriterScope",

@@ -1,3 +1,4 @@
+import BinaryFormat
 import CSVStream
 import ProcmonTrace
 
@@ -135,27 +136,6 @@ struct EventWriter: EventSink {
             CSVQuoting.quote(field) { out.bytes($0) }
             return
         }
-        out.write("\"")
-        var start = 0
-        for i in 0..<field.count {
-            let b = field[i]
-            do {
-                guard b == 0x22 || b == 0x5C || b < 0x20 else { continue }
-                out.bytes(UnsafeRawBufferPointer(rebasing: field[start..<i]))
-                switch b {
-                case 0x22: out.write("\\\"")
-                case 0x5C: out.write("\\\\")
-                case 0x0A: out.write("\\n")
-                case 0x0D: out.write("\\r")
-                case 0x09: out.write("\\t")
-                default:
-                    let hex = String(b, radix: 16)
-                    out.write("\\u00" + (hex.count == 1 ? "0" : "") + hex)
-                }
-                start = i + 1
-            }
-        }
-        out.bytes(UnsafeRawBufferPointer(rebasing: field[start...]))
-        out.write("\"")
+        JSONQuoting.quote(field) { out.bytes($0) }
     }
 }

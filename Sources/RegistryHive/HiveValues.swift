@@ -1,0 +1,95 @@
+import BinaryFormat
+
+extension Hive {
+    /// Data longer than this is held in a big-data ("db") cell from hive version 1.4 on.
+    static let bigDataSegment = 16344
+
+    /// The key's values in stored order. A value whose data cannot be reached is kept with the bytes that
+    /// can be (possibly none), and a warning.
+    public func values(of key: KeyNode) -> [RegistryValue] {
+        guard key.valueCount > 0, let list = cell(key.valueListCell, "value list of key \"\(key.name)\"") else {
+            return []
+        }
+        var count = Int(key.valueCount)
+        if count > list.count / 4 {
+            warn(cell: key.valueListCell, "key \"\(key.name)\" declares \(count) values, its list holds \(list.count / 4)")
+            count = list.count / 4
+        }
+        var out: [RegistryValue] = []
+        out.reserveCapacity(count)
+        for i in 0..<count {
+            if let v = value(at: list.le32(i * 4), of: key) { out.append(v) }
+        }
+        return out
+    }
+
+    /// The value named `name` (case-insensitive; "" the default value).
+    public func value(_ name: String, of key: KeyNode) -> RegistryValue? {
+        let wanted = name.uppercased()
+        return values(of: key).first { $0.name.uppercased() == wanted }
+    }
+
+    func value(at cellOffset: UInt32, of key: KeyNode) -> RegistryValue? {
+        guard let c = cell(cellOffset, "value of key \"\(key.name)\"") else { return nil }
+        guard c.count >= 20, c[0] == 0x76, c[1] == 0x6B else {
+            warn(cell: cellOffset, "expected a value (\"vk\"), found \(Self.signature(c))")
+            return nil
+        }
+        let nameLength = Int(c.le16(2))
+        let rawSize = c.le32(4)
+        let dataCell = c.le32(8)
+        let type = ValueType(c.le32(12))
+        let flags = c.le16(16)
+        var nameBytes = UnsafeRawBufferPointer(rebasing: c[20...])
+        if nameLength > nameBytes.count {
+            warn(cell: cellOffset, "value name of \(nameLength) bytes runs past its cell")
+        } else {
+            nameBytes = UnsafeRawBufferPointer(rebasing: nameBytes[..<nameLength])
+        }
+        let name = flags & 0x0001 != 0 ? Self.latin1(nameBytes) : UTF16LE.string(nameBytes)
+        let data = self.data(size: rawSize, at: dataCell, value: cellOffset, name: name)
+        return RegistryValue(name: name, type: type, data: data, cell: cellOffset)
+    }
+
+    private func data(size rawSize: UInt32, at dataCell: UInt32, value: UInt32, name: String) -> [UInt8] {
+        if rawSize & 0x8000_0000 != 0 {
+            let size = Int(rawSize & 0x7FFF_FFFF)
+            if size > 4 {
+                warn(cell: value, "value \"\(name)\": data of \(size) bytes said to be in the record, which holds 4")
+            }
+            return (0..<min(size, 4)).map { UInt8(truncatingIfNeeded: dataCell >> (8 * UInt32($0))) }
+        }
+        let size = Int(rawSize)
+        guard size > 0 else { return [] }
+        guard let c = cell(dataCell, "data of value \"\(name)\"") else { return [] }
+        if size > Self.bigDataSegment, baseBlock.minorVersion > 3, c.count >= 8, c[0] == 0x64, c[1] == 0x62 {
+            return bigData(c, size: size, at: dataCell, name: name)
+        }
+        if size > c.count {
+            warn(cell: dataCell, "value \"\(name)\": \(size) bytes of data declared, its cell holds \(c.count)")
+        }
+        return Array(c[..<min(size, c.count)])
+    }
+
+    /// Data held in segments listed by a big-data record, each up to 16,344 bytes.
+    private func bigData(_ db: UnsafeRawBufferPointer, size: Int, at dbCell: UInt32, name: String) -> [UInt8] {
+        let segments = Int(db.le16(2))
+        guard let list = cell(db.le32(4), "segment list of value \"\(name)\"") else { return [] }
+        var count = segments
+        if count > list.count / 4 {
+            warn(cell: dbCell, "value \"\(name)\": \(segments) data segments declared, the list holds \(list.count / 4)")
+            count = list.count / 4
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(min(size, count * Self.bigDataSegment))
+        for i in 0..<count where out.count < size {
+            guard let seg = cell(list.le32(i * 4), "data segment \(i) of value \"\(name)\"") else { break }
+            let take = min(seg.count, Self.bigDataSegment, size - out.count)
+            out.append(contentsOf: seg[..<take])
+        }
+        if out.count < size {
+            warn(cell: dbCell, "value \"\(name)\": \(size) bytes of data declared, its segments hold \(out.count)")
+        }
+        return out
+    }
+}

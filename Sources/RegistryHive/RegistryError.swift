@@ -1,0 +1,30 @@
+import BinaryFormat
+
+/// The hive reader's error: nothing usable could be read (not a hive, no root key, the file cannot be read).
+/// Damage that leaves the rest readable is a `HiveWarning` instead.
+public struct RegistryError: UserError, Equatable {
+    public enum Code: String, Sendable {
+        case unreadable
+        case notAHive
+        case noRootKey
+        case keyNotFound
+    }
+
+    public let code: Code
+    public let path: String
+    public let offset: UInt64?
+    public let reason: String
+
+    public init(_ code: Code, path: String, offset: UInt64?, _ reason: String) {
+        self.code = code
+        self.path = path
+        self.offset = offset
+        self.reason = reason
+    }
+
+    public var message: String {
+        offset.map { "\(path): byte offset \($0): \(reason)" } ?? "\(path): \(reason)"
+    }
+
+    public static func == (a: RegistryError, b: RegistryError) -> Bool { a.code == b.code }
+}

@@ -1,0 +1,150 @@
+import BinaryFormat
+
+/// A value's declared type. Unknown numbers are kept.
+public enum ValueType: Sendable, Equatable, Hashable {
+    case none, string, expandString, binary, dword, dwordBigEndian, link, multiString, resourceList,
+        fullResourceDescriptor, resourceRequirementsList, qword
+    case other(UInt32)
+
+    public init(_ raw: UInt32) {
+        switch raw {
+        case 0: self = .none
+        case 1: self = .string
+        case 2: self = .expandString
+        case 3: self = .binary
+        case 4: self = .dword
+        case 5: self = .dwordBigEndian
+        case 6: self = .link
+        case 7: self = .multiString
+        case 8: self = .resourceList
+        case 9: self = .fullResourceDescriptor
+        case 10: self = .resourceRequirementsList
+        case 11: self = .qword
+        default: self = .other(raw)
+        }
+    }
+
+    /// The name regedit and reg.exe use (`REG_SZ`, ...); an unknown type as `REG_0x…`.
+    public var name: String {
+        switch self {
+        case .none: "REG_NONE"
+        case .string: "REG_SZ"
+        case .expandString: "REG_EXPAND_SZ"
+        case .binary: "REG_BINARY"
+        case .dword: "REG_DWORD"
+        case .dwordBigEndian: "REG_DWORD_BIG_ENDIAN"
+        case .link: "REG_LINK"
+        case .multiString: "REG_MULTI_SZ"
+        case .resourceList: "REG_RESOURCE_LIST"
+        case .fullResourceDescriptor: "REG_FULL_RESOURCE_DESCRIPTOR"
+        case .resourceRequirementsList: "REG_RESOURCE_REQUIREMENTS_LIST"
+        case .qword: "REG_QWORD"
+        case .other(let raw): "REG_0x" + Hex.padded(raw, width: 8)
+        }
+    }
+}
+
+/// A value's data seen as its type says, or `.bytes` for the types that are bytes.
+/// `.mismatch` when the bytes do not fit the declared type: they are still there, in `RegistryValue.data`.
+public enum TypedData: Sendable, Equatable {
+    case string(String)
+    case strings([String])
+    case number(UInt64)
+    case bytes
+    case mismatch
+}
+
+/// A key's value: its name ("" for the default value), declared type and data bytes as stored.
+public struct RegistryValue: Sendable, Equatable {
+    public var name: String
+    public var type: ValueType
+    public var data: [UInt8]
+    /// Cell of the "vk" record.
+    public var cell: UInt32
+
+    public init(name: String, type: ValueType, data: [UInt8], cell: UInt32 = 0) {
+        self.name = name
+        self.type = type
+        self.data = data
+        self.cell = cell
+    }
+
+    /// The data as its type reads it. Strings end at the first NUL; a string of an odd number of bytes or
+    /// with an unpaired surrogate, a DWORD not of 4 bytes or a QWORD not of 8 does not fit.
+    public var typed: TypedData {
+        switch type {
+        case .string, .expandString, .link:
+            guard let s = Self.utf16(data[...]) else { return .mismatch }
+            return .string(s)
+        case .multiString:
+            guard data.count % 2 == 0 else { return .mismatch }
+            var parts: [String] = []
+            var start = 0
+            var i = 0
+            while i + 1 < data.count {
+                if data[i] == 0 && data[i + 1] == 0 {
+                    guard let s = Self.utf16(data[start..<i]) else { return .mismatch }
+                    parts.append(s)
+                    start = i + 2
+                }
+                i += 2
+            }
+            if start < data.count {
+                guard let s = Self.utf16(data[start...]) else { return .mismatch }
+                parts.append(s)
+            }
+            while parts.last == "" { parts.removeLast() }
+            return .strings(parts)
+        case .dword:
+            guard data.count == 4 else { return .mismatch }
+            return .number(UInt64(data.le32(0)))
+        case .dwordBigEndian:
+            guard data.count == 4 else { return .mismatch }
+            return .number(UInt64(data.be32(0)))
+        case .qword:
+            guard data.count == 8 else { return .mismatch }
+            return .number(data.le64(0))
+        default:
+            return .bytes
+        }
+    }
+
+    /// The DWORD, when the value is one that fits.
+    public var dword: UInt32? {
+        if case .number(let n) = typed, type == .dword || type == .dwordBigEndian { return UInt32(n) }
+        return nil
+    }
+
+    /// The string (REG_SZ, REG_EXPAND_SZ), when it fits.
+    public var string: String? {
+        if case .string(let s) = typed { return s }
+        return nil
+    }
+
+    /// UTF-16LE up to the first NUL; nil when the byte count is odd or a surrogate is unpaired.
+    static func utf16(_ b: ArraySlice<UInt8>) -> String? {
+        guard b.count % 2 == 0 else { return nil }
+        var units: [UInt16] = []
+        units.reserveCapacity(b.count / 2)
+        var i = b.startIndex
+        while i < b.endIndex {
+            let u = UInt16(b[i]) | UInt16(b[i + 1]) << 8
+            if u == 0 { break }
+            units.append(u)
+            i += 2
+        }
+        var k = 0
+        while k < units.count {
+            let u = units[k]
+            if u & 0xFC00 == 0xD800 {
+                guard k + 1 < units.count, units[k + 1] & 0xFC00 == 0xDC00 else { return nil }
+                k += 2
+            } else if u & 0xFC00 == 0xDC00 {
+                return nil
+            } else {
+                k += 1
+            }
+        }
+        return String(decoding: units, as: UTF16.self)
+    }
+}
