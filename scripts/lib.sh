@@ -18,15 +18,21 @@ TEST_PACKAGES=(
   time          # /usr/bin/time -f %M: peak memory of the fuzz children
   gcc           # the bare C libcsv loop the trace bench compares with
   qemu-utils    # qemu-img: virtual disks in the image tests
+  xz-utils      # xz: the reference hives in ../shared/reference/registry are xz'd
 )
-# Every PyPI package: the peers we are cross-checked against.
-PYPI_PACKAGES=(procmon-parser)
+# Every PyPI package: the peers we are cross-checked against, as "requirement:modules to import".
+# python-registry and regipy are pinned: the hive tests know python-registry 1.3.1's reading rules.
+PYPI_PACKAGES=(
+  "procmon-parser:procmon_parser"
+  "python-registry==1.3.1:Registry"
+  "regipy[cli]==6.5.0:regipy.cli"
+)
 
 # The external commands the tests and the fuzz run call, each with the package that provides it.
 TEST_COMMANDS=(
   "mkntfs:ntfs-3g" "ntfs-3g:ntfs-3g" "ntfssecaudit:ntfs-3g" "getfattr:attr" "python3:python3"
   "find:findutils" "setpriv:util-linux" "gzip:gzip" "/usr/bin/time:time" "qemu-img:qemu-utils"
-  "fusermount:fuse3|fuse"
+  "fusermount:fuse3|fuse" "xz:xz-utils"
 )
 
 _sudo() {
@@ -51,11 +57,13 @@ need_packages() {
   DEBIAN_FRONTEND=noninteractive _sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# need_pypi PKG... : installs the PyPI packages whose module does not import.
+# need_pypi REQ[:MODULES]... : installs each PyPI requirement whose modules (comma-separated; by default
+# the name with - as _) do not import.
 need_pypi() {
-  local p module
-  for p in "$@"; do
-    module=${p//-/_}
+  local entry p module
+  for entry in "$@"; do
+    p=${entry%%:*}
+    if [ "$entry" = "$p" ]; then module=${p//-/_}; else module=${entry#*:}; fi
     python3 -c "import $module" 2>/dev/null && continue
     echo "setup: installing $p (PyPI)" >&2
     python3 -m pip install --quiet "$p" 2>/dev/null \
@@ -75,8 +83,10 @@ check_commands() {
     bad=1
   done
   local p
-  for p in "${PYPI_PACKAGES[@]}"; do
-    python3 -c "import ${p//-/_}" 2>/dev/null || { echo "test: python module ${p//-/_} missing: python3 -m pip install $p" >&2; bad=1; }
+  local entry
+  for entry in "${PYPI_PACKAGES[@]}"; do
+    p=${entry%%:*}
+    python3 -c "import ${entry#*:}" 2>/dev/null || { echo "test: python module ${entry#*:} missing: python3 -m pip install '$p'" >&2; bad=1; }
   done
   return $bad
 }

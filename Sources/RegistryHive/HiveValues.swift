@@ -48,7 +48,8 @@ extension Hive {
         }
         let name = flags & 0x0001 != 0 ? Self.latin1(nameBytes) : UTF16LE.string(nameBytes)
         let data = self.data(size: rawSize, at: dataCell, value: cellOffset, name: name)
-        return RegistryValue(name: name, type: type, data: data, cell: cellOffset)
+        return RegistryValue(
+            name: name, type: type, data: data, cell: cellOffset, storedInRecord: rawSize & 0x8000_0000 != 0)
     }
 
     private func data(size rawSize: UInt32, at dataCell: UInt32, value: UInt32, name: String) -> [UInt8] {

@@ -61,12 +61,36 @@ public struct RegistryValue: Sendable, Equatable {
     public var data: [UInt8]
     /// Cell of the "vk" record.
     public var cell: UInt32
+    /// Data of 4 bytes or less kept in the value record itself (the size's top bit set), not in a cell.
+    public var storedInRecord: Bool
+    /// The type number as stored (device-property values carry 0xFFFF in the high half).
+    public var rawType: UInt32
 
-    public init(name: String, type: ValueType, data: [UInt8], cell: UInt32 = 0) {
+    public init(name: String, type: ValueType, data: [UInt8], cell: UInt32 = 0, storedInRecord: Bool = false) {
         self.name = name
         self.type = type
         self.data = data
         self.cell = cell
+        self.storedInRecord = storedInRecord
+        if case .other(let raw) = type { rawType = raw } else { rawType = Self.number(of: type) }
+    }
+
+    private static func number(of type: ValueType) -> UInt32 {
+        switch type {
+        case .none: 0
+        case .string: 1
+        case .expandString: 2
+        case .binary: 3
+        case .dword: 4
+        case .dwordBigEndian: 5
+        case .link: 6
+        case .multiString: 7
+        case .resourceList: 8
+        case .fullResourceDescriptor: 9
+        case .resourceRequirementsList: 10
+        case .qword: 11
+        case .other(let raw): raw
+        }
     }
 
     /// The data as its type reads it. Strings end at the first NUL; a string of an odd number of bytes or
