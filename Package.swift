@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "WindowsSecurity", targets: ["WindowsSecurity"]),
         .library(name: "RegistryHive", targets: ["RegistryHive"]),
         .library(name: "VolumeAudit", targets: ["VolumeAudit"]),
+        .library(name: "ServiceAudit", targets: ["ServiceAudit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +39,7 @@ let package = Package(
             dependencies: [
                 "BinaryFormat", "WindowsSecurity", "WriterScope", "CXattr", "CSVStream",
             ]),
+        .target(name: "ServiceAudit", dependencies: ["RegistryHive", "WindowsSecurity", "VolumeAudit", "BinaryFormat"]),
         .executableTarget(
             name: "writer-audit",
             dependencies: [
@@ -45,6 +47,7 @@ let package = Package(
                 "CSVStream",
                 "ProcmonTrace",
                 "RegistryHive",
+                "ServiceAudit",
                 "VolumeAudit",
                 "WindowsSecurity",
                 "WriterScope",

@@ -21,7 +21,7 @@ struct WriterAudit: ParsableCommand {
             """,
         subcommands: [
             TraceCommand.self, EventsCommand.self, VolumeCommand.self, ACLCommand.self, RemediateCommand.self,
-            RegistryCommand.self,
+            ServicesCommand.self, RegistryCommand.self,
             SDDLCommand.self,
             SIDCommand.self,
             SDDLConformanceCommand.self,

@@ -44,7 +44,7 @@ public enum RemediationOutput {
     }
 
     /// The operating system's reason, without Foundation's dump.
-    private static func reason(_ error: Error) -> String {
+    public static func reason(_ error: Error) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))

@@ -1,0 +1,49 @@
+/// What is wrong with a service, for the System Writer.
+public enum ServiceFindingKind: String, Sendable, Codable {
+    /// The writer's token is not granted what it needs by the service's descriptor.
+    case serviceAccess = "service-access"
+    /// A service the writer depends on is disabled (or, for COM+ Event System, not automatic).
+    case serviceDisabled = "service-disabled"
+    /// A service the writer depends on is not installed.
+    case serviceMissing = "service-missing"
+    /// Cryptographic Services does not run as NETWORK SERVICE.
+    case serviceAccount = "service-account"
+    /// The service's binary is missing from the volume or the writer cannot read it.
+    case imagePath = "image-path"
+}
+
+/// One finding: which service, what is wrong, and the fix as a command line for the server.
+public struct ServiceFinding: Sendable, Equatable, Encodable {
+    public var kind: ServiceFindingKind
+    public var service: String
+    public var displayName: String?
+    /// Who is judged (the System Writer's account), for access findings.
+    public var principal: String?
+    /// Rights the principal lacks, Windows' names (SERVICE_QUERY_CONFIG, FILE_READ_DATA ...).
+    public var missing: [String]
+    public var sddl: String?
+    public var fixedSddl: String?
+    /// The command that fixes it (`sc.exe sdset ...`, `sc.exe config ...`), or what to do.
+    public var fix: String
+    /// What was seen, in words.
+    public var detail: String
+    /// For the fix scripts: the start type the audit saw (nil when not a start-type finding).
+    public var sawStart: StartType?
+    public var wantStart: StartType?
+
+    enum CodingKeys: String, CodingKey { case kind, service, displayName, principal, missing, sddl, fixedSddl, fix, detail }
+
+    /// Every key is written, null when there is no value, so readers see one shape.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(service, forKey: .service)
+        try c.encode(displayName, forKey: .displayName)
+        try c.encode(principal, forKey: .principal)
+        try c.encode(missing, forKey: .missing)
+        try c.encode(sddl, forKey: .sddl)
+        try c.encode(fixedSddl, forKey: .fixedSddl)
+        try c.encode(fix, forKey: .fix)
+        try c.encode(detail, forKey: .detail)
+    }
+}

@@ -1,0 +1,15 @@
+/// The `services` command's report: the control set read, every service and driver, and the findings.
+public struct ServiceReport: Sendable, Encodable {
+    /// The hive file, image or mount that was read.
+    public var source: String
+    public var controlSet: String
+    /// The hive was dirty (sequence numbers differ or a wrong checksum).
+    public var dirty: Bool
+    public var logsApplied: [String]
+    public var warnings: [String]
+    public var services: [ServiceConfig]
+    public var findings: [ServiceFinding]
+    public var vssDiagnostics: VSSDiagnostics
+    /// Whether binaries were checked on a volume (an image or mount was given).
+    public var imagePathsChecked: Bool
+}

@@ -1,0 +1,45 @@
+import BinaryFormat
+import RegistryHive
+import VolumeAudit
+
+/// Where the SYSTEM hive comes from: a hive file (its logs beside it), or a volume (an NTFS image or a
+/// mounted tree) holding `Windows\System32\config\SYSTEM` and its logs, whose binaries are then checked too.
+public enum SystemHiveSource {
+    public static let hivePath = "Windows\\System32\\config\\SYSTEM"
+    /// A SYSTEM hive is tens of MiB; more than this on a volume is not one.
+    public static let sizeLimit = 1 << 30
+
+    /// Opens `path`: the hive, and the volume when `path` is one.
+    public static func open(_ path: String, partition: Int? = nil, applyLogs: Bool = true) throws -> (
+        hive: Hive, volume: (any VolumeFiles)?
+    ) {
+        if Volume.isImage(path), try isHiveFile(path) {
+            return (try Hive(path: path, applyLogs: applyLogs), nil)
+        }
+        let volume = try VolumeFilesOpener.open(path, partition: partition)
+        guard let bytes = try volume.contents(of: hivePath, limit: sizeLimit) else {
+            throw RegistryError(
+                .unreadable, path: path, offset: nil,
+                "no \(hivePath) on this volume (give the hive file itself, or the system volume)")
+        }
+        var logs: [LogFile] = []
+        if applyLogs, let names = volume.names(in: "Windows\\System32\\config") {
+            for suffix in [".LOG1", ".LOG2", ".LOG"] {
+                guard let name = names.first(where: { $0.uppercased() == "SYSTEM" + suffix }),
+                    let b = try volume.contents(of: "Windows\\System32\\config\\" + name, limit: sizeLimit)
+                else { continue }
+                logs.append(LogFile(name: volume.source + ":\\Windows\\System32\\config\\" + name, bytes: b))
+            }
+        }
+        let hive = try Hive(bytes: bytes, name: volume.source + ":\\" + hivePath, logs: logs)
+        return (hive, volume)
+    }
+
+    /// A regular file that starts with "regf".
+    static func isHiveFile(_ path: String) throws -> Bool {
+        let file = try ReadOnlyFile(path: path)
+        guard file.size >= 4, !file.isDirectory else { return false }
+        let head = try file.bytes(4, at: 0, what: "the signature")
+        return head == Array("regf".utf8)
+    }
+}
