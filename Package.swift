@@ -64,6 +64,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/TestSupport"),
+        .testTarget(name: "ServiceAuditTests", dependencies: ["ServiceAudit", "RegistryHive", "WindowsSecurity", "TestSupport"]),
         .testTarget(name: "RegistryHiveTests", dependencies: ["RegistryHive", "BinaryFormat", "TestSupport"]),
         .testTarget(name: "WindowsSecurityTests", dependencies: ["WindowsSecurity", "TestSupport"]),
         .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit", "WindowsSecurity", "TestSupport"]),

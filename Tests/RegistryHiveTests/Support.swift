@@ -4,41 +4,6 @@ import RegistryHive
 import TestSupport
 import Testing
 
-/// The reference hives of ../shared/reference/registry, unpacked once per test run into a scratch folder.
-enum ReferenceHives {
-    static let folder = ProjectPaths.reference("registry")
-    static var present: Bool { FileManager.default.fileExists(atPath: folder + "/SOURCES.md") }
-    static let scratch = NSTemporaryDirectory() + "registry-hive-tests-\(getpid())"
-
-    /// The unpacked file (`SYSTEM`, `SYSTEM_B.LOG1`, ...), unpacked with xz on first use (once, though
-    /// tests run in parallel).
-    static func path(_ name: String) async throws -> String { try await Unpacked.shared.path(name) }
-
-    actor Unpacked {
-        static let shared = Unpacked()
-        private var tasks: [String: Task<String, any Error>] = [:]
-
-        func path(_ name: String) async throws -> String {
-            if let t = tasks[name] { return try await t.value }
-            let t = Task<String, any Error> {
-                let out = ReferenceHives.scratch + "/" + name
-                try FileManager.default.createDirectory(atPath: ReferenceHives.scratch, withIntermediateDirectories: true)
-                let r = try await ProcessRun.run(
-                    "/bin/sh", ["-c", "xz -dc '\(ReferenceHives.folder)/\(name).xz' > '\(out)'"])
-                guard r.status == 0 else { throw ProcessFailure(message: "xz \(name): \(r.stderr)") }
-                return out
-            }
-            tasks[name] = t
-            return try await t.value
-        }
-    }
-}
-
-struct ProcessFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
 /// One value as the comparison sees it.
 struct ValueLine: Equatable, CustomStringConvertible {
     var key: String

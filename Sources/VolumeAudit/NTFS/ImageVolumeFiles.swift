@@ -7,6 +7,9 @@ import BinaryFormat
 public final class ImageVolumeFiles: VolumeFiles {
     let image: NTFSImage
     private var secure: SecureDescriptors? = nil
+    /// Folders looked into so far: upper-cased name -> record (a service audit asks for hundreds of files
+    /// in the same few folders).
+    private var listings: [UInt64: [String: UInt64]] = [:]
     public var source: String { image.path }
 
     public init(path: String, partition: Int? = nil) throws {
@@ -17,12 +20,15 @@ public final class ImageVolumeFiles: VolumeFiles {
     func lookup(_ path: String) throws -> UInt64? {
         var record: UInt64 = 5
         for part in Self.components(path) {
-            let wanted = part.uppercased()
-            var found: UInt64? = nil
-            try entries(of: record) { e in
-                if found == nil, UTF16LE.string(e.name).uppercased() == wanted { found = e.record }
+            if listings[record] == nil {
+                var names: [String: UInt64] = [:]
+                try entries(of: record) { e in
+                    let name = UTF16LE.string(e.name).uppercased()
+                    if names[name] == nil { names[name] = e.record }
+                }
+                listings[record] = names
             }
-            guard let next = found else { return nil }
+            guard let next = listings[record]?[part.uppercased()] else { return nil }
             record = next
         }
         return record
