@@ -15,6 +15,10 @@ public struct DescriptorReport: Encodable, Sendable {
         public var canReadFile: Bool
         public var canListFolder: Bool
         public var missing: [String]
+        /// For a service's descriptor: the service rights granted, by name.
+        public var grantedRights: [String]?
+        /// For a service's descriptor: whether the System Writer can read the service's configuration.
+        public var canQueryConfig: Bool?
     }
     public var sddl: String
     public var hex: String
@@ -23,8 +27,9 @@ public struct DescriptorReport: Encodable, Sendable {
     public var aces: [ACEEntry]
     public var access: [Access]
 
-    /// Describes `sd` and runs the access check for the System Writer's account and SYSTEM.
-    public init(_ sd: SecurityDescriptor, aliases: SIDAliases) {
+    /// Describes `sd` and runs the access check for the System Writer's account and SYSTEM, for the rights
+    /// of `object` (a file or folder: read and list; a service: the service user rights).
+    public init(_ sd: SecurityDescriptor, aliases: SIDAliases, object: ProtectedObject = .file) {
         sddl = SDDL.string(sd, aliases: aliases)
         let opaque = ((sd.dacl?.aces ?? []) + (sd.sacl?.aces ?? [])).contains {
             $0.opaqueText != nil && $0.applicationData.isEmpty
@@ -43,6 +48,13 @@ public struct DescriptorReport: Encodable, Sendable {
                 sddl: SDDL.aceString(ace, aliases))
         }
         access = [Token.networkServiceCryptSvc, Token.localSystem].map { token in
+            if object == .service {
+                let a = ServiceAccess.judge(sd, token: token, required: ServiceRights.serviceUser, aliases: aliases)
+                return Access(
+                    principal: token.name, sid: token.user.description, granted: AccessMask.hex(a.granted),
+                    canReadFile: false, canListFolder: false, missing: ServiceRights.names(a.missing),
+                    grantedRights: ServiceRights.names(a.granted), canQueryConfig: a.granted & ServiceRights.queryConfig != 0)
+            }
             let file = AccessCheck.judge(sd, token: token, folder: false, aliases: aliases)
             let folder = AccessCheck.judge(sd, token: token, folder: true, aliases: aliases)
             return Access(

@@ -20,9 +20,13 @@ struct SDDLCommand: ParsableCommand {
     @Option(help: "text (default) or json.")
     var format: String = "text"
 
+    @Option(help: "What the descriptor protects: file (default; rights FILE_*) or service (rights SERVICE_*).")
+    var object: String = "file"
+
     func validate() throws {
         guard (sddl == nil) != (hex == nil) else { throw ValidationError("give an SDDL string or --hex, not both") }
         guard ["text", "json"].contains(format) else { throw ValidationError("--format takes text or json") }
+        guard ProtectedObject(rawValue: object) != nil else { throw ValidationError("--object takes file or service") }
     }
 
     func run() throws {
@@ -39,7 +43,7 @@ struct SDDLCommand: ParsableCommand {
         } catch let e as SecurityError {
             throw InputError(message: "\(hex == nil ? "SDDL" : "hex"): \(e.message)")
         }
-        let report = DescriptorReport(sd, aliases: aliases)
+        let report = DescriptorReport(sd, aliases: aliases, object: ProtectedObject(rawValue: object)!)
         var out = Output.standardOutput
         if format == "json" {
             try JSONRendering.write(report, into: &out)
@@ -55,6 +59,15 @@ struct SDDLCommand: ParsableCommand {
                 )
             }
             for a in report.access {
+                if let rights = a.grantedRights {
+                    let state =
+                        a.canQueryConfig == true
+                        ? "can query its configuration" + (a.missing.isEmpty ? "" : "; lacks \(a.missing.joined(separator: ", "))")
+                        : "MISSING \(a.missing.joined(separator: ", "))"
+                            + (a.sid == "S-1-5-20" ? ": the System Writer cannot read this service (CAPI2 event 513)" : "")
+                    out.line("\(a.principal) (\(a.sid)): granted \(a.granted) \(rights.isEmpty ? "nothing" : rights.joined(separator: ", ")); \(state)")
+                    continue
+                }
                 let state =
                     a.canReadFile && a.canListFolder
                     ? "can read files and list folders" : "MISSING \(a.missing.joined(separator: ", "))"

@@ -30,6 +30,10 @@ struct GoldenOutputTests {
         }
     }
 
+    /// MSLLDP's service descriptor in the reference hives (../shared/reference/registry/SOURCES.md).
+    static let mslldp =
+        "O:SYG:SYD:(D;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BG)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;CCDCLCSWRPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWRPWPDTLOCRRC;;;SO)(A;;LCRPWP;;;S-1-5-80-3141615172-2057878085-1754447212-2405740020-3916490453)"
+
     static let otherExamples: [Example] = [
         Example(name: "acl-getacl.txt", arguments: ["acl", "--getacl-csv", "Fixtures/acl/getacl.csv"]),
         Example(name: "acl-getacl.json", arguments: ["acl", "--getacl-csv", "Fixtures/acl/getacl.csv", "--format", "json"]),
@@ -39,6 +43,8 @@ struct GoldenOutputTests {
         Example(name: "acl-icacls-save.json", arguments: ["acl", "--icacls", "Fixtures/acl/icacls-save.txt", "--format", "json"]),
         Example(name: "sddl-deny.txt", arguments: ["sddl", "O:BAG:SYD:PAI(D;;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)"]),
         Example(name: "sddl-deny.json", arguments: ["sddl", "O:BAG:SYD:PAI(D;;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)", "--format", "json"]),
+        Example(name: "sddl-service-mslldp.txt", arguments: ["sddl", "--object", "service", mslldp]),
+        Example(name: "sddl-service-mslldp.json", arguments: ["sddl", "--object", "service", mslldp, "--format", "json"]),
     ]
 
     static var refusals: [Example] {
