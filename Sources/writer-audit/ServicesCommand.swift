@@ -39,6 +39,9 @@ struct ServicesCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let dir = self.out, !Volume.isImage(source) {
+            try RemediationOutput.checkLocation(out: dir, root: source)  // before any output: refuse early
+        }
         let (hive, volume) = try SystemHiveSource.open(source, partition: partition, applyLogs: !noLogs)
         let report = ServiceAudit.audit(hive: hive, source: source, volume: volume)
         var out = Output.standardOutput
