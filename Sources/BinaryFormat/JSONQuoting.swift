@@ -22,6 +22,29 @@ public enum JSONQuoting {
         withStatic("\"", emit)
     }
 
+    /// Appends the quoted literal of `field` to `out` (the streaming writers' fast path: one copy when
+    /// nothing needs escaping).
+    public static func append(_ field: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        out.append(0x22)
+        var start = 0
+        for i in 0..<field.count {
+            let b = field[i]
+            guard b == 0x22 || b == 0x5C || b < 0x20 else { continue }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: field[start..<i]))
+            switch b {
+            case 0x22: out.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: out.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: out.append(contentsOf: [0x5C, 0x72])
+            case 0x09: out.append(contentsOf: [0x5C, 0x74])
+            default: out.append(contentsOf: Array(("\\u00" + Hex.padded(b, width: 2)).utf8))
+            }
+            start = i + 1
+        }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: field[start...]))
+        out.append(0x22)
+    }
+
     /// The quoted literal as a String.
     public static func quoted(_ text: String) -> String {
         var out: [UInt8] = []

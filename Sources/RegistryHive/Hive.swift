@@ -1,11 +1,15 @@
 import BinaryFormat
+import Foundation
 
 /// A registry hive (regf) held in memory, with its transaction logs applied when it is dirty.
 ///
 /// Every offset read from the hive is checked against the hive bins and the cell it points into; damage
 /// becomes a `HiveWarning` with the byte offset and the walk goes on. Only a hive with no base block or no
 /// root key is an error. The files are opened read-only and never written: logs are applied in memory.
-public final class Hive {
+///
+/// Reading is safe from several threads at once (the bytes never change after the replay; warnings are
+/// collected under a lock), so a walk can be split (`partitions`).
+public final class Hive: @unchecked Sendable {
     /// The name used in messages (the path of the hive file, or `image:\path`).
     public let path: String
     /// The base block as read from the file (before any log was applied).
@@ -14,10 +18,17 @@ public final class Hive {
     public private(set) var baseBlock: BaseBlock
     /// What was done about a dirty hive.
     public let recovery: LogRecovery
-    public internal(set) var warnings = HiveWarnings()
+    /// What the reader stepped around so far.
+    public var warnings: HiveWarnings {
+        lock.lock()
+        defer { lock.unlock() }
+        return collected
+    }
+    private var collected = HiveWarnings()
+    private let lock = NSLock()
 
-    /// The whole file (base block first), with logged pages applied; owned, freed in deinit.
-    private let storage: UnsafeMutableRawBufferPointer
+    /// The whole file (base block first), with logged pages applied.
+    private let storage: HiveStorage
     /// The hive bins data: `storage` after the base block.
     let data: UnsafeRawBufferPointer
     let bins: HiveBins
@@ -27,26 +38,47 @@ public final class Hive {
     /// Opens the hive file at `path` and, when it is dirty, the transaction logs beside it
     /// (`NAME.LOG1`, `NAME.LOG2`, `NAME.LOG`, matched without regard to case).
     public convenience init(path: String, applyLogs: Bool = true) throws(RegistryError) {
-        let bytes = try Self.readAll(path)
+        let storage: HiveStorage
+        do {
+            let file = try ReadOnlyFile(path: path)
+            guard !file.isDirectory else {
+                throw RegistryError(.unreadable, path: path, offset: nil, "is a folder, not a hive file")
+            }
+            storage = try HiveStorage(file: file)
+        } catch let e as RegistryError {
+            throw e
+        } catch let e as BinaryFormatError {
+            throw RegistryError(.unreadable, path: path, offset: e.offset, e.reason)
+        } catch {
+            throw RegistryError(.unreadable, path: path, offset: nil, "\(error)")
+        }
         var logs: [LogFile] = []
         if applyLogs {
             for logPath in TransactionLogs.beside(hivePath: path) {
-                if let b = try? Self.readAll(logPath) { logs.append(LogFile(name: logPath, bytes: b)) }
+                if let file = try? ReadOnlyFile(path: logPath), !file.isDirectory, file.size <= 1 << 31,
+                    let b = try? file.bytes(Int(file.size), at: 0, what: "the log")
+                {
+                    logs.append(LogFile(name: logPath, bytes: b))
+                }
             }
         }
-        try self.init(bytes: bytes, name: path, logs: logs)
+        try self.init(storage: storage, name: path, logs: logs)
     }
 
     /// A hive from bytes already read (from an NTFS image, say), with its logs' bytes.
-    public init(bytes: [UInt8], name: String, logs: [LogFile]) throws(RegistryError) {
+    public convenience init(bytes: [UInt8], name: String, logs: [LogFile]) throws(RegistryError) {
+        try self.init(storage: HiveStorage(copying: bytes), name: name, logs: logs)
+    }
+
+    init(storage image: HiveStorage, name: String, logs: [LogFile]) throws(RegistryError) {
         path = name
+        let bytes = image.bytes
         guard bytes.count >= BaseBlock.size else {
             throw RegistryError(
                 .notAHive, path: name, offset: UInt64(bytes.count),
                 "a registry hive starts with a 4096-byte base block, the file has \(bytes.count) bytes (cut off)")
         }
-        guard let base = bytes.withUnsafeBytes({ BaseBlock(UnsafeRawBufferPointer(rebasing: $0[0..<BaseBlock.size])) })
-        else {
+        guard let base = BaseBlock(UnsafeRawBufferPointer(rebasing: bytes[0..<BaseBlock.size])) else {
             throw RegistryError(.notAHive, path: name, offset: 0, "not a registry hive (no \"regf\" signature)")
         }
         fileBaseBlock = base
@@ -54,11 +86,10 @@ public final class Hive {
         if !(base.majorVersion == 1 && (3...6).contains(base.minorVersion)) {
             warnings.add(HiveWarning(fileOffset: 20, "hive version \(base.version) (read as 1.3-1.6)"))
         }
-        var image = bytes
         var effective = base
         let recovery: LogRecovery
         if base.isDirty {
-            recovery = TransactionLogs.recover(hive: &image, base: &effective, logs: logs, warnings: &warnings)
+            recovery = TransactionLogs.recover(hive: image, base: &effective, logs: logs, warnings: &warnings)
         } else {
             recovery = .clean
         }
@@ -75,13 +106,11 @@ public final class Hive {
                     "the hive is cut off: the base block declares \(declared) bytes of hive bins, the file holds \(image.count - BaseBlock.size)"
                 ))
         }
-        let owned = UnsafeMutableRawBufferPointer.allocate(byteCount: image.count, alignment: 8)
-        image.withUnsafeBytes { owned.copyMemory(from: $0) }
-        self.storage = owned
-        data = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(owned)[BaseBlock.size...])
+        storage = image
+        data = UnsafeRawBufferPointer(rebasing: image.bytes[BaseBlock.size...])
         bins = HiveBins(data, declaredSize: declared, warn: { warnings.add(HiveWarning(fileOffset: $0, $1)) })
         rootCell = effective.rootCell
-        self.warnings = warnings
+        self.collected = warnings
         guard let root = key(at: rootCell) else {
             throw RegistryError(
                 .noRootKey, path: name, offset: UInt64(BaseBlock.size) + UInt64(rootCell),
@@ -90,42 +119,13 @@ public final class Hive {
         _ = root
     }
 
-    deinit { storage.deallocate() }
-
     /// The root key.
     public var root: KeyNode { key(at: rootCell)! }
 
-    static func readAll(_ path: String) throws(RegistryError) -> [UInt8] {
-        do {
-            let file = try ReadOnlyFile(path: path)
-            guard !file.isDirectory else {
-                throw RegistryError(.unreadable, path: path, offset: nil, "is a folder, not a hive file")
-            }
-            let size = Int(min(file.size, UInt64(UInt32.max) + UInt64(BaseBlock.size)))
-            var failure: BinaryFormatError? = nil
-            let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                count = 0
-                guard let base = buffer.baseAddress, size > 0 else { return }
-                do {
-                    try file.read(into: base, count: size, at: 0, what: "the hive")
-                    count = size
-                } catch {
-                    failure = error as? BinaryFormatError
-                }
-            }
-            if let failure { throw failure }
-            return bytes
-        } catch let e as RegistryError {
-            throw e
-        } catch let e as BinaryFormatError {
-            throw RegistryError(.unreadable, path: path, offset: e.offset, e.reason)
-        } catch {
-            throw RegistryError(.unreadable, path: path, offset: nil, "\(error)")
-        }
-    }
-
     func warn(cell: UInt32, _ reason: String) {
-        warnings.add(HiveWarning(fileOffset: UInt64(BaseBlock.size) + UInt64(cell), reason))
+        lock.lock()
+        collected.add(HiveWarning(fileOffset: UInt64(BaseBlock.size) + UInt64(cell), reason))
+        lock.unlock()
     }
 
     /// The data of the cell at `offset` (after its 4-byte size), bounded by the cell and its bin; nil with a

@@ -45,7 +45,7 @@ public enum TransactionLogs {
         var entries: [Entry]
     }
 
-    static func recover(hive: inout [UInt8], base: inout BaseBlock, logs: [LogFile], warnings: inout HiveWarnings)
+    static func recover(hive: HiveStorage, base: inout BaseBlock, logs: [LogFile], warnings: inout HiveWarnings)
         -> LogRecovery
     {
         let why = base.checksumValid
@@ -80,9 +80,9 @@ public enum TransactionLogs {
         }
         let result: LogRecovery
         if !newLogs.isEmpty {
-            result = applyNew(newLogs, hive: &hive, base: &base, warnings: &warnings)
+            result = applyNew(newLogs, hive: hive, base: &base, warnings: &warnings)
         } else if !oldLogs.isEmpty {
-            result = applyOld(oldLogs, hive: &hive, base: &base, warnings: &warnings)
+            result = applyOld(oldLogs, hive: hive, base: &base, warnings: &warnings)
         } else {
             result = .notRecovered(reason: "no usable transaction log")
         }
@@ -153,7 +153,7 @@ public enum TransactionLogs {
 
     /// Entries of both logs in sequence order: the log with the earlier entries first, each entry numbered one
     /// more than the last applied, starting at that log's base block sequence number.
-    static func applyNew(_ logs: [NewLog], hive: inout [UInt8], base: inout BaseBlock, warnings: inout HiveWarnings)
+    static func applyNew(_ logs: [NewLog], hive: HiveStorage, base: inout BaseBlock, warnings: inout HiveWarnings)
         -> LogRecovery
     {
         var usable = logs.filter { log in
@@ -183,13 +183,12 @@ public enum TransactionLogs {
                     warnings.add(HiveWarning(fileOffset: nil, "\(log.name): log entry \(entry.sequence) grows the hive to \(needed) bytes, more than the hive and its logs hold; replay stops"))
                     break replay
                 }
-                if needed > hive.count { hive.append(contentsOf: repeatElement(0, count: needed - hive.count)) }
-                hive.withUnsafeMutableBytes { h in
-                    log.bytes.withUnsafeBytes { l in
-                        for page in entry.pages {
-                            let dst = UnsafeMutableRawBufferPointer(rebasing: h[(BaseBlock.size + page.target)...])
-                            dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: l[page.source]))
-                        }
+                hive.grow(to: needed)
+                let h = hive.buffer
+                log.bytes.withUnsafeBytes { l in
+                    for page in entry.pages {
+                        let dst = UnsafeMutableRawBufferPointer(rebasing: h[(BaseBlock.size + page.target)...])
+                        dst.copyMemory(from: UnsafeRawBufferPointer(rebasing: l[page.source]))
                     }
                 }
                 binsSize = entry.hiveBinsDataSize
@@ -208,7 +207,7 @@ public enum TransactionLogs {
     /// The old format: a dirty vector ("DIRT", one bit per 512-byte page of the hive bins data) after the base
     /// block, then the dirty pages in bit order. A log applies when its base block was written with the
     /// hive's (same last-written time); LOG1 is tried first.
-    static func applyOld(_ logs: [(LogFile, BaseBlock)], hive: inout [UInt8], base: inout BaseBlock, warnings: inout HiveWarnings) -> LogRecovery {
+    static func applyOld(_ logs: [(LogFile, BaseBlock)], hive: HiveStorage, base: inout BaseBlock, warnings: inout HiveWarnings) -> LogRecovery {
         guard let (log, lb) = logs.first(where: { !base.checksumValid || $0.1.lastWritten == base.lastWritten }) else {
             return .notRecovered(reason: "no old-format log was written with this hive (last-written times differ)")
         }
@@ -222,13 +221,13 @@ public enum TransactionLogs {
             var source = (512 + 4 + vectorBytes + 511) / 512 * 512
             let needed = BaseBlock.size + Int(lb.hiveBinsDataSize)
             guard needed <= hive.count + l.count else { return "the hive bins size \(lb.hiveBinsDataSize) is larger than the hive and its log" }
-            if needed > hive.count { hive.append(contentsOf: repeatElement(0, count: needed - hive.count)) }
+            hive.grow(to: needed)
+            let h = hive.buffer
             for bit in 0..<bits where l[516 + bit / 8] >> (bit % 8) & 1 == 1 {
                 guard l.holds(512, at: source) else { return "byte offset \(source): dirty page \(pages) is cut off" }
-                hive.withUnsafeMutableBytes { h in
-                    UnsafeMutableRawBufferPointer(rebasing: h[(BaseBlock.size + bit * 512)...])
-                        .copyMemory(from: UnsafeRawBufferPointer(rebasing: l[source..<(source + 512)]))
-                }
+                guard BaseBlock.size + bit * 512 + 512 <= h.count else { return "dirty page \(pages) lies past the hive" }
+                UnsafeMutableRawBufferPointer(rebasing: h[(BaseBlock.size + bit * 512)...])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: l[source..<(source + 512)]))
                 source += 512
                 pages += 1
             }

@@ -27,6 +27,12 @@ struct Output {
         write("\n")
     }
 
+    /// Lets `body` append to the buffer directly (no String in between), then flushes when it is full.
+    mutating func append(_ body: (inout [UInt8]) -> Void) {
+        body(&buffer)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
     mutating func bytes(_ bytes: some Sequence<UInt8>) {
         buffer.append(contentsOf: bytes)
         if buffer.count >= 1 << 16 { flush() }

@@ -46,11 +46,20 @@ struct RegistryCommand: ParsableCommand {
             start = h.root
         }
         var out = Output.standardOutput
-        var renderer = RegistryRenderer(json: format == "json")
-        h.walk(from: start, path: startPath) { path, k in renderer.key(path, k, h.values(of: k), into: &out) }
+        let renderer = RegistryRenderer(json: format == "json")
+        var buffer: [UInt8] = []
+        h.walk(from: start, path: startPath) { path, k in
+            renderer.key(path, k, h.values(of: k), into: &buffer)
+            if buffer.count >= 1 << 16 {
+                out.bytes(buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        out.bytes(buffer)
         out.flush()
         if !common.quiet {
             for line in RegistryRenderer.status(h) { printError("writer-audit: \(hive): \(line)") }
         }
     }
 }
+

@@ -5,36 +5,94 @@ import RegistryHive
 struct RegistryRenderer {
     let json: Bool
 
-    mutating func key(_ path: String, _ key: KeyNode, _ values: [RegistryValue], into out: inout Output) {
+    /// One key and its values, appended to `out`.
+    func key(_ path: String, _ key: KeyNode, _ values: [RegistryValue], into out: inout [UInt8]) {
         if json {
-            for v in values { value(path, v, into: &out) }
+            guard !values.isEmpty else { return }
+            var prefix = Array("{\"key\":".utf8)
+            Self.quote(path, into: &prefix)
+            prefix.append(contentsOf: ",\"value\":".utf8)
+            for v in values { Self.value(v, prefix: prefix, into: &out) }
             return
         }
-        out.line("[\(path.isEmpty ? "\\" : path)]")
-        for v in values {
-            let name = v.name.isEmpty ? "@" : "\"" + v.name + "\""
-            out.line("  \(name) = \(v.type.name) \(Self.text(v))")
-        }
+        out.append(0x5B)
+        if path.isEmpty { out.append(0x5C) } else { out.append(contentsOf: QuotedText.oneLine(path).utf8) }
+        out.append(contentsOf: "]\n".utf8)
+        for v in values { Self.textLine(v, into: &out) }
     }
 
-    private func value(_ path: String, _ v: RegistryValue, into out: inout Output) {
-        out.write("{\"key\":")
-        out.write(JSONQuoting.quoted(path))
-        out.write(",\"value\":")
-        out.write(JSONQuoting.quoted(v.name))
-        out.write(",\"type\":\"")
-        out.write(v.type.name)
-        out.write("\",\"data\":")
-        switch v.typed {
-        case .string(let s): out.write(JSONQuoting.quoted(s))
-        case .strings(let list): out.write("[" + list.map(JSONQuoting.quoted).joined(separator: ",") + "]")
-        case .number(let n): out.write(String(n))
-        case .bytes: out.write("\"" + Hex.string(v.data) + "\"")
-        case .mismatch: out.write("null")
+    /// `  "Name" = REG_TYPE data`, written straight into the output buffer.
+    private static func textLine(_ v: RegistryValue, into out: inout [UInt8]) {
+        out.append(contentsOf: "  ".utf8)
+        if v.name.isEmpty { out.append(0x40) } else { appendQuoted(v.name, into: &out) }
+        out.append(contentsOf: " = ".utf8)
+        out.append(contentsOf: v.type.name.utf8)
+        out.append(0x20)
+        v.data.withUnsafeBytes { data in
+            switch v.typed {
+            case .string(let s): appendQuoted(s, into: &out)
+            case .strings(let list):
+                for (i, s) in list.enumerated() {
+                    if i > 0 { out.append(0x20) }
+                    appendQuoted(s, into: &out)
+                }
+            case .number(let n):
+                out.append(contentsOf: "\(n) (0x\(Hex.padded(n, width: v.data.count * 2)))".utf8)
+            case .bytes:
+                if data.isEmpty { out.append(contentsOf: "(no data)".utf8) } else { Hex.append(data, to: &out) }
+            case .mismatch:
+                out.append(contentsOf: "(does not fit \(v.type.name)) ".utf8)
+                Hex.append(data, to: &out)
+            }
         }
-        out.write(",\"hex\":\"")
-        out.write(Hex.string(v.data))
-        out.write("\"}\n")
+        out.append(0x0A)
+    }
+
+    /// `"text"`, control characters escaped so a value stays on its line.
+    private static func appendQuoted(_ s: String, into out: inout [UInt8]) {
+        out.append(0x22)
+        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            out.append(contentsOf: QuotedText.oneLine(s).utf8)
+        } else {
+            var s = s
+            s.withUTF8 { out.append(contentsOf: UnsafeRawBufferPointer($0)) }
+        }
+        out.append(0x22)
+    }
+
+    private static func quote(_ s: String, into out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { JSONQuoting.append(UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    /// One JSON object: {"key", "value", "type", "data", "hex"}, written straight into the output buffer.
+    private static func value(_ v: RegistryValue, prefix: [UInt8], into out: inout [UInt8]) {
+        out.append(contentsOf: prefix)
+        quote(v.name, into: &out)
+        out.append(contentsOf: ",\"type\":\"".utf8)
+        out.append(contentsOf: v.type.name.utf8)
+        out.append(contentsOf: "\",\"data\":".utf8)
+        v.data.withUnsafeBytes { data in
+            switch v.typed {
+            case .string(let s): quote(s, into: &out)
+            case .strings(let list):
+                out.append(0x5B)
+                for (i, s) in list.enumerated() {
+                    if i > 0 { out.append(0x2C) }
+                    quote(s, into: &out)
+                }
+                out.append(0x5D)
+            case .number(let n): out.append(contentsOf: String(n).utf8)
+            case .bytes:
+                out.append(0x22)
+                Hex.append(data, to: &out)
+                out.append(0x22)
+            case .mismatch: out.append(contentsOf: "null".utf8)
+            }
+            out.append(contentsOf: ",\"hex\":\"".utf8)
+            Hex.append(data, to: &out)
+            out.append(contentsOf: "\"}\n".utf8)
+        }
     }
 
     /// The data as a person reads it: strings quoted, numbers in decimal and hex, bytes in hex.
