@@ -53,8 +53,17 @@ public enum QuotedText {
 
     /// A message as one line: every control character escaped, nothing shortened.
     public static func oneLine(_ message: String) -> String {
-        guard message.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return message }
+        guard hasControlCharacter(message) else { return message }
         return escape(Array(message.utf8), limit: Int.max)
+    }
+
+    /// Whether the text holds a control character (which `oneLine` would escape).
+    public static func hasControlCharacter(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { b in
+            for c in b where c < 0x20 || c == 0x7F { return true }
+            return false
+        }
     }
 
     private static func hex2(_ b: UInt8) -> String {

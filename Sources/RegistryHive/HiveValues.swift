@@ -7,20 +7,22 @@ extension Hive {
     /// The key's values in stored order. A value whose data cannot be reached is kept with the bytes that
     /// can be (possibly none), and a warning.
     public func values(of key: KeyNode) -> [RegistryValue] {
+        var out: [RegistryValue] = []
+        withValues(of: key) { out.append(RegistryValue($0)) }
+        return out
+    }
+
+    /// Each of the key's values seen in place, in stored order, without copying their data.
+    public func withValues(of key: KeyNode, _ body: (ValueView) -> Void) {
         guard key.valueCount > 0, let list = cell(key.valueListCell, "value list of key \"\(key.name)\"") else {
-            return []
+            return
         }
         var count = Int(key.valueCount)
         if count > list.count / 4 {
             warn(cell: key.valueListCell, "key \"\(key.name)\" declares \(count) values, its list holds \(list.count / 4)")
             count = list.count / 4
         }
-        var out: [RegistryValue] = []
-        out.reserveCapacity(count)
-        for i in 0..<count {
-            if let v = value(at: list.le32(i * 4), of: key) { out.append(v) }
-        }
-        return out
+        for i in 0..<count { view(at: list.le32(i * 4), of: key, body) }
     }
 
     /// The value named `name` (case-insensitive; "" the default value).
@@ -29,11 +31,11 @@ extension Hive {
         return values(of: key).first { $0.name.uppercased() == wanted }
     }
 
-    func value(at cellOffset: UInt32, of key: KeyNode) -> RegistryValue? {
-        guard let c = cell(cellOffset, "value of key \"\(key.name)\"") else { return nil }
+    func view(at cellOffset: UInt32, of key: KeyNode, _ body: (ValueView) -> Void) {
+        guard let c = cell(cellOffset, "value of key \"\(key.name)\"") else { return }
         guard c.count >= 20, c[0] == 0x76, c[1] == 0x6B else {
             warn(cell: cellOffset, "expected a value (\"vk\"), found \(Self.signature(c))")
-            return nil
+            return
         }
         let nameLength = Int(c.le16(2))
         let rawSize = c.le32(4)
@@ -47,29 +49,32 @@ extension Hive {
             nameBytes = UnsafeRawBufferPointer(rebasing: nameBytes[..<nameLength])
         }
         let name = flags & 0x0001 != 0 ? Self.latin1(nameBytes) : UTF16LE.string(nameBytes)
-        let data = self.data(size: rawSize, at: dataCell, value: cellOffset, name: name)
-        return RegistryValue(
-            name: name, type: type, data: data, cell: cellOffset, storedInRecord: rawSize & 0x8000_0000 != 0)
-    }
-
-    private func data(size rawSize: UInt32, at dataCell: UInt32, value: UInt32, name: String) -> [UInt8] {
-        if rawSize & 0x8000_0000 != 0 {
+        let inRecord = rawSize & 0x8000_0000 != 0
+        func show(_ bytes: UnsafeRawBufferPointer) {
+            body(ValueView(name: name, type: type, bytes: bytes, cell: cellOffset, storedInRecord: inRecord))
+        }
+        if inRecord {
             let size = Int(rawSize & 0x7FFF_FFFF)
             if size > 4 {
-                warn(cell: value, "value \"\(name)\": data of \(size) bytes said to be in the record, which holds 4")
+                warn(cell: cellOffset, "value \"\(name)\": data of \(size) bytes said to be in the record, which holds 4")
             }
-            return (0..<min(size, 4)).map { UInt8(truncatingIfNeeded: dataCell >> (8 * UInt32($0))) }
+            // The data field itself, in the record's byte order.
+            show(UnsafeRawBufferPointer(rebasing: c[8..<(8 + min(size, 4))]))
+            return
         }
         let size = Int(rawSize)
-        guard size > 0 else { return [] }
-        guard let c = cell(dataCell, "data of value \"\(name)\"") else { return [] }
-        if size > Self.bigDataSegment, baseBlock.minorVersion > 3, c.count >= 8, c[0] == 0x64, c[1] == 0x62 {
-            return bigData(c, size: size, at: dataCell, name: name)
+        guard size > 0, let d = cell(dataCell, "data of value \"\(name)\"") else {
+            show(UnsafeRawBufferPointer(rebasing: c[0..<0]))
+            return
         }
-        if size > c.count {
-            warn(cell: dataCell, "value \"\(name)\": \(size) bytes of data declared, its cell holds \(c.count)")
+        if size > Self.bigDataSegment, baseBlock.minorVersion > 3, d.count >= 8, d[0] == 0x64, d[1] == 0x62 {
+            bigData(d, size: size, at: dataCell, name: name).withUnsafeBytes { show($0) }
+            return
         }
-        return Array(c[..<min(size, c.count)])
+        if size > d.count {
+            warn(cell: dataCell, "value \"\(name)\": \(size) bytes of data declared, its cell holds \(d.count)")
+        }
+        show(UnsafeRawBufferPointer(rebasing: d[..<min(size, d.count)]))
     }
 
     /// Data held in segments listed by a big-data record, each up to 16,344 bytes.

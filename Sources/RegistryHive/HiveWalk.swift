@@ -38,27 +38,52 @@ extension Hive {
     }
 
     /// Every key from `start` down, depth first in stored order: `visit(path, key)`, the path relative to the
-    /// root. A key listed under its own descendant, or reached a second time, is warned about and not entered
-    /// again, so a damaged hive cannot make the walk loop or explode.
-    public func walk(from start: KeyNode, path: String, _ visit: (String, KeyNode) -> Void) {
-        var seen = Set<UInt32>()
-        var stack: [(KeyNode, String, Int)] = [(start, path, 0)]
-        seen.insert(start.cell)
-        while let (key, keyPath, depth) = stack.popLast() {
-            visit(keyPath, key)
+    /// root (`ControlSet001\\Services`). A key listed under its own descendant, or reached a second time, is
+    /// warned about and not entered again, so a damaged hive cannot make the walk loop or explode.
+    public func walk(from start: KeyNode, path: String, _ visit: (KeyPath, KeyNode) -> Void) {
+        // Cells are 8-byte aligned: one bit per 8 bytes of hive bins marks a key already entered.
+        var seen = [UInt64](repeating: 0, count: data.count / 512 + 1)
+        func firstVisit(_ cell: UInt32) -> Bool {
+            let slot = Int(cell >> 3)
+            let word = slot >> 6
+            guard word < seen.count else { return true }
+            let bit = UInt64(1) << UInt64(slot & 63)
+            if seen[word] & bit != 0 { return false }
+            seen[word] |= bit
+            return true
+        }
+        _ = firstVisit(start.cell)
+        // The path is one buffer: in a depth-first walk, when a key is taken from the stack, the buffer
+        // still starts with its parent's path, so it is cut there and the key's name appended.
+        var buffer = Array(path.utf8)
+        var stack: [(key: KeyNode, parentLength: Int, depth: Int)] = [(start, -1, 0)]
+        while let (key, parentLength, depth) = stack.popLast() {
+            if parentLength >= 0 {
+                buffer.removeSubrange(parentLength...)
+                if parentLength > 0 { buffer.append(0x5C) }
+                var name = key.name
+                name.withUTF8 { buffer.append(contentsOf: $0) }
+            }
+            buffer.withUnsafeBytes { visit(KeyPath(bytes: $0), key) }
             guard key.subkeyCount > 0 else { continue }
             if depth >= Self.maxDepth {
-                warn(cell: key.cell, "key \"\(keyPath)\" is nested \(depth) deep; its subkeys are not read")
+                warn(cell: key.cell, "key \"\(String(decoding: buffer, as: UTF8.self))\" is nested \(depth) deep; its subkeys are not read")
                 continue
             }
-            let children = subkeys(of: key)
-            for child in children.reversed() {
-                guard seen.insert(child.cell).inserted else {
-                    warn(cell: child.cell, "key \"\(child.name)\" is listed again under \"\(keyPath)\" (a loop or a shared subkey); not entered twice")
+            let length = buffer.count
+            for child in subkeys(of: key).reversed() {
+                guard firstVisit(child.cell) else {
+                    warn(cell: child.cell, "key \"\(child.name)\" is listed again under \"\(String(decoding: buffer, as: UTF8.self))\" (a loop or a shared subkey); not entered twice")
                     continue
                 }
-                stack.append((child, keyPath.isEmpty ? child.name : keyPath + "\\" + child.name, depth + 1))
+                stack.append((child, length, depth + 1))
             }
         }
     }
+}
+
+/// A key's path during a walk, as UTF-8 bytes valid for the visit (`string` for a copy).
+public struct KeyPath {
+    public let bytes: UnsafeRawBufferPointer
+    public var string: String { String(decoding: bytes, as: UTF8.self) }
 }

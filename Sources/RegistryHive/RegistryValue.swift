@@ -66,6 +66,11 @@ public struct RegistryValue: Sendable, Equatable {
     /// The type number as stored (device-property values carry 0xFFFF in the high half).
     public var rawType: UInt32
 
+    /// An owned copy of a value seen in place.
+    public init(_ view: ValueView) {
+        self.init(name: view.name, type: view.type, data: Array(view.bytes), cell: view.cell, storedInRecord: view.storedInRecord)
+    }
+
     public init(name: String, type: ValueType, data: [UInt8], cell: UInt32 = 0, storedInRecord: Bool = false) {
         self.name = name
         self.type = type
@@ -95,10 +100,13 @@ public struct RegistryValue: Sendable, Equatable {
 
     /// The data as its type reads it. Strings end at the first NUL; a string of an odd number of bytes or
     /// with an unpaired surrogate, a DWORD not of 4 bytes or a QWORD not of 8 does not fit.
-    public var typed: TypedData {
+    public var typed: TypedData { data.withUnsafeBytes { Self.typed(type, $0) } }
+
+    /// Bytes of a value of type `type` as that type reads them (see `typed`).
+    public static func typed(_ type: ValueType, _ data: UnsafeRawBufferPointer) -> TypedData {
         switch type {
         case .string, .expandString, .link:
-            guard let s = Self.utf16(data[...]) else { return .mismatch }
+            guard let s = utf16(data) else { return .mismatch }
             return .string(s)
         case .multiString:
             guard data.count % 2 == 0 else { return .mismatch }
@@ -107,14 +115,14 @@ public struct RegistryValue: Sendable, Equatable {
             var i = 0
             while i + 1 < data.count {
                 if data[i] == 0 && data[i + 1] == 0 {
-                    guard let s = Self.utf16(data[start..<i]) else { return .mismatch }
+                    guard let s = utf16(UnsafeRawBufferPointer(rebasing: data[start..<i])) else { return .mismatch }
                     parts.append(s)
                     start = i + 2
                 }
                 i += 2
             }
             if start < data.count {
-                guard let s = Self.utf16(data[start...]) else { return .mismatch }
+                guard let s = utf16(UnsafeRawBufferPointer(rebasing: data[start...])) else { return .mismatch }
                 parts.append(s)
             }
             while parts.last == "" { parts.removeLast() }
@@ -124,7 +132,7 @@ public struct RegistryValue: Sendable, Equatable {
             return .number(UInt64(data.le32(0)))
         case .dwordBigEndian:
             guard data.count == 4 else { return .mismatch }
-            return .number(UInt64(data.be32(0)))
+            return .number(UInt64(UInt32(bigEndian: data.loadUnaligned(as: UInt32.self))))
         case .qword:
             guard data.count == 8 else { return .mismatch }
             return .number(data.le64(0))
@@ -146,9 +154,9 @@ public struct RegistryValue: Sendable, Equatable {
     }
 
     /// UTF-16LE up to the first NUL; nil when the byte count is odd or a surrogate is unpaired.
-    static func utf16(_ b: ArraySlice<UInt8>) -> String? {
-        guard b.count % 2 == 0 else { return nil }
-        return b.withUnsafeBytes { raw -> String? in
+    static func utf16(_ raw: UnsafeRawBufferPointer) -> String? {
+        guard raw.count % 2 == 0 else { return nil }
+        do {
             let n = raw.count / 2
             var end = 0
             var k = 0
@@ -180,4 +188,16 @@ public struct RegistryValue: Sendable, Equatable {
             return UTF16LE.string(UnsafeRawBufferPointer(rebasing: raw[0..<(2 * end)]))
         }
     }
+}
+
+/// A value seen in place during `Hive.withValues(of:_:)`: its bytes point into the hive (or a scratch
+/// buffer) and are valid only during the call. `RegistryValue(view)` keeps a copy.
+public struct ValueView {
+    public var name: String
+    public var type: ValueType
+    public var bytes: UnsafeRawBufferPointer
+    public var cell: UInt32
+    public var storedInRecord: Bool
+
+    public var typed: TypedData { RegistryValue.typed(type, bytes) }
 }

@@ -49,7 +49,7 @@ struct RegistryCommand: ParsableCommand {
         let renderer = RegistryRenderer(json: format == "json")
         var buffer: [UInt8] = []
         h.walk(from: start, path: startPath) { path, k in
-            renderer.key(path, k, h.values(of: k), into: &buffer)
+            renderer.key(path, k, in: h, into: &buffer)
             if buffer.count >= 1 << 16 {
                 out.bytes(buffer)
                 buffer.removeAll(keepingCapacity: true)

@@ -18,7 +18,7 @@ func libraryValues(_ hive: Hive) -> [(ValueLine, RegistryValue)] {
     var out: [(ValueLine, RegistryValue)] = []
     hive.walk(from: hive.root, path: "") { path, key in
         for v in hive.values(of: key) {
-            out.append((ValueLine(key: path, value: v.name, type: v.rawType, hex: hexString(v.data)), v))
+            out.append((ValueLine(key: path.string, value: v.name, type: v.rawType, hex: hexString(v.data)), v))
         }
     }
     return out

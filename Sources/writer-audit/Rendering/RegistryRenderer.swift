@@ -6,29 +6,36 @@ struct RegistryRenderer {
     let json: Bool
 
     /// One key and its values, appended to `out`.
-    func key(_ path: String, _ key: KeyNode, _ values: [RegistryValue], into out: inout [UInt8]) {
+    func key(_ path: KeyPath, _ key: KeyNode, in hive: Hive, into out: inout [UInt8]) {
         if json {
-            guard !values.isEmpty else { return }
+            guard key.valueCount > 0 else { return }
             var prefix = Array("{\"key\":".utf8)
-            Self.quote(path, into: &prefix)
+            JSONQuoting.append(path.bytes, to: &prefix)
             prefix.append(contentsOf: ",\"value\":".utf8)
-            for v in values { Self.value(v, prefix: prefix, into: &out) }
+            hive.withValues(of: key) { Self.value($0, prefix: prefix, into: &out) }
             return
         }
         out.append(0x5B)
-        if path.isEmpty { out.append(0x5C) } else { out.append(contentsOf: QuotedText.oneLine(path).utf8) }
+        if path.bytes.isEmpty {
+            out.append(0x5C)
+        } else if path.bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            out.append(contentsOf: QuotedText.oneLine(path.string).utf8)
+        } else {
+            out.append(contentsOf: path.bytes)
+        }
         out.append(contentsOf: "]\n".utf8)
-        for v in values { Self.textLine(v, into: &out) }
+        hive.withValues(of: key) { Self.textLine($0, into: &out) }
     }
 
     /// `  "Name" = REG_TYPE data`, written straight into the output buffer.
-    private static func textLine(_ v: RegistryValue, into out: inout [UInt8]) {
+    private static func textLine(_ v: ValueView, into out: inout [UInt8]) {
         out.append(contentsOf: "  ".utf8)
         if v.name.isEmpty { out.append(0x40) } else { appendQuoted(v.name, into: &out) }
         out.append(contentsOf: " = ".utf8)
         out.append(contentsOf: v.type.name.utf8)
         out.append(0x20)
-        v.data.withUnsafeBytes { data in
+        do {
+            let data = v.bytes
             switch v.typed {
             case .string(let s): appendQuoted(s, into: &out)
             case .strings(let list):
@@ -37,7 +44,7 @@ struct RegistryRenderer {
                     appendQuoted(s, into: &out)
                 }
             case .number(let n):
-                out.append(contentsOf: "\(n) (0x\(Hex.padded(n, width: v.data.count * 2)))".utf8)
+                out.append(contentsOf: "\(n) (0x\(Hex.padded(n, width: data.count * 2)))".utf8)
             case .bytes:
                 if data.isEmpty { out.append(contentsOf: "(no data)".utf8) } else { Hex.append(data, to: &out) }
             case .mismatch:
@@ -51,7 +58,7 @@ struct RegistryRenderer {
     /// `"text"`, control characters escaped so a value stays on its line.
     private static func appendQuoted(_ s: String, into out: inout [UInt8]) {
         out.append(0x22)
-        if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+        if QuotedText.hasControlCharacter(s) {
             out.append(contentsOf: QuotedText.oneLine(s).utf8)
         } else {
             var s = s
@@ -66,13 +73,14 @@ struct RegistryRenderer {
     }
 
     /// One JSON object: {"key", "value", "type", "data", "hex"}, written straight into the output buffer.
-    private static func value(_ v: RegistryValue, prefix: [UInt8], into out: inout [UInt8]) {
+    private static func value(_ v: ValueView, prefix: [UInt8], into out: inout [UInt8]) {
         out.append(contentsOf: prefix)
         quote(v.name, into: &out)
         out.append(contentsOf: ",\"type\":\"".utf8)
         out.append(contentsOf: v.type.name.utf8)
         out.append(contentsOf: "\",\"data\":".utf8)
-        v.data.withUnsafeBytes { data in
+        do {
+            let data = v.bytes
             switch v.typed {
             case .string(let s): quote(s, into: &out)
             case .strings(let list):
@@ -95,17 +103,6 @@ struct RegistryRenderer {
         }
     }
 
-    /// The data as a person reads it: strings quoted, numbers in decimal and hex, bytes in hex.
-    static func text(_ v: RegistryValue) -> String {
-        switch v.typed {
-        case .string(let s): return QuotedText.oneLine(s).quotedForText
-        case .strings(let list): return list.map { QuotedText.oneLine($0).quotedForText }.joined(separator: " ")
-        case .number(let n): return "\(n) (0x\(Hex.padded(n, width: v.data.count * 2)))"
-        case .bytes: return v.data.isEmpty ? "(no data)" : Hex.string(v.data)
-        case .mismatch: return "(does not fit \(v.type.name)) " + Hex.string(v.data)
-        }
-    }
-
     /// What stderr says about the hive: logs applied or missing, and each warning.
     static func status(_ h: Hive) -> [String] {
         var lines: [String] = []
@@ -117,8 +114,4 @@ struct RegistryRenderer {
         }
         return lines + h.warnings.lines.map { "warning: " + $0 }
     }
-}
-
-extension String {
-    fileprivate var quotedForText: String { "\"" + self + "\"" }
 }
