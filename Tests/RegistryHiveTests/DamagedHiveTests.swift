@@ -138,3 +138,62 @@ struct DamagedHiveTests {
         #expect(h.warnings.kept.contains { $0.reason.contains("LOG1: byte offset 16384: log entry 2108 has a wrong hash") })
     }
 }
+
+@Suite("Old-format (DIRT) transaction logs", ConditionTrait.enabled(
+    if: ReferenceHives.present || underCI, "../shared/reference/registry is not beside the clone"))
+struct OldFormatLogTests {
+    /// The primary as it was before a write (dirty: its sequence numbers differ), and an old-format log holding
+    /// the 512-byte pages where `newer` differs, as Windows XP to 8 wrote them.
+    static func dirtyPair(original: [UInt8], newer: [UInt8]) -> (hive: [UInt8], log: [UInt8]) {
+        var hive = original
+        let sequence = hive.withUnsafeBytes { $0.le32(4) }
+        func put32(_ v: UInt32, _ at: Int, in b: inout [UInt8]) { for i in 0..<4 { b[at + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i))) } }
+        func checksum(_ b: inout [UInt8]) { put32(b.withUnsafeBytes { BaseBlock.checksum($0) }, 508, in: &b) }
+        put32(sequence &+ 1, 4, in: &hive)  // the write began (primary) but never ended (secondary)
+        checksum(&hive)
+        var log = Array(original[0..<512])
+        put32(sequence &+ 1, 4, in: &log)
+        put32(sequence &+ 1, 8, in: &log)
+        put32(1, 28, in: &log)  // a transaction log
+        checksum(&log)
+        let binsSize = Int(original.withUnsafeBytes { $0.le32(40) })
+        let pages = binsSize / 512
+        var bitmap = [UInt8](repeating: 0, count: (pages + 7) / 8)
+        var dirty: [UInt8] = []
+        for p in 0..<pages {
+            let range = (4096 + p * 512)..<(4096 + p * 512 + 512)
+            guard original[range] != newer[range] else { continue }
+            bitmap[p / 8] |= 1 << (p % 8)
+            dirty += newer[range]
+        }
+        log += Array("DIRT".utf8) + bitmap
+        log += [UInt8](repeating: 0, count: (512 - log.count % 512) % 512)
+        log += dirty
+        return (hive, log)
+    }
+
+    @Test("a dirty hive is brought up to date from an old-format log: the changed value is read")
+    func replaysDirtyVector() async throws {
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: try await ReferenceHives.path("SYSTEM"))))
+        let changedPath = ReferenceHives.scratch + "/old-format-\(UUID().uuidString)"
+        let r = try await ProcessRun.run(
+            "/usr/bin/env",
+            ["python3", ProjectPaths.script("make-hive-fixture"), try await ReferenceHives.path("SYSTEM"), changedPath,
+             "--dword", "ControlSet001\\Services\\EventSystem", "Start", "4"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let newer = Array(try Data(contentsOf: URL(fileURLWithPath: changedPath)))
+        let (hive, log) = Self.dirtyPair(original: original, newer: newer)
+        let replayed = try Hive(bytes: hive, name: "SYSTEM", logs: [LogFile(name: "SYSTEM.LOG1", bytes: log)])
+        guard case .applied(let logs, _, let pages, _) = replayed.recovery else {
+            Issue.record("not replayed: \(replayed.recovery)")
+            return
+        }
+        #expect(logs == ["SYSTEM.LOG1"] && pages == 1)
+        let key = try #require(replayed.key(path: "ControlSet001\\Services\\EventSystem"))
+        #expect(replayed.value("Start", of: key)?.dword == 4)
+        // Without the log the hive reads as it was, with a warning that it is dirty.
+        let stale = try Hive(bytes: hive, name: "SYSTEM", logs: [])
+        #expect(stale.value("Start", of: stale.key(path: "ControlSet001\\Services\\EventSystem")!)?.dword == 2)
+        #expect(stale.warnings.kept.contains { $0.reason.contains("dirty") })
+    }
+}
