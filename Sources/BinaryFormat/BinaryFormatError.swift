@@ -22,7 +22,7 @@ public struct BinaryFormatError: UserError, Equatable {
     }
 
     public var message: String {
-        offset.map { "\(path): byte offset \($0): \(reason)" } ?? "\(path): \(reason)"
+        PositionedMessage.line(path: path, offset: offset, reason)
     }
 
     public static func == (a: BinaryFormatError, b: BinaryFormatError) -> Bool { a.code == b.code }

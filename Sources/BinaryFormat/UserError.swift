@@ -9,3 +9,10 @@ public protocol UserError: Error, CustomStringConvertible, Sendable {
 extension UserError {
     public var description: String { message }
 }
+
+/// The one shape of an error line about a file: `PATH: byte offset N: reason`, or `PATH: reason`.
+public enum PositionedMessage {
+    public static func line(path: String, offset: UInt64?, _ reason: String) -> String {
+        offset.map { "\(path): byte offset \($0): \(reason)" } ?? "\(path): \(reason)"
+    }
+}

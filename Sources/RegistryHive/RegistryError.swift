@@ -23,7 +23,7 @@ public struct RegistryError: UserError, Equatable {
     }
 
     public var message: String {
-        offset.map { "\(path): byte offset \($0): \(reason)" } ?? "\(path): \(reason)"
+        PositionedMessage.line(path: path, offset: offset, reason)
     }
 
     public static func == (a: RegistryError, b: RegistryError) -> Bool { a.code == b.code }
