@@ -26,6 +26,7 @@ PYPI_PACKAGES=(
   "procmon-parser:procmon_parser"
   "python-registry==1.3.1:Registry"
   "regipy[cli]==6.5.0:regipy.cli"
+  "evtx:evtx"
 )
 
 # The external commands the tests and the fuzz run call, each with the package that provides it.

@@ -1,0 +1,75 @@
+import BinaryFormat
+import Foundation
+import TestSupport
+import Testing
+
+@testable import EventLog
+
+let referenceLogs = ProjectPaths.reference("evtx")
+let haveLogs = FileManager.default.fileExists(atPath: referenceLogs + "/SOURCES.md")
+
+@Suite("EVTX logs read natively, against pyevtx-rs", ConditionTrait.enabled(if: haveLogs || underCI, "../shared/reference/evtx is not beside the clone"))
+struct EventLogTests {
+    static let clean = [
+        "system.evtx", "security.evtx", "Application_no_crc32.evtx", "Security_short_selected.evtx",
+        "MSExchange_Management_wec.evtx", "E_Windows_system32_winevt_logs_Microsoft-Windows-CAPI2%4Operational.evtx",
+    ]
+
+    /// scripts/evtx-compare's counts: records both read, equal, only ours, only pyevtx-rs's.
+    func compare(_ name: String) async throws -> (both: Int, equal: Int, onlyOurs: Int, onlyPeer: Int, output: String) {
+        let binary = ProjectPaths.root.appendingPathComponent(".build/debug/writer-audit").path
+        let r = try await ProcessRun.run(
+            "/usr/bin/env", ["python3", ProjectPaths.script("evtx-compare"), referenceLogs + "/" + name, "--binary", binary])
+        let first = r.stdout.split(separator: "\n").first.map(String.init) ?? r.stderr
+        let numbers = first.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(numbers.count >= 4, "evtx-compare: \(r.stdout.prefix(300)) \(r.stderr.suffix(300))")
+        guard numbers.count >= 4 else { return (0, 0, 0, 0, r.stdout) }
+        return (numbers[0], numbers[1], numbers[2], numbers[3], r.stdout)
+    }
+
+    @Test("every record of the reference logs equals pyevtx-rs's, as XML trees", arguments: clean)
+    func equalsPeer(_ name: String) async throws {
+        let c = try await compare(name)
+        let expected = ["system.evtx": 1881, "security.evtx": 2261, "Application_no_crc32.evtx": 17,
+                        "Security_short_selected.evtx": 7, "MSExchange_Management_wec.evtx": 1][name] ?? 340
+        #expect(c.both == expected && c.equal == expected && c.onlyOurs == 0 && c.onlyPeer == 0, "\(c.output.prefix(600))")
+    }
+
+    @Test("damaged logs: every record pyevtx-rs reads is equal, and we read on where it stops",
+          arguments: ["sample_with_a_bad_chunk_magic.evtx", "sample-with-zero-data-size-event.evtx"])
+    func damaged(_ name: String) async throws {
+        let c = try await compare(name)
+        // pyevtx-rs stops at the zeroed chunk 6 (bad magic) and at the record of size 0; we skip them with a
+        // warning and read the chunks after: 256 and 333 more records.
+        #expect(c.equal == c.both && c.onlyPeer == 0)
+        #expect(c.both == (name.hasPrefix("sample_with") ? 14 : 2))
+        #expect(c.onlyOurs == (name.hasPrefix("sample_with") ? 256 : 333))
+        let log = try EventLogFile(path: referenceLogs + "/" + name)
+        log.forEachRecord { _ in }
+        #expect(log.warnings.contains {
+            name.hasPrefix("sample_with") ? $0.contains("chunk 6 is zeros between written chunks") : $0.contains("has size 0")
+        })
+    }
+
+    @Test("records come out in record-number order, one chunk in memory")
+    func order() throws {
+        let log = try EventLogFile(path: referenceLogs + "/system.evtx")
+        var numbers: [UInt64] = []
+        log.forEachRecord { numbers.append($0.number) }
+        #expect(numbers.count == 1881 && numbers == numbers.sorted())
+        #expect(log.warnings.isEmpty)
+    }
+
+    @Test("not an event log: one error naming the byte offset")
+    func notALog() throws {
+        #expect(throws: EventLogError(.notAnEventLog, path: "", offset: 0, "")) {
+            try EventLogFile(path: ProjectPaths.root.appendingPathComponent("README.md").path)
+        }
+    }
+
+    @Test("CRC-32 is the zlib one")
+    func crc() {
+        let v = Array("123456789".utf8).withUnsafeBytes { CRC32.checksum($0) }
+        #expect(v == 0xCBF4_3926)
+    }
+}
