@@ -1,6 +1,7 @@
 import ArgumentParser
 import BinaryFormat
 import EventLog
+import Foundation
 
 /// Reads .evtx event logs natively.
 struct EventLogCommand: ParsableCommand {
@@ -19,15 +20,15 @@ struct EventLogCommand: ParsableCommand {
     @Flag(help: "Every record, not only those that bear on the System Writer.")
     var all = false
 
-    @Option(help: "xml (with --all).")
+    @Option(help: "xml or json (with --all): json is one object per record per line.")
     var format: String = "xml"
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one .evtx file") }
-        guard all, format == "xml" else {
-            throw ValidationError("only --all --format xml is written so far (the judged view is not)")
+        guard all, ["xml", "json"].contains(format) else {
+            throw ValidationError("only --all --format xml|json is written so far (the judged view is not)")
         }
     }
 
@@ -35,17 +36,27 @@ struct EventLogCommand: ParsableCommand {
         // Every file opened first: a file that is not a log is refused before anything is printed.
         let logs = try files.map { try EventLogFile(path: $0) }
         var out = Output.standardOutput
-        EventXMLWriter.begin(into: &out)
+        let json = format == "json"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        if !json { EventXMLWriter.begin(into: &out) }
         for (path, log) in zip(files, logs) {
             log.forEachRecord { record in
-                if let e = record.event { EventXMLWriter.write(e, into: &out) }
+                if json {
+                    if let line = try? encoder.encode(Event(file: path, record: record)) {
+                        out.bytes(line)
+                        out.line()
+                    }
+                } else if let e = record.event {
+                    EventXMLWriter.write(e, into: &out)
+                }
             }
             out.flush()
             if !common.quiet {
                 for w in log.warningLines { printError("writer-audit: \(path): warning: \(w)") }
             }
         }
-        EventXMLWriter.end(into: &out)
+        if !json { EventXMLWriter.end(into: &out) }
         out.flush()
     }
 }

@@ -73,3 +73,33 @@ struct EventLogTests {
         #expect(v == 0xCBF4_3926)
     }
 }
+
+@Suite("eventlog --all --format json against pyevtx-rs's JSON", ConditionTrait.enabled(if: haveLogs || underCI, "../shared/reference/evtx is not beside the clone"))
+struct EventJSONTests {
+    @Test("record, provider, event id, level, channel and computer of every record equal pyevtx-rs's", arguments: ["system.evtx", "security.evtx"])
+    func fields(_ name: String) async throws {
+        let peerScript = """
+            import evtx, json, sys
+            for r in evtx.PyEvtxParser(sys.argv[1]).records_json():
+                s = json.loads(r["data"])["Event"]["System"]
+                eid = s["EventID"]; eid = eid["#text"] if isinstance(eid, dict) else eid
+                p = s["Provider"]["#attributes"]["Name"]
+                print("\\t".join(str(x) for x in [s["EventRecordID"], p, eid, s.get("Level"), s["Channel"], s["Computer"]]))
+            """
+        let path = referenceLogs + "/" + name
+        let peer = try await ProcessRun.run("/usr/bin/env", ["python3", "-c", peerScript, path])
+        #expect(peer.status == 0, "\(peer.stderr.suffix(300))")
+        let binary = ProjectPaths.root.appendingPathComponent(".build/debug/writer-audit").path
+        let ours = try await ProcessRun.run(binary, ["eventlog", "--all", "--format", "json", "--quiet", path])
+        #expect(ours.status == 0)
+        let mine = try ours.stdout.split(separator: "\n").map { line -> String in
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(Set(o.keys) == ["file", "record", "time", "provider", "eventId", "level", "channel", "computer", "data", "named"])
+            return [o["record"], o["provider"], o["eventId"], o["level"], o["channel"], o["computer"]]
+                .map { v in (v as? NSNumber).map { "\($0)" } ?? (v as? String) ?? "None" }.joined(separator: "\t")
+        }
+        let theirs = peer.stdout.split(separator: "\n").map(String.init)
+        #expect(mine.count == theirs.count && mine.count > 1000)
+        #expect(zip(mine, theirs).filter { $0 != $1 }.prefix(3).map { "\($0) / \($1)" } == [])
+    }
+}
