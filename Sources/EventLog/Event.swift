@@ -15,6 +15,22 @@ public struct Event: Sendable, Equatable, Encodable {
     /// `<Data Name="X">` values by name.
     public var named: [String: String]
 
+    public init(
+        file: String, record: UInt64, time: String? = nil, provider: String?, eventId: Int?, level: Int? = nil,
+        channel: String? = nil, computer: String? = nil, data: [String], named: [String: String] = [:]
+    ) {
+        self.file = file
+        self.record = record
+        self.time = time
+        self.provider = provider
+        self.eventId = eventId
+        self.level = level
+        self.channel = channel
+        self.computer = computer
+        self.data = data
+        self.named = named
+    }
+
     public init(file: String, record: EventRecord) {
         self.file = file
         self.record = record.number

@@ -20,15 +20,20 @@ struct EventLogCommand: ParsableCommand {
     @Flag(help: "Every record, not only those that bear on the System Writer.")
     var all = false
 
-    @Option(help: "xml or json (with --all): json is one object per record per line.")
-    var format: String = "xml"
+    @Option(help: "text (default), json; with --all: xml or json (one object per record per line).")
+    var format: String?
+
+    @Option(help: "The writer judged (default System Writer).")
+    var writer: String = "System Writer"
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one .evtx file") }
-        guard all, ["xml", "json"].contains(format) else {
-            throw ValidationError("only --all --format xml|json is written so far (the judged view is not)")
+        if all {
+            guard ["xml", "json"].contains(format ?? "xml") else { throw ValidationError("--all takes --format xml or json") }
+        } else {
+            guard ["text", "json"].contains(format ?? "text") else { throw ValidationError("--format takes text or json") }
         }
     }
 
@@ -36,6 +41,7 @@ struct EventLogCommand: ParsableCommand {
         // Every file opened first: a file that is not a log is refused before anything is printed.
         let logs = try files.map { try EventLogFile(path: $0) }
         var out = Output.standardOutput
+        guard all else { return try judged(logs, into: &out) }
         let json = format == "json"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -58,5 +64,47 @@ struct EventLogCommand: ParsableCommand {
         }
         if !json { EventXMLWriter.end(into: &out) }
         out.flush()
+    }
+
+    /// The events that bear on the writer, oldest first, and the findings they make.
+    private func judged(_ logs: [EventLogFile], into out: inout Output) throws {
+        struct Report: Encodable {
+            struct File: Encodable { var file: String; var records: Int; var chunks: Int; var warnings: [String] }
+            var files: [File]
+            var events: [Event]
+            var findings: [EventFinding]
+        }
+        var report = Report(files: [], events: [], findings: [])
+        for (path, log) in zip(files, logs) {
+            log.forEachRecord { record in
+                let e = Event(file: path, record: record)
+                guard EventJudge.isRelevant(e) else { return }
+                report.events.append(e)
+                if let f = EventJudge.finding(e, writer: writer) { report.findings.append(f) }
+            }
+            report.files.append(.init(file: path, records: log.recordsRead, chunks: log.chunksRead, warnings: log.warningLines))
+        }
+        report.events.sort { ($0.time ?? "", $0.record) < ($1.time ?? "", $1.record) }
+        report.findings.sort { ($0.time ?? "", $0.record) < ($1.time ?? "", $1.record) }
+        if format == "json" {
+            try JSONRendering.write(report, into: &out)
+        } else {
+            for f in report.files {
+                out.line("\(f.file): \(f.records) records in \(f.chunks) chunks")
+                for w in f.warnings { out.line("  warning: \(w)") }
+            }
+            out.line("\(report.events.count) events bear on the \(writer):")
+            for e in report.events {
+                out.line("  \(e.time ?? "-")  \(e.provider ?? "-") \(e.eventId.map(String.init) ?? "-")  record \(e.record)  \(QuotedText.oneLine(e.data.joined(separator: " | ")).prefix(200))")
+            }
+            if report.findings.isEmpty {
+                out.line("No findings.")
+            } else {
+                out.line("FINDINGS (\(report.findings.count)):")
+                for f in report.findings { out.line("  [\(f.kind.rawValue)] \(f.summary)") }
+            }
+        }
+        out.flush()
+        if !report.findings.isEmpty { throw ExitCode(1) }
     }
 }

@@ -103,3 +103,47 @@ struct EventJSONTests {
         #expect(zip(mine, theirs).filter { $0 != $1 }.prefix(3).map { "\($0) / \($1)" } == [])
     }
 }
+
+/// The judge on events built here (the strings as the VSS, CAPI2 and SCM events carry them, from
+/// ../shared/reference/evtx/SOURCES.md); events from logs written by a fixture writer are still to come.
+@Suite("Events judged for the System Writer")
+struct EventJudgeTests {
+    func vss(_ id: Int, routine: String, hr: String, writer: String) -> Event {
+        Event(
+            file: "Application.evtx", record: 7, provider: "VSS", eventId: id,
+            data: [routine, hr, "\n\nOperation:\n   Gathering Writer Data\n\nContext:\n   Execution Context: Requestor\n   Writer Class Id: {e8132975-6f93-4464-a53e-1050253ae220}\n   Writer Name: \(writer)\n"])
+    }
+
+    @Test("VSS 8193 XML document is too long for the System Writer: metadata-too-long")
+    func tooLong() throws {
+        let f = try #require(EventJudge.finding(vss(8193, routine: "XML document is too long", hr: "0x80070018, The program issued a command but the command length is incorrect.", writer: "System Writer")))
+        #expect(f.kind == .metadataTooLong && f.writer == "System Writer" && f.hr == "0x80070018")
+    }
+
+    @Test("another writer's failure is writer-failed under its own name, never the System Writer's")
+    func otherWriter() throws {
+        let f = try #require(EventJudge.finding(vss(8193, routine: "XML document is too long", hr: "0x80070018", writer: "WMI Writer")))
+        #expect(f.kind == .writerFailed && f.writer == "WMI Writer")
+        #expect(EventJudge.finding(Event(file: "a", record: 1, provider: "VSS", eventId: 8224, data: [])) == nil)
+    }
+
+    @Test("CAPI2 513 AddLegacyDriverFiles ... Access is denied: service-access naming the service")
+    func capiService() throws {
+        let e = Event(file: "a", record: 2, provider: "Microsoft-Windows-CAPI2", eventId: 513,
+                      data: ["Cryptographic Services failed while processing the OnIdentity() call in the System Writer Object.\n\nDetails:\nAddLegacyDriverFiles: Unable to back up image of binary Microsoft Link-Layer Discovery Protocol.\n\nSystem Error:\nAccess is denied.\n"])
+        let f = try #require(EventJudge.finding(e))
+        #expect(f.kind == .serviceAccess && f.service == "Microsoft Link-Layer Discovery Protocol")
+        let files = Event(file: "a", record: 3, provider: "Microsoft-Windows-CAPI2", eventId: 513,
+                          data: ["Details:\nAddCoreCsiFiles : BeginFileEnumeration() failed.\n\nSystem Error:\nAccess is denied.\n"])
+        #expect(EventJudge.finding(files)?.kind == .fileAccess)
+    }
+
+    @Test("SCM 7000 for COM+ Event System is service-not-running; for another service nothing")
+    func scm() throws {
+        let e = Event(file: "System.evtx", record: 4, provider: "Service Control Manager", eventId: 7000,
+                      data: ["COM+ Event System", "The service did not respond to the start or control request in a timely fashion."])
+        #expect(EventJudge.finding(e)?.kind == .serviceNotRunning && EventJudge.finding(e)?.service == "COM+ Event System")
+        let other = Event(file: "System.evtx", record: 5, provider: "Service Control Manager", eventId: 7000, data: ["Print Spooler", "x"])
+        #expect(EventJudge.finding(other) == nil && !EventJudge.isRelevant(other))
+    }
+}

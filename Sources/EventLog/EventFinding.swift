@@ -1,0 +1,129 @@
+import Foundation
+
+/// What an event says about the System Writer's failure.
+public enum EventFindingKind: String, Sendable, Encodable {
+    /// VSS 8193 "XML document is too long" (hr 0x80070018): the writer's metadata outgrew the limit, as a
+    /// folder over 1,000 subfolders or 10,000 files makes it.
+    case metadataTooLong = "metadata-too-long"
+    /// Another VSS error naming a writer.
+    case writerFailed = "writer-failed"
+    /// CAPI2 513 AddLegacyDriverFiles ... Access is denied: a service's descriptor locks the writer out.
+    case serviceAccess = "service-access"
+    /// CAPI2 513 about files (AddCoreCsiFiles, BeginFileEnumeration, a path): access denied or not found.
+    case fileAccess = "file-access"
+    /// The Service Control Manager says a service the writer needs did not start or stopped.
+    case serviceNotRunning = "service-not-running"
+}
+
+/// One finding, with the event it comes from.
+public struct EventFinding: Sendable, Equatable, Encodable {
+    public var kind: EventFindingKind
+    public var writer: String?
+    public var service: String?
+    public var hr: String?
+    public var routine: String?
+    public var detail: String?
+    public var file: String
+    public var record: UInt64
+    public var time: String?
+    public var summary: String
+
+    enum CodingKeys: String, CodingKey { case kind, writer, service, hr, routine, detail, file, record, time, summary }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(writer, forKey: .writer)
+        try c.encode(service, forKey: .service)
+        try c.encode(hr, forKey: .hr)
+        try c.encode(routine, forKey: .routine)
+        try c.encode(detail, forKey: .detail)
+        try c.encode(file, forKey: .file)
+        try c.encode(record, forKey: .record)
+        try c.encode(time, forKey: .time)
+        try c.encode(summary, forKey: .summary)
+    }
+}
+
+/// Judges events for the System Writer (or another writer named).
+public enum EventJudge {
+    static let vssErrors: Set<Int> = [8193, 8194, 8229, 12289, 12292, 12293, 12294, 12298, 12302]
+    static let scmFailures: Set<Int> = [7000, 7001, 7009, 7011, 7022, 7023, 7024, 7031, 7034]
+    /// Display names of the services the writer needs, as the Service Control Manager names them.
+    public static let writerServices = [
+        "Cryptographic Services", "COM+ Event System", "Volume Shadow Copy", "COM+ System Application",
+        "Microsoft Software Shadow Copy Provider", "Remote Procedure Call (RPC)", "Remote Procedure Call",
+    ]
+
+    /// Whether the event bears on the writer: VSS and CAPI2 errors, the SCM on the writer's services.
+    public static func isRelevant(_ e: Event) -> Bool {
+        switch e.provider {
+        case "VSS": return vssErrors.contains(e.eventId ?? -1)
+        case "Microsoft-Windows-CAPI2": return e.eventId == 513
+        case "Service Control Manager":
+            return writerServices.contains { name in e.data.first == name || e.data.contains(name) }
+        default: return false
+        }
+    }
+
+    /// The "Writer Name: X" line VSS puts in its context string.
+    static func writerName(_ e: Event) -> String? {
+        for d in e.data {
+            for line in d.split(whereSeparator: \.isNewline) {
+                let t = line.trimmingCharacters(in: " \t")
+                if t.hasPrefix("Writer Name:") { return t.dropFirst("Writer Name:".count).trimmingCharacters(in: " \t") }
+            }
+        }
+        return nil
+    }
+
+    /// The finding an event makes, if any. VSS 8224 (idle shutdown) makes none; another writer's failure
+    /// is a writer-failed finding under that writer's name, never the System Writer's.
+    public static func finding(_ e: Event, writer wanted: String = "System Writer") -> EventFinding? {
+        func make(_ kind: EventFindingKind, writer: String? = nil, service: String? = nil, hr: String? = nil,
+                  routine: String? = nil, detail: String?, _ summary: String) -> EventFinding {
+            EventFinding(kind: kind, writer: writer, service: service, hr: hr, routine: routine, detail: detail,
+                         file: e.file, record: e.record, time: e.time, summary: summary)
+        }
+        switch (e.provider, e.eventId) {
+        case ("VSS", let id?) where vssErrors.contains(id):
+            guard let writer = writerName(e) else { return nil }
+            let routine = e.data.first
+            let hr = e.data.count > 1 ? e.data[1].split(separator: ",").first.map(String.init) : nil
+            if writer == wanted, routine?.contains("XML document is too long") == true || hr?.lowercased().hasPrefix("0x80070018") == true {
+                return make(.metadataTooLong, writer: writer, hr: hr, routine: routine, detail: nil,
+                            "VSS \(id): the \(writer)'s metadata is too long (a folder over 1,000 subfolders or 10,000 files)")
+            }
+            return make(.writerFailed, writer: writer, hr: hr, routine: routine, detail: e.data.dropFirst(2).first,
+                        "VSS \(id): \(writer) failed in \(routine ?? "?") (hr \(hr ?? "?"))")
+        case ("Microsoft-Windows-CAPI2", 513):
+            let details = e.data.joined(separator: " ")
+            let denied = details.contains("Access is denied")
+            if let r = details.range(of: "AddLegacyDriverFiles: Unable to back up image of binary ") {
+                let name = details[r.upperBound...].prefix { $0 != "." }.trimmingCharacters(in: " ")
+                guard denied else { return nil }
+                return make(.serviceAccess, writer: wanted, service: name, detail: details,
+                            "CAPI2 513: the \(wanted) may not read the configuration of \(name) (its service descriptor)")
+            }
+            if denied || details.contains("cannot find") || details.contains("not found") {
+                return make(.fileAccess, writer: wanted, detail: details, "CAPI2 513: the \(wanted) could not read its files: \(details.prefix(160))")
+            }
+            return nil
+        case ("Service Control Manager", let id?) where scmFailures.contains(id):
+            guard let name = e.data.first, writerServices.contains(name) else { return nil }
+            return make(.serviceNotRunning, service: name, detail: e.data.dropFirst().first,
+                        "Service Control Manager \(id): \(name) did not run (\(e.data.dropFirst().first ?? ""))")
+        default:
+            return nil
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in set: String) -> String {
+        var s = self
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}
