@@ -20,14 +20,16 @@ TEST_PACKAGES=(
   qemu-utils    # qemu-img: virtual disks in the image tests
   xz-utils      # xz: the reference hives in ../shared/reference/registry are xz'd
 )
-# Every PyPI package: the peers we are cross-checked against, as "requirement:modules to import".
-# python-registry and regipy are pinned: the hive tests know python-registry 1.3.1's reading rules.
-PYPI_PACKAGES=(
-  "procmon-parser:procmon_parser"
-  "python-registry==1.3.1:Registry"
-  "regipy[cli]==6.5.0:regipy.cli"
-  "evtx:evtx"
-)
+# Every PyPI package: the peers we are cross-checked against, in requirements-test.txt (one requirement per
+# line, with the module it provides after "# import:"), read into "requirement:module" entries.
+PYPI_REQUIREMENTS=requirements-test.txt
+PYPI_PACKAGES=()
+while read -r line; do
+  req=${line%%#*}; req=${req//[[:space:]]/}
+  [ -n "$req" ] || continue
+  module=${line#*import: }; module=${module%% *}
+  PYPI_PACKAGES+=("$req:$module")
+done < "$(dirname "${BASH_SOURCE[0]}")/../$PYPI_REQUIREMENTS"
 
 # The external commands the tests and the fuzz run call, each with the package that provides it.
 TEST_COMMANDS=(
@@ -58,8 +60,8 @@ need_packages() {
   DEBIAN_FRONTEND=noninteractive _sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# need_pypi REQ[:MODULES]... : installs each PyPI requirement whose modules (comma-separated; by default
-# the name with - as _) do not import.
+# need_pypi REQ[:MODULE]... : installs each PyPI requirement whose module (by default the name with - as _)
+# does not import (python3 -m pip install REQ, as pip install -r requirements-test.txt would).
 need_pypi() {
   local entry p module
   for entry in "$@"; do

@@ -1,15 +1,11 @@
 import BinaryFormat
-import Foundation
 
 /// A registry hive (regf) held in memory, with its transaction logs applied when it is dirty.
 ///
 /// Every offset read from the hive is checked against the hive bins and the cell it points into; damage
 /// becomes a `HiveWarning` with the byte offset and the walk goes on. Only a hive with no base block or no
 /// root key is an error. The files are opened read-only and never written: logs are applied in memory.
-///
-/// Reading is safe from several threads at once (the bytes never change after the replay; warnings are
-/// collected under a lock), so a walk can be split (`partitions`).
-public final class Hive: @unchecked Sendable {
+public final class Hive {
     /// The name used in messages (the path of the hive file, or `image:\path`).
     public let path: String
     /// The base block as read from the file (before any log was applied).
@@ -19,13 +15,7 @@ public final class Hive: @unchecked Sendable {
     /// What was done about a dirty hive.
     public let recovery: LogRecovery
     /// What the reader stepped around so far.
-    public var warnings: HiveWarnings {
-        lock.lock()
-        defer { lock.unlock() }
-        return collected
-    }
-    private var collected = HiveWarnings()
-    private let lock = NSLock()
+    public private(set) var warnings = HiveWarnings()
 
     /// The whole file (base block first), with logged pages applied.
     private let storage: HiveStorage
@@ -110,7 +100,7 @@ public final class Hive: @unchecked Sendable {
         data = UnsafeRawBufferPointer(rebasing: image.bytes[BaseBlock.size...])
         bins = HiveBins(data, declaredSize: declared, warn: { warnings.add(HiveWarning(fileOffset: $0, $1)) })
         rootCell = effective.rootCell
-        self.collected = warnings
+        self.warnings = warnings
         guard let root = key(at: rootCell) else {
             throw RegistryError(
                 .noRootKey, path: name, offset: UInt64(BaseBlock.size) + UInt64(rootCell),
@@ -123,9 +113,7 @@ public final class Hive: @unchecked Sendable {
     public var root: KeyNode { key(at: rootCell)! }
 
     func warn(cell: UInt32, _ reason: String) {
-        lock.lock()
-        collected.add(HiveWarning(fileOffset: UInt64(BaseBlock.size) + UInt64(cell), reason))
-        lock.unlock()
+        warnings.add(HiveWarning(fileOffset: UInt64(BaseBlock.size) + UInt64(cell), reason))
     }
 
     /// The data of the cell at `offset` (after its 4-byte size), bounded by the cell and its bin; nil with a

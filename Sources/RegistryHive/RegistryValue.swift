@@ -156,37 +156,35 @@ public struct RegistryValue: Sendable, Equatable {
     /// UTF-16LE up to the first NUL; nil when the byte count is odd or a surrogate is unpaired.
     static func utf16(_ raw: UnsafeRawBufferPointer) -> String? {
         guard raw.count % 2 == 0 else { return nil }
-        do {
-            let n = raw.count / 2
-            var end = 0
-            var k = 0
-            while k < n {
-                let u = raw.le16(2 * k)
-                if u == 0 { break }
-                if u & 0xFC00 == 0xD800 {
-                    guard k + 1 < n, raw.le16(2 * k + 2) & 0xFC00 == 0xDC00 else { return nil }
-                    k += 2
-                } else if u & 0xFC00 == 0xDC00 {
-                    return nil
-                } else {
-                    k += 1
-                }
-                end = k
+        let n = raw.count / 2
+        var end = 0
+        var k = 0
+        while k < n {
+            let u = raw.le16(2 * k)
+            if u == 0 { break }
+            if u & 0xFC00 == 0xD800 {
+                guard k + 1 < n, raw.le16(2 * k + 2) & 0xFC00 == 0xDC00 else { return nil }
+                k += 2
+            } else if u & 0xFC00 == 0xDC00 {
+                return nil
+            } else {
+                k += 1
             }
-            // Most registry strings are ASCII: each unit below 0x80 is then one UTF-8 byte.
-            var ascii = true
-            for i in 0..<end where raw[2 * i + 1] != 0 || raw[2 * i] >= 0x80 {
-                ascii = false
-                break
-            }
-            if ascii {
-                return String(unsafeUninitializedCapacity: end) { out in
-                    for i in 0..<end { out[i] = raw[2 * i] }
-                    return end
-                }
-            }
-            return UTF16LE.string(UnsafeRawBufferPointer(rebasing: raw[0..<(2 * end)]))
+            end = k
         }
+        // Most registry strings are ASCII: each unit below 0x80 is then one UTF-8 byte.
+        var ascii = true
+        for i in 0..<end where raw[2 * i + 1] != 0 || raw[2 * i] >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii {
+            return String(unsafeUninitializedCapacity: end) { out in
+                for i in 0..<end { out[i] = raw[2 * i] }
+                return end
+            }
+        }
+        return UTF16LE.string(UnsafeRawBufferPointer(rebasing: raw[0..<(2 * end)]))
     }
 }
 
