@@ -78,24 +78,30 @@ public struct FileTime: Sendable, Equatable, Comparable {
 /// GUID text: the first three fields little-endian, the last two as bytes.
 public enum GUIDText {
     public static func format(_ b: UnsafeRawBufferPointer) -> String {
-        guard b.count >= 16 else { return "" }
-        let d = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = [0x7B]
-        func hex(_ i: Int) {
-            out.append(d[Int(b[i] >> 4)])
-            out.append(d[Int(b[i] & 15)])
+        var out = ByteWriter(capacity: 38)
+        append(b, into: &out)
+        return String(decoding: out.bytes, as: UTF8.self)
+    }
+
+    /// Appends `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}` (upper case) to `out`; nothing when short.
+    public static func append(_ b: UnsafeRawBufferPointer, into out: inout ByteWriter) {
+        guard b.count >= 16 else { return }
+        @inline(__always) func hex(_ i: Int) {
+            let v = b[i]
+            out.append(v >> 4 < 10 ? 0x30 + v >> 4 : 0x37 + v >> 4)
+            out.append(v & 15 < 10 ? 0x30 + v & 15 : 0x37 + v & 15)
         }
-        for i in [3, 2, 1, 0] { hex(i) }
+        out.append(0x7B)
+        hex(3); hex(2); hex(1); hex(0)
         out.append(0x2D)
-        for i in [5, 4] { hex(i) }
+        hex(5); hex(4)
         out.append(0x2D)
-        for i in [7, 6] { hex(i) }
+        hex(7); hex(6)
         out.append(0x2D)
-        for i in 8..<10 { hex(i) }
+        hex(8); hex(9)
         out.append(0x2D)
         for i in 10..<16 { hex(i) }
         out.append(0x7D)
-        return String(decoding: out, as: UTF8.self)
     }
 }
 

@@ -1,6 +1,7 @@
 /// Hexadecimal text for bytes and numbers, written once for every module.
 public enum Hex {
     @usableFromInline static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+    @usableFromInline static let upperDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// Lowercase hex of the bytes, two digits each, no separator (`"0a1f"`).
     public static func string(_ bytes: UnsafeRawBufferPointer) -> String {
@@ -18,12 +19,26 @@ public enum Hex {
     public static func string<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 { string(Array(bytes)) }
 
     /// Appends the hex of `bytes` to `out`.
-    public static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+    public static func append(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8], uppercase: Bool = false) {
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: bytes.count * 2))
-        digits.withUnsafeBufferPointer { d in
+        (uppercase ? upperDigits : digits).withUnsafeBufferPointer { d in
             out.withUnsafeMutableBufferPointer { o in
                 guard var p = o.baseAddress?.advanced(by: start) else { return }
+                for b in bytes {
+                    p[0] = d[Int(b >> 4)]
+                    p[1] = d[Int(b & 0xF)]
+                    p += 2
+                }
+            }
+        }
+    }
+
+    /// Appends the hex of `bytes` to `out`.
+    public static func append(_ bytes: UnsafeRawBufferPointer, to out: inout ByteWriter, uppercase: Bool = false) {
+        (uppercase ? upperDigits : digits).withUnsafeBufferPointer { d in
+            out.appendUninitialized(bytes.count * 2) { p in
+                var p = p
                 for b in bytes {
                     p[0] = d[Int(b >> 4)]
                     p[1] = d[Int(b & 0xF)]

@@ -94,6 +94,33 @@ public enum UTF16LE {
         return out
     }
 
+    /// Appends the UTF-8 of UTF-16LE text to `out` (a trailing odd byte or lone high surrogate becomes U+FFFD).
+    /// ASCII runs are copied in bulk; the rest goes through `UTF16Decoder`.
+    @inlinable
+    public static func append(_ bytes: UnsafeRawBufferPointer, into out: inout ByteWriter) {
+        var ascii = 0
+        while 2 * ascii + 1 < bytes.count, bytes[2 * ascii + 1] == 0, bytes[2 * ascii] != 0, bytes[2 * ascii] < 0x80 {
+            ascii += 1
+        }
+        if ascii > 0 {
+            out.appendUninitialized(ascii) { o in
+                for i in 0..<ascii { o[i] = bytes[2 * i] }
+            }
+        }
+        guard 2 * ascii < bytes.count else { return }
+        var d = UTF16Decoder()
+        d.decode(UnsafeRawBufferPointer(rebasing: bytes[(2 * ascii)...])) { out.append($0) }
+        d.finish { out.append($0) }
+    }
+
+    /// Appends the UTF-8 of UTF-16LE text up to its first NUL unit (or the end).
+    @inlinable
+    public static func appendUntilNul(_ bytes: UnsafeRawBufferPointer, into out: inout ByteWriter) {
+        var end = 0
+        while end + 1 < bytes.count, bytes[end] != 0 || bytes[end + 1] != 0 { end += 2 }
+        append(UnsafeRawBufferPointer(rebasing: bytes[0..<end]), into: &out)
+    }
+
     public static func string(_ bytes: UnsafeRawBufferPointer, bigEndian: Bool = false) -> String {
         String(decoding: utf8(bytes, bigEndian: bigEndian), as: UTF8.self)
     }

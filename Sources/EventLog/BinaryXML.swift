@@ -109,6 +109,14 @@ struct BinaryXMLParser {
 
     /// A template instance: the template (defined here or earlier in the chunk) and its values.
     mutating func templateInstance(_ p: inout Int, end: Int, depth: Int) throws(Failure) -> [XMLNode] {
+        var values: [Value] = []
+        let definition = try instance(&p, end: end, values: &values)
+        return try expand(templates.parsed[definition] ?? [], with: values, depth: depth)
+    }
+
+    /// Reads a template instance at `p`: parses its template (cached by its offset, which it returns) and
+    /// appends its substitution values to `values`; `p` ends after the values.
+    mutating func instance(_ p: inout Int, end: Int, values: inout [Value]) throws(Failure) -> Int {
         let at = p
         p += 1 + 1 + 4  // token, unknown byte, template id
         let definition = Int(try u32(p))
@@ -118,14 +126,13 @@ struct BinaryXMLParser {
             try need(24 + size, p, "a template definition of \(size) bytes")
             p += 24 + size
         }
-        let body = try template(at: definition)
+        _ = try template(at: definition)
         let count = Int(try u32(p))
         p += 4
         guard count <= 4096, chunk.holds(count * 4, at: p) else {
             throw Failure(offset: p - 4, reason: "a template instance with \(count) values")
         }
-        var values: [Value] = []
-        values.reserveCapacity(count)
+        values.reserveCapacity(values.count + count)
         var data = p + count * 4
         for i in 0..<count {
             let size = Int(chunk.le16(p + 4 * i))
@@ -136,7 +143,7 @@ struct BinaryXMLParser {
         }
         p = data
         guard p <= end || end == chunk.count else { throw Failure(offset: at, reason: "a template instance runs past its record") }
-        return try expand(body, with: values, depth: depth)
+        return definition
     }
 
     /// The template whose definition is at `offset`, parsed once per chunk.

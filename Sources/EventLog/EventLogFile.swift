@@ -1,4 +1,8 @@
 import BinaryFormat
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One event record: its number, when it was written, and its XML (the `Event` element).
 public struct EventRecord: Sendable {
@@ -83,62 +87,99 @@ public final class EventLogFile {
         defer { buffer.deallocate() }
         for index in chunkOrder {
             let base = UInt64(headerSize + index * Self.chunkSize)
-            do {
-                try file.read(into: buffer.baseAddress!, count: Self.chunkSize, at: base, what: "chunk \(index)")
-            } catch {
-                warn(at: base, "chunk \(index) cannot be read: \(error.reason)")
-                continue
-            }
-            chunksRead += 1
-            readChunk(index, UnsafeRawBufferPointer(buffer), base: base, body)
-        }
-    }
-
-    private func readChunk(_ index: Int, _ c: UnsafeRawBufferPointer, base: UInt64, _ body: (EventRecord) -> Void) {
-        let stored = c.le32(124)
-        let computed = CRC32.checksum(
-            UnsafeRawBufferPointer(rebasing: c[128..<512]),
-            continuing: CRC32.checksum(UnsafeRawBufferPointer(rebasing: c[0..<120])))
-        if stored != computed {
-            warn(at: base + 124, "chunk \(index): header CRC-32 0x\(Hex.padded(stored, width: 8)) does not match 0x\(Hex.padded(computed, width: 8)); its records are read where they parse")
-        }
-        let free = Int(c.le32(48))
-        let end = (512...Self.chunkSize).contains(free) ? free : Self.chunkSize
-        if end != free { warn(at: base + 48, "chunk \(index): free space offset \(free) is outside the chunk") }
-        let recordsCRC = CRC32.checksum(UnsafeRawBufferPointer(rebasing: c[512..<end]))
-        if recordsCRC != c.le32(52) {
-            warn(at: base + 52, "chunk \(index): records CRC-32 0x\(Hex.padded(c.le32(52), width: 8)) does not match 0x\(Hex.padded(recordsCRC, width: 8))")
-        }
-        var parser = BinaryXMLParser(chunk: c, templates: TemplateCache())
-        var p = 512
-        while p + 28 <= end {
-            guard c.le32(p) == 0x0000_2A2A else {
-                warn(at: base + UInt64(p), "chunk \(index): no record signature here; the rest of the chunk is skipped")
-                return
-            }
-            let size = Int(c.le32(p + 4))
-            // Bounded by the chunk, not the free-space offset, which a damaged chunk may have wrong.
-            guard size >= 28, size <= Self.chunkSize - p else {
-                warn(at: base + UInt64(p + 4), "chunk \(index): record \(c.le64(p + 8)) has size \(size), which does not fit; the rest of the chunk is skipped")
-                return
-            }
-            if c.le32(p + size - 4) != UInt32(size) {
-                warn(at: base + UInt64(p + size - 4), "chunk \(index): record \(c.le64(p + 8)) does not end with its size (cut off?); read as far as it parses")
-            }
-            let number = c.le64(p + 8)
-            var event: XMLElement? = nil
-            do {
-                let nodes = try parser.document(from: p + 24, to: p + size - 4)
-                for case .element(let e) in nodes {
+            guard read(index, into: buffer.baseAddress!) else { continue }
+            var chunk = EventChunk(index: index, base: base, bytes: UnsafeRawBufferPointer(buffer))
+            var parser = BinaryXMLParser(chunk: chunk.bytes, templates: TemplateCache())
+            chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in
+                var event: XMLElement? = nil
+                defer {
+                    body(EventRecord(number: r.number, written: FileTime(raw: r.written), event: event, chunk: index, fileOffset: base + UInt64(r.at)))
+                }
+                for case .element(let e) in try parser.document(from: r.start, to: r.end) {
                     event = e
                     break
                 }
-            } catch {
-                warn(at: base + UInt64(error.offset), "chunk \(index), record \(number): \(error.reason)")
             }
-            recordsRead += 1
-            body(EventRecord(number: number, written: FileTime(raw: c.le64(p + 16)), event: event, chunk: index, fileOffset: base + UInt64(p)))
-            p += size
+            merge(chunk)
         }
     }
+
+    /// Calls `body` with each chunk's records as XML (`EventXML`'s layout, one `<Event>` per record that
+    /// parses, one level deep), chunk by chunk in record order. Chunks are rendered on every core, a batch
+    /// at a time; memory holds one batch of chunks and their XML.
+    public func forEachChunkXML(_ body: (UnsafeRawBufferPointer) -> Void) {
+        let batch = max(2, ProcessInfoCores.count) * 4
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: batch * Self.chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        var next = 0
+        while next < chunkOrder.count {
+            let indices = Array(chunkOrder[next..<min(next + batch, chunkOrder.count)])
+            next += indices.count
+            var slots: [EventChunk?] = []
+            for (k, index) in indices.enumerated() {
+                let at = buffer.baseAddress! + k * Self.chunkSize
+                let base = UInt64(headerSize + index * Self.chunkSize)
+                slots.append(read(index, into: at)
+                    ? EventChunk(index: index, base: base, bytes: UnsafeRawBufferPointer(start: at, count: Self.chunkSize)) : nil)
+            }
+            let results = ChunkResults(slots)
+            DispatchQueue.concurrentPerform(iterations: slots.count) { k in results.render(k) }
+            for slot in results.slots {
+                guard let chunk = slot.chunk else { continue }
+                merge(chunk)
+                slot.xml.withUnsafeBytes { body($0) }
+            }
+        }
+    }
+
+    /// Reads chunk `index` into `buffer`; false (and a warning) when it cannot be read.
+    private func read(_ index: Int, into buffer: UnsafeMutableRawPointer) -> Bool {
+        let base = UInt64(headerSize + index * Self.chunkSize)
+        do {
+            try file.read(into: buffer, count: Self.chunkSize, at: base, what: "chunk \(index)")
+            return true
+        } catch {
+            warn(at: base, "chunk \(index) cannot be read: \(error.reason)")
+            return false
+        }
+    }
+
+    private func merge(_ chunk: EventChunk) {
+        chunksRead += 1
+        recordsRead += chunk.records
+        for (offset, reason) in chunk.warnings { warn(at: offset, reason) }
+    }
+}
+
+/// A batch of chunks rendered side by side: each slot is written by one thread only, through its own
+/// pointer (no array is shared while the threads run).
+private final class ChunkResults: @unchecked Sendable {
+    struct Slot {
+        var chunk: EventChunk?
+        var xml: [UInt8] = []
+    }
+    let slots: UnsafeMutableBufferPointer<Slot>
+
+    init(_ chunks: [EventChunk?]) {
+        slots = .allocate(capacity: chunks.count)
+        _ = slots.initialize(from: chunks.map { Slot(chunk: $0) })
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func render(_ k: Int) {
+        let slot = slots.baseAddress! + k
+        guard var chunk = slot.pointee.chunk else { return }
+        var renderer = XMLRenderer(chunk: chunk.bytes)
+        chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in try renderer.record(from: r.start, to: r.end) }
+        slot.pointee.chunk = chunk
+        slot.pointee.xml = Array(renderer.out.bytes)
+    }
+}
+
+enum ProcessInfoCores {
+    static let count = max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
 }

@@ -45,16 +45,19 @@ struct EventLogCommand: ParsableCommand {
         let json = format == "json"
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        if !json { EventXMLWriter.begin(into: &out) }
+        if !json { out.bytes(EventXML.header) }
         for (path, log) in zip(files, logs) {
-            log.forEachRecord { record in
-                if json {
+            if json {
+                log.forEachRecord { record in
                     if let line = try? encoder.encode(Event(file: path, record: record)) {
                         out.bytes(line)
                         out.line()
                     }
-                } else if let e = record.event {
-                    EventXMLWriter.write(e, into: &out)
+                }
+            } else {
+                log.forEachChunkXML { xml in
+                    out.flush()
+                    out.write(bytes: xml)
                 }
             }
             out.flush()
@@ -62,7 +65,7 @@ struct EventLogCommand: ParsableCommand {
                 for w in log.warningLines { printError("writer-audit: \(path): warning: \(w)") }
             }
         }
-        if !json { EventXMLWriter.end(into: &out) }
+        if !json { out.bytes(EventXML.footer) }
         out.flush()
     }
 

@@ -38,6 +38,20 @@ struct Output {
         if buffer.count >= 1 << 16 { flush() }
     }
 
+    /// Writes `bytes` at once, after what is buffered (flush first).
+    mutating func write(bytes: UnsafeRawBufferPointer) {
+        flush()
+        var offset = 0
+        while offset < bytes.count {
+            let n = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            offset += n
+        }
+    }
+
     mutating func flush() {
         var offset = 0
         while offset < buffer.count {

@@ -51,6 +51,24 @@ struct EventLogTests {
         })
     }
 
+    @Test("XML written straight from binary XML equals the tree's XML, byte for byte, warnings too",
+          arguments: clean + ["sample_with_a_bad_chunk_magic.evtx", "sample-with-zero-data-size-event.evtx"])
+    func rendererEqualsTree(_ name: String) throws {
+        let treeLog = try EventLogFile(path: referenceLogs + "/" + name)
+        var tree = ByteWriter()
+        var records = 0
+        treeLog.forEachRecord { r in
+            if let e = r.event { EventXML.append(e, into: &tree) }
+            records += 1
+        }
+        let fastLog = try EventLogFile(path: referenceLogs + "/" + name)
+        var fast: [UInt8] = []
+        fastLog.forEachChunkXML { fast.append(contentsOf: $0) }
+        #expect(records > 0 && fast.count > 1000)
+        #expect(fast == Array(tree.bytes))
+        #expect(fastLog.warningLines == treeLog.warningLines && fastLog.recordsRead == records && fastLog.chunksRead == treeLog.chunksRead)
+    }
+
     @Test("records come out in record-number order, one chunk in memory")
     func order() throws {
         let log = try EventLogFile(path: referenceLogs + "/system.evtx")
