@@ -55,15 +55,40 @@ public enum EventJudge {
         "Microsoft Software Shadow Copy Provider", "Remote Procedure Call (RPC)", "Remote Procedure Call",
     ]
 
-    /// Whether the event bears on the writer: VSS and CAPI2 errors, the SCM on the writer's services.
+    /// Whether the event bears on the writer: VSS and CAPI2 errors; the SCM's failures, start-type changes
+    /// (7040) and state changes (7036) of the writer's services, except Volume Shadow Copy's and the shadow
+    /// copy provider's, which stop when idle by design.
     public static func isRelevant(_ e: Event) -> Bool {
         switch e.provider {
         case "VSS": return vssErrors.contains(e.eventId ?? -1)
         case "Microsoft-Windows-CAPI2": return e.eventId == 513
         case "Service Control Manager":
-            return writerServices.contains { name in e.data.first == name || e.data.contains(name) }
+            guard let id = e.eventId, let name = e.data.first, writerServices.contains(name) else { return false }
+            if scmFailures.contains(id) || id == 7040 { return true }
+            return id == 7036 && !["Volume Shadow Copy", "Microsoft Software Shadow Copy Provider"].contains(name)
         default: return false
         }
+    }
+
+    /// The text of the Win32 errors the SCM writes as `%%N` insertion strings, for those a support
+    /// engineer meets with these services.
+    static let win32Errors: [String: String] = [
+        "%%2": "The system cannot find the file specified.",
+        "%%5": "Access is denied.",
+        "%%1053": "The service did not respond to the start or control request in a timely fashion.",
+        "%%1058": "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it.",
+        "%%1067": "The process terminated unexpectedly.",
+        "%%1068": "The dependency service or group failed to start.",
+        "%%1069": "The service did not start due to a logon failure.",
+        "%%1075": "The dependency service does not exist or has been marked for deletion.",
+        "%%1079": "The account specified for this service is different from the account specified for other services running in the same process.",
+    ]
+
+    static func errorText(_ s: String) -> String { win32Errors[s].map { "\($0) (\(s.dropFirst(2)))" } ?? s }
+
+    /// One line of an event string: line breaks and runs of spaces become one space.
+    static func oneLine(_ s: String) -> String {
+        s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     /// The "Writer Name: X" line VSS puts in its context string.
@@ -87,9 +112,17 @@ public enum EventJudge {
         }
         switch (e.provider, e.eventId) {
         case ("VSS", let id?) where vssErrors.contains(id):
-            guard let writer = writerName(e) else { return nil }
             let routine = e.data.first
             let hr = e.data.count > 1 ? e.data[1].split(separator: ",").first.map(String.init) : nil
+            // VSS could not reach COM+ Event System (its IEventSystem interface), or a service it calls is
+            // disabled: the writers are never asked for their metadata.
+            if routine?.contains("IEventSystem") == true || hr?.lowercased() == "0x80070422" {
+                let service = routine?.contains("IEventSystem") == true ? "COM+ Event System" : nil
+                return make(.serviceNotRunning, writer: writerName(e), service: service, hr: hr, routine: routine,
+                            detail: e.data.count > 1 ? oneLine(e.data[1]) : nil,
+                            "VSS \(id): \(routine ?? "?") failed (hr \(hr ?? "?")): \(service ?? "a service VSS calls") is disabled or not running")
+            }
+            guard let writer = writerName(e) else { return nil }
             if writer == wanted, routine?.contains("XML document is too long") == true || hr?.lowercased().hasPrefix("0x80070018") == true {
                 return make(.metadataTooLong, writer: writer, hr: hr, routine: routine, detail: nil,
                             "VSS \(id): the \(writer)'s metadata is too long (a folder over 1,000 subfolders or 10,000 files)")
@@ -102,17 +135,34 @@ public enum EventJudge {
             if let r = details.range(of: "AddLegacyDriverFiles: Unable to back up image of binary ") {
                 let name = details[r.upperBound...].prefix { $0 != "." }.trimmingCharacters(in: " ")
                 guard denied else { return nil }
-                return make(.serviceAccess, writer: wanted, service: name, detail: details,
+                return make(.serviceAccess, writer: wanted, service: name, detail: oneLine(details),
                             "CAPI2 513: the \(wanted) may not read the configuration of \(name) (its service descriptor)")
             }
             if denied || details.contains("cannot find") || details.contains("not found") {
-                return make(.fileAccess, writer: wanted, detail: details, "CAPI2 513: the \(wanted) could not read its files: \(details.prefix(160))")
+                var what = oneLine(details)
+                if what.hasPrefix("Details: ") { what.removeFirst("Details: ".count) }
+                return make(.fileAccess, writer: wanted, detail: what, "CAPI2 513: the \(wanted) could not read its files: \(what.prefix(160))")
             }
             return nil
+        case ("Service Control Manager", 7040):
+            // "The start type of the X service was changed from auto start to disabled."
+            guard let name = e.data.first, writerServices.contains(name), e.data.count > 2,
+                e.data[2].lowercased().contains("disabled")
+            else { return nil }
+            let detail = "start type changed from \(e.data[1]) to \(e.data[2])"
+            return make(.serviceNotRunning, service: name, detail: detail, "Service Control Manager 7040: \(name): \(detail)")
         case ("Service Control Manager", let id?) where scmFailures.contains(id):
             guard let name = e.data.first, writerServices.contains(name) else { return nil }
-            return make(.serviceNotRunning, service: name, detail: e.data.dropFirst().first,
-                        "Service Control Manager \(id): \(name) did not run (\(e.data.dropFirst().first ?? ""))")
+            let detail: String
+            switch id {
+            case 7001, 7003:  // depends on param2, which failed (param3: its error)
+                detail = "depends on \(e.data.dropFirst().first ?? "?"), which failed: \(errorText(e.data.dropFirst(2).first ?? ""))"
+            case 7022: detail = "hung on starting"
+            case 7031, 7034: detail = "terminated unexpectedly"
+            default: detail = errorText(e.data.dropFirst().first ?? "")
+            }
+            return make(.serviceNotRunning, service: name, detail: detail,
+                        "Service Control Manager \(id): \(name) did not run: \(detail)")
         default:
             return nil
         }

@@ -98,13 +98,16 @@ struct EventLogCommand: ParsableCommand {
             }
             out.line("\(report.events.count) events bear on the \(writer):")
             for e in report.events {
-                out.line("  \(e.time ?? "-")  \(e.provider ?? "-") \(e.eventId.map(String.init) ?? "-")  record \(e.record)  \(QuotedText.oneLine(e.data.joined(separator: " | ")).prefix(200))")
+                out.line("  \(e.time ?? "-")  \(e.provider ?? "-") \(e.eventId.map(String.init) ?? "-")  \((e.file as NSString).lastPathComponent) record \(e.record)  \(QuotedText.oneLine(e.data.joined(separator: " | ")).prefix(200))")
             }
             if report.findings.isEmpty {
                 out.line("No findings.")
             } else {
                 out.line("FINDINGS (\(report.findings.count)):")
-                for f in report.findings { out.line("  [\(f.kind.rawValue)] \(f.summary)") }
+                for f in report.findings {
+                    out.line("  [\(f.kind.rawValue)] \(QuotedText.oneLine(f.summary))")
+                    out.line("      \(f.file) record \(f.record), \(f.time ?? "no time")")
+                }
             }
         }
         out.flush()

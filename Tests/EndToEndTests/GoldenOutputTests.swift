@@ -45,6 +45,8 @@ struct GoldenOutputTests {
         Example(name: "sddl-deny.json", arguments: ["sddl", "O:BAG:SYD:PAI(D;;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)", "--format", "json"]),
         Example(name: "sddl-service-mslldp.txt", arguments: ["sddl", "--object", "service", mslldp]),
         Example(name: "sddl-service-mslldp.json", arguments: ["sddl", "--object", "service", mslldp, "--format", "json"]),
+        Example(name: "eventlog-demo.txt", arguments: ["eventlog", "Fixtures/evtx/Application.evtx", "Fixtures/evtx/System.evtx"]),
+        Example(name: "eventlog-demo.json", arguments: ["eventlog", "Fixtures/evtx/Application.evtx", "Fixtures/evtx/System.evtx", "--format", "json"]),
     ]
 
     static var refusals: [Example] {
@@ -74,7 +76,7 @@ struct GoldenOutputTests {
         try await compare(example, output: run.stdout)
     }
 
-    @Test("acl exports and sddl, text and JSON", arguments: otherExamples)
+    @Test("acl exports, sddl and the bundled event logs, text and JSON", arguments: otherExamples)
     func others(_ example: Example) async throws {
         let run = try await Run(example.arguments, in: Run.root.path)
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")

@@ -165,3 +165,56 @@ struct EventJudgeTests {
         #expect(EventJudge.finding(other) == nil && !EventJudge.isRelevant(other))
     }
 }
+
+/// Logs written by scripts/make-event-log (scripts/evtxwriter.py): pyevtx-rs reads every record as we do,
+/// and each scenario gives its findings.
+@Suite("Event logs from the project's EVTX writer")
+struct WrittenLogTests {
+    struct Scenario: CustomTestStringConvertible, Sendable {
+        var name: String
+        /// The findings expected: kind, and the writer or service named.
+        var findings: [String]
+        var testDescription: String { name }
+    }
+
+    static let scenarios: [Scenario] = [
+        Scenario(name: "application-metadata-too-long", findings: Array(repeating: ["metadata-too-long System Writer", "writer-failed System Writer"], count: 3).flatMap { $0 }),
+        Scenario(name: "application-service-access", findings: Array(repeating: "service-access Microsoft Link-Layer Discovery Protocol", count: 3)),
+        Scenario(name: "application-file-access", findings: Array(repeating: "file-access System Writer", count: 3)),
+        Scenario(name: "application-other-writer", findings: Array(repeating: "writer-failed WMI Writer", count: 3)),
+        Scenario(name: "application-event-system", findings: Array(repeating: "service-not-running COM+ Event System", count: 3)),
+        Scenario(name: "application-clean", findings: []),
+        Scenario(name: "system-healthy", findings: []),
+        Scenario(name: "system-event-system-stopped", findings: Array(repeating: [
+            "service-not-running COM+ Event System", "service-not-running COM+ System Application", "service-not-running Cryptographic Services",
+        ], count: 3).flatMap { $0 }),
+    ]
+
+    @Test("pyevtx-rs reads every record as we do, over several chunks; the scenario's findings and exit code", arguments: scenarios)
+    func scenario(_ s: Scenario) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("evtx-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/" + s.name + ".evtx"
+        let made = try await ProcessRun.run("/usr/bin/env", ["python3", ProjectPaths.script("make-event-log"), s.name, path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let counts = made.stderr.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(counts.count >= 2 && counts[counts.count - 1] >= 3, "several chunks: \(made.stderr)")
+
+        let binary = ProjectPaths.root.appendingPathComponent(".build/debug/writer-audit").path
+        let compared = try await ProcessRun.run("/usr/bin/env", ["python3", ProjectPaths.script("evtx-compare"), path, "--binary", binary])
+        let numbers = compared.stdout.split(separator: "\n").first.map { $0.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) } } ?? []
+        #expect(numbers.count >= 4 && numbers[0] == counts[counts.count - 2] && numbers[1] == numbers[0] && numbers[2] == 0 && numbers[3] == 0,
+                "\(compared.stdout.prefix(500)) \(compared.stderr.suffix(300))")
+
+        let run = try await ProcessRun.run(binary, ["eventlog", path, "--format", "json"])
+        #expect(run.status == (s.findings.isEmpty ? 0 : 1), "\(run.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let findings = try #require(report["findings"] as? [[String: Any]])
+        let got = findings.map { f in "\(f["kind"] as? String ?? "?") \((f["service"] as? String) ?? (f["writer"] as? String) ?? "?")" }
+        #expect(got == s.findings)
+        #expect(findings.allSatisfy { ($0["record"] as? Int ?? 0) > 0 && ($0["time"] as? String)?.hasPrefix("2026-11-") == true })
+        let files = try #require(report["files"] as? [[String: Any]])
+        #expect(files.first?["records"] as? Int == counts[counts.count - 2] && (files.first?["warnings"] as? [String])?.isEmpty == true)
+    }
+}
