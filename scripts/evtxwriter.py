@@ -199,7 +199,7 @@ class ChunkWriter:
         self.string_table[bucket] = here
         self.names[name] = here
 
-    def record(self, record_id, written, template_key, template, values):
+    def record(self, record_id, written, template_key, template, values):  # noqa: C901
         """The record's bytes, or None when it does not fit in the chunk."""
         at = self.offset()
         xml = bytearray(b"\x0f\x01\x01\x00")
@@ -254,12 +254,17 @@ class ChunkWriter:
         return bytes(head) + bytes(self.body) + bytes(CHUNK - free)
 
 
-def write(path, events, first_record=1):
-    """Writes `events` (in order) as an EVTX log at `path`; returns the number of chunks."""
+def write(path, events, first_record=1, crafted=None):
+    """Writes `events` (in order) as an EVTX log at `path`; returns the number of chunks. `crafted`, for
+    hostile fixtures: (k, fn) calls fn(chunk writer, record id, time) to write a record of its own after
+    the k-th event."""
     chunks = []
     current = ChunkWriter()
     record_id = first_record
-    for e in events:
+    for k, e in enumerate(events):
+        if crafted and k == crafted[0]:
+            crafted[1](current, record_id, e.time)
+            record_id += 1
         names = [n for n, _ in e.named]
         key = "named:" + "|".join(names) if names else "data"
         template = system_template(names)

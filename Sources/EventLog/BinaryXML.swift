@@ -75,17 +75,51 @@ struct BinaryXMLParser {
     /// Reads a name reference at `p`; an inline name (its offset is where it stands) is stepped over.
     mutating func nameReference(_ p: inout Int) throws(Failure) -> String {
         let offset = Int(try u32(p))
+        guard chunk.holds(8, at: offset) else { throw Failure(offset: p, reason: "a name offset \(offset) outside the chunk") }
         p += 4
         let (name, size) = try self.name(at: offset)
         if offset == p { p += size }
         return name
     }
 
+    // MARK: the work a record may make
+
+    /// Fragments of binary XML read for the current record (its own and those nested in values), and the
+    /// bytes of the values substituted. A template may name a value many times and a nested fragment may
+    /// instantiate the same template again, so a record of at most 64 KiB could otherwise expand without
+    /// end (8 uses of a value, 60 levels deep, is 8^60 fragments).
+    var fragments = 0
+    var substituted = 0
+    static let maxFragments = 10_000
+    static let maxSubstituted = 8 << 20
+
+    /// Counts a fragment; a record's own (depth 0) starts the count afresh.
+    mutating func enterFragment(at start: Int, depth: Int) throws(Failure) {
+        guard depth < Self.maxDepth else { throw Failure(offset: start, reason: "binary XML nested more than \(Self.maxDepth) deep") }
+        if depth == 0 {
+            fragments = 0
+            substituted = 0
+        }
+        fragments += 1
+        guard fragments <= Self.maxFragments else {
+            throw Failure(offset: start, reason: "the record expands to more than \(Self.maxFragments) fragments of nested binary XML")
+        }
+    }
+
+    /// Counts the bytes of a value about to be substituted.
+    mutating func charge(_ v: Value) throws(Failure) {
+        substituted += v.bytes.count
+        guard substituted <= Self.maxSubstituted else {
+            throw Failure(offset: v.bytes.baseAddress.map { $0 - chunk.baseAddress! } ?? 0,
+                          reason: "the record expands to more than \(Self.maxSubstituted >> 20) MiB of substituted values (a template naming a value many times)")
+        }
+    }
+
     // MARK: fragments and templates
 
     /// A record's binary XML (or a nested fragment): the XML it stands for, substitutions expanded.
     mutating func document(from start: Int, to end: Int, depth: Int = 0) throws(Failure) -> [XMLNode] {
-        guard depth < Self.maxDepth else { throw Failure(offset: start, reason: "binary XML nested more than \(Self.maxDepth) deep") }
+        try enterFragment(at: start, depth: depth)
         var p = start
         var out: [XMLNode] = []
         while p < end {
@@ -120,6 +154,9 @@ struct BinaryXMLParser {
         let at = p
         p += 1 + 1 + 4  // token, unknown byte, template id
         let definition = Int(try u32(p))
+        guard chunk.holds(24, at: definition) else {
+            throw Failure(offset: p, reason: "a template definition offset \(definition) outside the chunk")
+        }
         p += 4
         if definition == p {  // defined inline: next offset, GUID, data size, body
             let size = Int(try u32(p + 20))
@@ -283,6 +320,7 @@ struct BinaryXMLParser {
                 {
                     let attrs = try expand([.element(name: name, attributes: attributes, children: [])], with: values, depth: depth)
                     guard case .element(let shell) = attrs.first else { continue }
+                    try charge(values[i])
                     for item in ValueText.items(values[i].type & 0x7F, values[i].bytes) {
                         var e = shell
                         e.children = item.isEmpty ? [] : [.text(item)]
@@ -303,6 +341,7 @@ struct BinaryXMLParser {
                             guard i < values.count else { continue }
                             let v = values[i]
                             if optional && (v.type == 0 || v.bytes.isEmpty) { continue }
+                            try charge(v)
                             text += ValueText.render(v.type, v.bytes)
                             present = true
                         }
@@ -323,6 +362,7 @@ struct BinaryXMLParser {
                     let start = v.bytes.baseAddress! - chunk.baseAddress!
                     out += try document(from: start, to: start + v.bytes.count, depth: depth + 1)
                 } else {
+                    try charge(v)
                     out.append(.text(ValueText.render(v.type, v.bytes)))
                 }
             }

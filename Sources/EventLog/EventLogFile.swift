@@ -24,6 +24,8 @@ public final class EventLogFile {
     let headerSize: Int
     /// Chunks that start with "ElfChnk", in the order their records run (by first record number).
     private(set) var chunkOrder: [Int] = []
+    /// The last chunk when the file ends inside it: its index and the bytes present.
+    private var cutChunk: (index: Int, bytes: Int)? = nil
     public private(set) var warnings: [String] = []
     public private(set) var chunksRead = 0
     public private(set) var recordsRead = 0
@@ -49,7 +51,23 @@ public final class EventLogFile {
         let stored = head.le32(124)
         let computed = head.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<120])) }
         if stored != computed { warn(at: 124, "the file header's CRC-32 is 0x\(Hex.padded(stored, width: 8)), its bytes give 0x\(Hex.padded(computed, width: 8))") }
-        let available = Int(min(UInt64(Int32.max), file.remaining(after: UInt64(headerSize)))) / Self.chunkSize
+        let after = Int(min(UInt64(Int32.max), file.remaining(after: UInt64(headerSize))))
+        var available = after / Self.chunkSize
+        // A file cut off inside a chunk (copied while Windows wrote it): the chunk's records that are whole
+        // are read; the rest of the chunk reads as zeros.
+        let tail = after % Self.chunkSize
+        if tail >= 512, let h = try? file.bytes(8, at: UInt64(headerSize + available * Self.chunkSize), what: "a chunk header"),
+            h.starts(with: Array("ElfChnk\0".utf8))
+        {
+            cutChunk = (available, tail)
+            warn(at: UInt64(headerSize + available * Self.chunkSize),
+                 "chunk \(available) is cut off after \(tail) of its 65,536 bytes (the file ends there); its records are read as far as they go")
+            available += 1
+        }
+        let counted = Int(head.le16(42))
+        if counted > available {
+            warn(at: 42, "the header counts \(counted) chunks; the file has room for \(available)")
+        }
         var firsts: [(Int, UInt64)] = []
         var zeros: [Int] = []
         for i in 0..<available {
@@ -136,7 +154,12 @@ public final class EventLogFile {
     private func read(_ index: Int, into buffer: UnsafeMutableRawPointer) -> Bool {
         let base = UInt64(headerSize + index * Self.chunkSize)
         do {
-            try file.read(into: buffer, count: Self.chunkSize, at: base, what: "chunk \(index)")
+            if let cut = cutChunk, cut.index == index {
+                buffer.initializeMemory(as: UInt8.self, repeating: 0, count: Self.chunkSize)
+                _ = try file.readSome(into: buffer, count: cut.bytes, at: base)
+            } else {
+                try file.read(into: buffer, count: Self.chunkSize, at: base, what: "chunk \(index)")
+            }
             return true
         } catch {
             warn(at: base, "chunk \(index) cannot be read: \(error.reason)")

@@ -79,9 +79,7 @@ struct XMLRenderer: ~Copyable {
 
     /// A fragment (a record's, or a value of nested binary XML), as `BinaryXMLParser.document` reads it.
     private mutating func document(from start: Int, to end: Int, depth: Int, level: Int, layout: Layout) throws(Failure) -> Emitted {
-        guard depth < BinaryXMLParser.maxDepth else {
-            throw Failure(offset: start, reason: "binary XML nested more than \(BinaryXMLParser.maxDepth) deep")
-        }
+        try parser.enterFragment(at: start, depth: depth)
         var emitted = Emitted()
         var p = start
         while p < end {
@@ -168,6 +166,7 @@ struct XMLRenderer: ~Copyable {
                     let start = v.bytes.baseAddress! - parser.chunk.baseAddress!
                     emitted.add(try document(from: start, to: start + v.bytes.count, depth: depth + 1, level: level, layout: layout))
                 } else {
+                    try parser.charge(v)
                     if layout == .block { EventXML.indent(level, &out) }
                     let mark = out.count
                     ValueText.append(v.type, v.bytes, into: &out)
@@ -184,7 +183,9 @@ struct XMLRenderer: ~Copyable {
     }
 
     /// The start tag up to its attributes: `<name a="v"`.
-    private mutating func startTag(_ t: View, _ e: Int, base: Int, count: Int, level: Int) {
+    /// Values in attributes are charged to the record's work when `charging` (an element written once per
+    /// array item is charged once, as the tree expands its attributes once).
+    private mutating func startTag(_ t: View, _ e: Int, base: Int, count: Int, level: Int, charging: Bool = true) throws(Failure) {
         let op = t.ops[e]
         EventXML.indent(level, &out)
         out.append(t.text(op))
@@ -207,6 +208,7 @@ struct XMLRenderer: ~Copyable {
                     if part.kind == .text {
                         EventXML.escape(t.text(part), attribute: true, into: &out)
                     } else if part.kind == .substitution, let v = value(part, base: base, count: count) {
+                        if charging { try parser.charge(v) }
                         let mark = out.count
                         ValueText.append(v.type, v.bytes, into: &out)
                         EventXML.escapeTail(of: &out, from: mark, attribute: true, scratch: &scratch)
@@ -231,10 +233,22 @@ struct XMLRenderer: ~Copyable {
     private mutating func element(_ t: View, _ e: Int, base: Int, count: Int, depth: Int, level: Int) throws(Failure) -> Emitted {
         let op = t.ops[e]
         if let array = arrayValue(t, e, base: base, count: count) {
+            // As the tree: the shell's attributes, then the array, charged once.
+            let mark = out.count
+            try startTag(t, e, base: base, count: count, level: level)
+            out.truncate(to: mark)
+            try parser.charge(array)
             var n = 0
+            var failure: Failure? = nil
             ValueText.forEachItem(array.type & 0x7F, array.bytes) { type, item in
+                guard failure == nil else { return }
                 let start = out.count
-                startTag(t, e, base: base, count: count, level: level)
+                do throws(Failure) {
+                    try startTag(t, e, base: base, count: count, level: level, charging: false)
+                } catch {
+                    failure = error
+                    return
+                }
                 out.append(0x3E)
                 let mark = out.count
                 ValueText.appendItem(type, item, into: &out)
@@ -250,10 +264,11 @@ struct XMLRenderer: ~Copyable {
                 noteTop(start, level: level)
                 n += 1
             }
+            if let failure { throw failure }
             return Emitted(elements: n, any: n > 0)
         }
         let start = out.count
-        startTag(t, e, base: base, count: count, level: level)
+        try startTag(t, e, base: base, count: count, level: level)
         // Which layout: child elements (block), only text (one line), nothing (`/>`). A value of nested
         // binary XML may hold either, so then the children are written as a block and looked at.
         var hasElement = false
@@ -286,6 +301,7 @@ struct XMLRenderer: ~Copyable {
         let children = Int(op.c)..<Int(op.d)
         if hasElement || uncertain {
             let mark = out.count
+            let work = (parser.fragments, parser.substituted)
             out.append(0x3E)
             out.append(0x0A)
             let inner = try nodes(t, children, base: base, count: count, depth: depth, level: level + 1, layout: .block)
@@ -295,7 +311,9 @@ struct XMLRenderer: ~Copyable {
                 noteTop(start, level: level)
                 return Emitted(elements: 1, any: true)
             }
+            // Written again inline: the work of the block just undone is not counted twice.
             out.truncate(to: mark)
+            (parser.fragments, parser.substituted) = work
             hasAny = hasAny || inner.any
         }
         if hasAny {

@@ -218,3 +218,53 @@ struct WrittenLogTests {
         #expect(files.first?["records"] as? Int == counts[counts.count - 2] && (files.first?["warnings"] as? [String])?.isEmpty == true)
     }
 }
+
+/// Hostile logs from scripts/make-event-log: each is a warning naming the chunk and byte offset, the rest
+/// of the log is read, and the XML written straight from binary XML still equals the tree's.
+@Suite("Hostile event logs: a warning and the rest read")
+struct HostileLogTests {
+    static let cases: [(String, String)] = [
+        ("hostile-fanout", "record 76: the record expands to more than 10000 fragments of nested binary XML"),
+        ("hostile-wide", "record 1: the record expands to more than 8 MiB of substituted values"),
+        ("hostile-definition-outside", "record 76: a template definition offset 4294967280 outside the chunk"),
+        ("hostile-deep", "record 76: elements nested more than 64 deep"),
+        ("hostile-cut", "chunk 2 is cut off after 30000 of its 65,536 bytes"),
+        ("hostile-chunk-count", "byte offset 42: the header counts 65535 chunks; the file has room for 4"),
+    ]
+
+    @Test("warned, the rest read, the same by both writers", arguments: cases)
+    func hostile(_ c: (String, String)) async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("evtx-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/" + c.0 + ".evtx"
+        let made = try await ProcessRun.run("/usr/bin/env", ["python3", ProjectPaths.script("make-event-log"), c.0, path])
+        #expect(made.status == 0, "\(made.stderr)")
+
+        let treeLog = try EventLogFile(path: path)
+        var tree = ByteWriter()
+        var records = 0
+        var parsed = 0
+        treeLog.forEachRecord { r in
+            records += 1
+            if let e = r.event {
+                parsed += 1
+                EventXML.append(e, into: &tree)
+            }
+        }
+        let fastLog = try EventLogFile(path: path)
+        var fast: [UInt8] = []
+        fastLog.forEachChunkXML { fast.append(contentsOf: $0) }
+        #expect(fast == Array(tree.bytes))
+        #expect(fastLog.warningLines == treeLog.warningLines)
+        #expect(treeLog.warningLines.contains { $0.contains(c.1) }, "\(treeLog.warningLines)")
+        // The crafted record is the only one lost (a cut chunk loses what is past the cut).
+        #expect(parsed >= 150 && (c.0 == "hostile-cut" || c.0 == "hostile-chunk-count" || parsed == records - 1), "\(parsed) of \(records)")
+
+        let binary = ProjectPaths.root.appendingPathComponent(".build/debug/writer-audit").path
+        for arguments in [["eventlog", "--all", "--format", "xml", path], ["eventlog", "--format", "json", path]] {
+            let run = try await ProcessRun.run(binary, arguments)
+            #expect(run.status == 0, "\(arguments): \(run.stderr.suffix(300))")
+        }
+    }
+}
