@@ -7,11 +7,15 @@ import Foundation
 struct EventLogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eventlog",
-        abstract: "Read Windows event logs (.evtx) natively: every record as Event Viewer's XML.",
+        abstract: "Read Windows event logs (.evtx) natively: the events that explain a missing System Writer.",
         discussion: """
+            Without --all: the events that bear on the writer (VSS errors, CAPI2 513, the Service Control \
+            Manager on the writer's services), oldest first, and the findings they make: metadata-too-long, \
+            writer-failed, service-access, file-access, service-not-running. Exit 1 when there are findings. \
             --all --format xml prints every record (one <Event> per record inside <Events>), in record \
-            order; a damaged chunk or record is a warning naming the chunk and byte offset, and the rest \
-            is read. (The view judged for the System Writer, without --all, is not written yet.)
+            order; --all --format json one object per record per line. A damaged chunk or record is a \
+            warning naming the chunk and byte offset, and the rest is read. Get the logs with \
+            wevtutil epl Application Application.evtx (and System).
             """)
 
     @Argument(help: "The .evtx files (wevtutil epl Application Application.evtx).")
@@ -71,24 +75,7 @@ struct EventLogCommand: ParsableCommand {
 
     /// The events that bear on the writer, oldest first, and the findings they make.
     private func judged(_ logs: [EventLogFile], into out: inout Output) throws {
-        struct Report: Encodable {
-            struct File: Encodable { var file: String; var records: Int; var chunks: Int; var warnings: [String] }
-            var files: [File]
-            var events: [Event]
-            var findings: [EventFinding]
-        }
-        var report = Report(files: [], events: [], findings: [])
-        for (path, log) in zip(files, logs) {
-            log.forEachRecord { record in
-                let e = Event(file: path, record: record)
-                guard EventJudge.isRelevant(e) else { return }
-                report.events.append(e)
-                if let f = EventJudge.finding(e, writer: writer) { report.findings.append(f) }
-            }
-            report.files.append(.init(file: path, records: log.recordsRead, chunks: log.chunksRead, warnings: log.warningLines))
-        }
-        report.events.sort { ($0.time ?? "", $0.record) < ($1.time ?? "", $1.record) }
-        report.findings.sort { ($0.time ?? "", $0.record) < ($1.time ?? "", $1.record) }
+        let report = EventLogReport.judge(logs, writer: writer)
         if format == "json" {
             try JSONRendering.write(report, into: &out)
         } else {

@@ -1,0 +1,40 @@
+/// The event logs judged for a writer: what each file held, the events that bear on the writer (oldest
+/// first) and the findings they make.
+public struct EventLogReport: Sendable, Encodable {
+    public struct File: Sendable, Encodable {
+        public var file: String
+        public var records: Int
+        public var chunks: Int
+        public var warnings: [String]
+    }
+
+    public var files: [File]
+    public var events: [Event]
+    public var findings: [EventFinding]
+
+    public var exitCode: Int32 { findings.isEmpty ? 0 : 1 }
+
+    /// Reads every log (opened first: a file that is not a log is refused before any is read) and judges
+    /// its events for `writer`.
+    public static func judge(paths: [String], writer: String = "System Writer") throws(EventLogError) -> EventLogReport {
+        var logs: [EventLogFile] = []
+        for path in paths { logs.append(try EventLogFile(path: path)) }
+        return judge(logs, writer: writer)
+    }
+
+    public static func judge(_ logs: [EventLogFile], writer: String = "System Writer") -> EventLogReport {
+        var report = EventLogReport(files: [], events: [], findings: [])
+        for log in logs {
+            log.forEachRecord { record in
+                let e = Event(file: log.path, record: record)
+                guard EventJudge.isRelevant(e) else { return }
+                report.events.append(e)
+                if let f = EventJudge.finding(e, writer: writer) { report.findings.append(f) }
+            }
+            report.files.append(File(file: log.path, records: log.recordsRead, chunks: log.chunksRead, warnings: log.warningLines))
+        }
+        report.events.sort { ($0.time ?? "", $0.record) < ($1.time ?? "", $1.record) }
+        report.findings.sort { ($0.time ?? "", $0.record) < ($1.time ?? "", $1.record) }
+        return report
+    }
+}
