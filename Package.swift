@@ -13,12 +13,15 @@ let package = Package(
         .library(name: "EventLog", targets: ["EventLog"]),
         .library(name: "VolumeAudit", targets: ["VolumeAudit"]),
         .library(name: "ServiceAudit", targets: ["ServiceAudit"]),
+        .library(name: "CaseReport", targets: ["CaseReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
         .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -42,9 +45,18 @@ let package = Package(
                 "BinaryFormat", "WindowsSecurity", "WriterScope", "CXattr", "CSVStream",
             ]),
         .target(name: "ServiceAudit", dependencies: ["RegistryHive", "WindowsSecurity", "VolumeAudit", "BinaryFormat"]),
+        .target(
+            name: "CaseReport",
+            dependencies: [
+                "BinaryFormat", "EventLog", "ProcmonTrace", "ServiceAudit", "VolumeAudit", "WriterScope", "WindowsSecurity",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]),
         .executableTarget(
             name: "writer-audit",
             dependencies: [
+                "CaseReport",
                 "BinaryFormat",
                 "CSVStream",
                 "ProcmonTrace",

@@ -6,7 +6,7 @@ if ! command -v swift >/dev/null 2>&1 && [ -x /opt/swift/usr/bin/swift ]; then
 fi
 
 # Every Debian package, by who needs it.
-BUILD_PACKAGES=(libcsv-dev)                 # CLibCSV (Debian ships no .pc file)
+BUILD_PACKAGES=(libcsv-dev zlib1g-dev pkg-config)   # CLibCSV (Debian ships no .pc file); ZIPFoundation (zlib via pkg-config)
 TEST_PACKAGES=(
   ntfs-3g       # mkntfs, ntfs-3g (FUSE mount), ntfssecaudit, ntfsls: real NTFS images
   attr          # getfattr: ntfs-3g's system.ntfs_acl, the ACL tests' second opinion
@@ -19,6 +19,7 @@ TEST_PACKAGES=(
   gcc           # the bare C libcsv loop the trace bench compares with
   qemu-utils    # qemu-img: virtual disks in the image tests
   xz-utils      # xz: the reference hives in ../shared/reference/registry are xz'd
+  chromium      # headless: the case report page opened from file://, its DOM and a screenshot
 )
 # Every PyPI package: the peers we are cross-checked against, in requirements-test.txt (one requirement per
 # line, with the module it provides after "# import:"), read into "requirement:module" entries.
@@ -35,7 +36,7 @@ done < "$(dirname "${BASH_SOURCE[0]}")/../$PYPI_REQUIREMENTS"
 TEST_COMMANDS=(
   "mkntfs:ntfs-3g" "ntfs-3g:ntfs-3g" "ntfssecaudit:ntfs-3g" "getfattr:attr" "python3:python3"
   "find:findutils" "setpriv:util-linux" "gzip:gzip" "/usr/bin/time:time" "qemu-img:qemu-utils"
-  "fusermount:fuse3|fuse" "xz:xz-utils"
+  "fusermount:fuse3|fuse" "xz:xz-utils" "chromium:chromium"
 )
 
 _sudo() {

@@ -21,7 +21,7 @@ struct WriterAudit: ParsableCommand {
             """,
         subcommands: [
             TraceCommand.self, EventsCommand.self, VolumeCommand.self, ACLCommand.self, RemediateCommand.self,
-            ServicesCommand.self, RegistryCommand.self, EventLogCommand.self,
+            CaseCommand.self, ServicesCommand.self, RegistryCommand.self, EventLogCommand.self,
             SDDLCommand.self,
             SIDCommand.self,
             SDDLConformanceCommand.self,

@@ -156,3 +156,28 @@ struct FolderTreeEmitter {
         return found.compactMap { $0 }
     }
 }
+
+/// What a file is as a volume image, for those who sort files by content (the case command).
+public enum ImageProbe: Sendable, Equatable {
+    /// An NTFS volume this reader reads: a partition image, a disk with one NTFS partition, a fixed VHD.
+    case ntfs
+    /// A disk image this reader does not read as it is, and why (a VHDX or dynamic VHD: convert it; a disk
+    /// with several NTFS partitions: name one).
+    case unsupported(String)
+    case notAnImage
+}
+
+extension Volume {
+    /// Reads the first and last sectors (and a GPT) of `path` to tell whether it is an NTFS image.
+    public static func probeImage(_ path: String) -> ImageProbe {
+        guard isImage(path), let file = try? ImageFile(path: path) else { return .notAnImage }
+        do {
+            _ = try DiskLayout.locate(file, partition: nil)
+            return .ntfs
+        } catch let error as VolumeError where error.message.contains("VHD") || error.message.contains("--partition") {
+            return .unsupported(error.message)
+        } catch {
+            return .notAnImage
+        }
+    }
+}

@@ -1,0 +1,174 @@
+import BinaryFormat
+import Dispatch
+import EventLog
+import Foundation
+import ProcmonTrace
+import ServiceAudit
+import VolumeAudit
+import WriterScope
+
+/// Each audit's report, as its own command writes it in JSON (nil when the upload had nothing for it).
+public struct CaseParts: Sendable, Encodable {
+    public var trace: TraceReport?
+    public var eventlog: EventLogReport?
+    public var services: ServiceReport?
+    public var volume: VolumeReport?
+    public var acl: ACLReport?
+    /// The cleanup plan of a mounted volume's Temporary ASP.NET Files (for `--out`; not in the JSON).
+    public var cleanup: CleanupPlan?
+
+    enum CodingKeys: String, CodingKey { case trace, eventlog, services, volume, acl }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(trace, forKey: .trace)
+        try c.encode(eventlog, forKey: .eventlog)
+        try c.encode(services, forKey: .services)
+        try c.encode(volume, forKey: .volume)
+        try c.encode(acl, forKey: .acl)
+    }
+}
+
+/// Runs every audit the upload allows, once each, the independent ones side by side.
+public enum CaseAudits {
+    public struct Options: Sendable {
+        public var writer = "System Writer"
+        public var limits = FolderLimits()
+        public init() {}
+    }
+
+    /// Which file each audit reads (the first of its kind; every event log).
+    struct Plan {
+        var trace: String?
+        var eventLogs: [String] = []
+        var hive: String?
+        var volume: (path: String, mounted: Bool)?
+        var aclExport: (path: String, kind: InputKind)?
+    }
+
+    /// What each input is used for, or why it is not: the second Procmon log of an upload, say.
+    static func plan(_ inputs: inout [CaseInput], paths: [String]) -> Plan {
+        var plan = Plan()
+        for (i, path) in paths.enumerated() {
+            switch inputs[i].kind {
+            case .procmonPML, .procmonCSV:
+                if plan.trace == nil { plan.trace = path } else { inputs[i].ignored = "a second Procmon log: the first one given is judged" }
+            case .eventLog: plan.eventLogs.append(path)
+            case .hive:
+                if plan.hive == nil { plan.hive = path } else { inputs[i].ignored = "a second hive: the first one given is audited" }
+            case .volumeImage, .mountedVolume:
+                if plan.volume == nil {
+                    plan.volume = (path, inputs[i].kind == .mountedVolume)
+                } else {
+                    inputs[i].ignored = "a second volume: the first one given is audited"
+                }
+            case .icaclsSave, .icaclsDisplay, .getAclCSV:
+                if plan.aclExport == nil { plan.aclExport = (path, inputs[i].kind) } else { inputs[i].ignored = "a second ACL export: the first one given is audited" }
+            case .hiveLog, .ignored:
+                break
+            }
+        }
+        return plan
+    }
+
+    /// Runs the audits of `plan`; an input that cannot be read is a warning and its part stays nil.
+    /// `alongside` runs with the audits (the inputs' SHA-256s).
+    static func run(_ plan: Plan, options: Options, alongside: [@Sendable () -> Void] = []) -> (CaseParts, [(path: String, error: String)]) {
+        let results = Results()
+        var tasks: [@Sendable () -> Void] = []
+        if let path = plan.trace {
+            tasks.append {
+                var o = TraceAnalyzer.Options()
+                o.writer = options.writer
+                o.limits = options.limits
+                results.set(path) { $0.trace = try Trace.analyze(path: path, options: o) }
+            }
+        }
+        if !plan.eventLogs.isEmpty {
+            let logs = plan.eventLogs
+            tasks.append {
+                results.set(logs[0]) { $0.eventlog = try EventLogReport.judge(paths: logs, writer: options.writer) }
+            }
+        }
+        if let source = plan.hive ?? plan.volume?.path {
+            tasks.append {
+                results.set(source) {
+                    let (hive, volume) = try SystemHiveSource.open(source)
+                    $0.services = ServiceAudit.audit(hive: hive, source: source, volume: volume)
+                }
+            }
+        }
+        if let (path, mounted) = plan.volume {
+            tasks.append {
+                var o = Volume.Options()
+                o.limits = options.limits
+                o.threads = 1
+                results.set(path) {
+                    if mounted {
+                        var po = CleanupPlanner.Options()
+                        po.limits = options.limits
+                        let (cleanup, report) = try CleanupPlanner(root: path, options: po).plan()
+                        $0.volume = report
+                        $0.cleanup = cleanup
+                    } else {
+                        $0.volume = try Volume.audit(image: path, partition: nil, options: o, progress: nil)
+                    }
+                }
+            }
+            tasks.append {
+                results.set(path) {
+                    var audit = ACLAudit()
+                    if mounted {
+                        try MountedACLReader(root: path).read(scopes: [], into: &audit)
+                    } else {
+                        _ = try ImageACLReader(path: path).read(scopes: [], into: &audit)
+                    }
+                    $0.acl = audit.report(source: path)
+                }
+            }
+        } else if let (path, kind) = plan.aclExport {
+            tasks.append {
+                results.set(path) {
+                    var audit = ACLAudit()
+                    switch kind {
+                    case .icaclsSave: try IcaclsSaveReader(path: path, base: "C:\\Windows").read(into: &audit)
+                    case .icaclsDisplay: try IcaclsDisplayReader(path: path).read(into: &audit)
+                    default: try GetAclCSVReader(path: path).read(into: &audit)
+                    }
+                    $0.acl = audit.report(source: path)
+                }
+            }
+        }
+        let all = tasks + alongside
+        DispatchQueue.concurrentPerform(iterations: all.count) { all[$0]() }
+        return (results.parts, results.errors)
+    }
+}
+
+/// The audits' results, written from several threads under a lock.
+private final class Results: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var parts = CaseParts()
+    private(set) var errors: [(path: String, error: String)] = []
+
+    func set(_ path: String, _ body: (inout CaseParts) throws -> Void) {
+        var local = CaseParts()
+        do {
+            try body(&local)
+        } catch {
+            let message = (error as? any UserError)?.message ?? "\(error)"
+            lock.lock()
+            errors.append((path, message))
+            lock.unlock()
+            return
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        if let v = local.trace { parts.trace = v }
+        if let v = local.eventlog { parts.eventlog = v }
+        if let v = local.services { parts.services = v }
+        if let v = local.volume { parts.volume = v }
+        if let v = local.acl { parts.acl = v }
+        if let v = local.cleanup { parts.cleanup = v }
+    }
+}

@@ -1,0 +1,148 @@
+import BinaryFormat
+import Crypto
+import Foundation
+import ZIPFoundation
+
+/// One file of the upload: what it is, its size and SHA-256 (for the report's inputs table), or why it
+/// is ignored.
+public struct CaseInput: Sendable, Encodable {
+    public var file: String
+    public var kind: InputKind
+    public var bytes: UInt64
+    public var sha256: String?
+    public var ignored: String?
+
+    enum CodingKeys: String, CodingKey { case file, kind, bytes, sha256, ignored }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(sha256, forKey: .sha256)
+        try c.encode(ignored, forKey: .ignored)
+    }
+
+    /// SHA-256 of a file, read in 1 MiB blocks (swift-crypto).
+    static func sha256(of path: String) throws -> String {
+        let file = try ReadOnlyFile(path: path)
+        var hasher = SHA256()
+        let block = 1 << 20
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: block, alignment: 16)
+        defer { buffer.deallocate() }
+        var offset: UInt64 = 0
+        while offset < file.size {
+            let n = try file.readSome(into: buffer.baseAddress!, count: block, at: offset)
+            guard n > 0 else { break }
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+            offset += UInt64(n)
+        }
+        return hasher.finalize().map { Hex.padded($0, width: 2) }.joined()
+    }
+}
+
+/// The files of an upload: the paths given, each folder's files one level deep (a folder holding
+/// `Windows\System32` is a mounted volume, taken whole), and the members of each .zip, extracted to a
+/// private temporary folder (never beside the input) that `removeExtracted` deletes.
+public struct CaseInputs {
+    public private(set) var paths: [String] = []
+    /// Where a path came from, when it is a member of a .zip: "upload.zip: Logfile.PML".
+    public private(set) var shownAs: [String: String] = [:]
+    private var extracted: String? = nil
+
+    public init(_ given: [String]) throws(CaseError) {
+        for path in given {
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                throw CaseError(.unreadable, "\(path): no such file or folder")
+            }
+            if isFolder.boolValue, !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("Windows/System32")) {
+                guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+                    throw CaseError(.unreadable, "\(path): the folder cannot be read")
+                }
+                for name in names.sorted() where !name.hasPrefix(".") {
+                    try add((path as NSString).appendingPathComponent(name), topLevel: false)
+                }
+            } else {
+                try add(path, topLevel: true)
+            }
+        }
+    }
+
+    private mutating func add(_ path: String, topLevel: Bool) throws(CaseError) {
+        var isFolder: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
+        if isFolder.boolValue && !topLevel {
+            // One level deep: a subfolder is taken only when it is a mounted system volume.
+            paths.append(path)
+            return
+        }
+        if !isFolder.boolValue, Self.isZip(path) {
+            try unzip(path)
+        } else {
+            paths.append(path)
+        }
+    }
+
+    static func isZip(_ path: String) -> Bool {
+        guard let file = try? ReadOnlyFile(path: path), file.size >= 4, let head = try? file.bytes(4, at: 0, what: "a signature") else {
+            return false
+        }
+        return head == [0x50, 0x4B, 0x03, 0x04]
+    }
+
+    /// Extracts every file member into a folder of its own (mode 0700) under the temporary folder.
+    private mutating func unzip(_ path: String) throws(CaseError) {
+        let archive: Archive
+        do {
+            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
+        } catch {
+            throw CaseError(.badArchive, "\(path): not a readable .zip (\(error))")
+        }
+        let root = try extractionFolder()
+        let folder = (root as NSString).appendingPathComponent("\(paths.count)-" + (path as NSString).lastPathComponent)
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw CaseError(.badOutput, "\(folder): cannot be created (\(error))")
+        }
+        var members: [(String, Entry)] = []
+        for entry in archive {
+            let name = entry.path
+            let parts = name.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+            if name.hasPrefix("/") || name.hasPrefix("\\") || (name.count >= 2 && name.dropFirst().first == ":") || parts.contains("..") {
+                throw CaseError(.badArchive, "\(path): member \(QuotedText.oneLine(name)): a path that climbs out of the archive or is absolute; refused")
+            }
+            guard entry.type == .file else { continue }
+            members.append((parts.joined(separator: "/"), entry))
+        }
+        for (name, entry) in members {
+            let target = (folder as NSString).appendingPathComponent(name)
+            do {
+                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                _ = try archive.extract(entry, to: URL(fileURLWithPath: target), skipCRC32: false)
+            } catch {
+                throw CaseError(.badArchive, "\(path): member \(QuotedText.oneLine(name)): cannot be extracted (\(error))")
+            }
+            paths.append(target)
+            shownAs[target] = "\(path): \(name)"
+        }
+    }
+
+    private mutating func extractionFolder() throws(CaseError) -> String {
+        if let extracted { return extracted }
+        let base = (NSTemporaryDirectory() as NSString).appendingPathComponent("writer-audit-case-XXXXXX")
+        var template = Array(base.utf8CString)
+        guard let made = mkdtemp(&template) else {
+            throw CaseError(.badOutput, "\(base): a private temporary folder cannot be made")
+        }
+        let path = String(cString: made)
+        extracted = path
+        return path
+    }
+
+    /// Deletes the members extracted from .zip uploads.
+    public func removeExtracted() {
+        if let extracted { try? FileManager.default.removeItem(atPath: extracted) }
+    }
+}

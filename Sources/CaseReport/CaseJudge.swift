@@ -1,0 +1,369 @@
+import EventLog
+import Foundation
+import ProcmonTrace
+import ServiceAudit
+import VolumeAudit
+import WriterScope
+
+/// Joins the audits of a case into one verdict: every finding points to a cause; the cause the most
+/// independent sources support is the verdict (the event log says what failed and when, the trace where, the
+/// volume, ACLs and hive show the state and give the fix). Agreement between sources raises the confidence,
+/// disagreement is stated and lowers it, and what is missing to be sure is listed with how to collect it.
+public struct CaseJudge {
+    public let parts: CaseParts
+    public let writer: String
+    public let limits: FolderLimits
+
+    public init(parts: CaseParts, writer: String = "System Writer", limits: FolderLimits = FolderLimits()) {
+        self.parts = parts
+        self.writer = writer
+        self.limits = limits
+    }
+
+    // MARK: findings
+
+    /// Every finding of every audit, with the cause it points to.
+    public func findings() -> [CaseFinding] {
+        var out: [CaseFinding] = []
+        if let log = parts.eventlog {
+            for f in log.findings {
+                let cause: CaseVerdict.Kind? =
+                    switch f.kind {
+                    case .metadataTooLong: .folderLimit
+                    case .fileAccess: .permissions
+                    case .serviceAccess: .serviceAccess
+                    case .serviceNotRunning: .serviceNotRunning
+                    case .writerFailed: nil
+                    }
+                out.append(CaseFinding(source: .eventlog, kind: f.kind.rawValue, file: f.file,
+                                       where: "record \(f.record)" + (f.time.map { ", \($0)" } ?? ""), summary: f.summary, cause: cause))
+            }
+        }
+        if let trace = parts.trace, let verdict = trace.verdict {
+            let cause: CaseVerdict.Kind? =
+                switch verdict.kind {
+                case .folderLimit: .folderLimit
+                case .permissions: .permissions
+                case .incomplete: .incomplete
+                case .clean: nil
+                }
+            if let cause {
+                out.append(CaseFinding(source: .trace, kind: verdict.kind.rawValue, file: trace.file,
+                                       where: traceWhere(verdict.row, verdict.path), summary: verdict.summary, cause: cause))
+            }
+            for also in verdict.also {
+                out.append(CaseFinding(source: .trace, kind: also.kind.rawValue, file: trace.file, where: traceWhere(also.row, also.path),
+                                       summary: also.summary, cause: also.kind == .folderLimit ? .folderLimit : also.kind == .permissions ? .permissions : nil))
+            }
+        }
+        if let volume = parts.volume {
+            // The folder the trace names first (the two agree), then the worst; a path over MAX_PATH alone
+            // is not what kills IDENTIFY.
+            let traced = (parts.trace?.verdict?.kind == .folderLimit ? parts.trace?.verdict?.path : nil).map(Self.normalized)
+            let over = Self.overLimit(volume).sorted { a, b in
+                let (ta, tb) = (Self.normalized(a.path) == traced, Self.normalized(b.path) == traced)
+                return ta != tb ? ta : a.severity > b.severity
+            }
+            for f in over {
+                let agrees = Self.normalized(f.path) == traced ? " (the folder the trace names)" : ""
+                out.append(CaseFinding(source: .volume, kind: "folder-limit", file: volume.root, where: f.path,
+                                       summary: Self.counts(f, limits: volume.limits) + agrees, cause: .folderLimit))
+            }
+        }
+        if let acl = parts.acl {
+            for f in acl.findings {
+                out.append(CaseFinding(source: .acl, kind: "unreadable", file: acl.source, where: f.path,
+                                       summary: "\(f.principal) cannot read it: \(f.reason)", cause: .permissions))
+            }
+        }
+        if let services = parts.services {
+            for f in services.findings {
+                let cause: CaseVerdict.Kind? =
+                    switch f.kind {
+                    case .serviceAccess, .imagePath: .serviceAccess
+                    case .serviceDisabled, .serviceMissing, .serviceAccount: .serviceNotRunning
+                    }
+                out.append(CaseFinding(source: .services, kind: f.kind.rawValue, file: services.source,
+                                       where: "\(services.controlSet)\\Services\\\(f.service)", summary: f.detail, cause: cause))
+            }
+        }
+        return out
+    }
+
+    private func traceWhere(_ row: Int?, _ path: String?) -> String {
+        var parts: [String] = []
+        if let row { parts.append("row \(row)") }
+        if let window = self.parts.trace?.judgedWindow { parts.append("IDENTIFY of \(window.process) (PID \(window.pid))") }
+        if let path { parts.append(path) }
+        return parts.joined(separator: ", ")
+    }
+
+    /// The volume's folders in the writer's scope over the subfolder or file limit.
+    static func overLimit(_ volume: VolumeReport) -> [VolumeFinding] {
+        volume.findings.filter { $0.inWriterScope && ($0.over.contains(.files) || $0.over.contains(.subfolders)) }
+    }
+
+    static func counts(_ f: VolumeFinding, limits: FolderLimits) -> String {
+        let over = f.over.map { e -> String in
+            switch e {
+            case .files: "over the \(limits.maxFiles.formatted())-file limit"
+            case .subfolders: "over the \(limits.maxSubfolders.formatted())-subfolder limit"
+            case .pathLength: "a path over \(limits.maxPathLength) characters"
+            }
+        }
+        return "\(f.files.formatted()) files and \(f.subfolders.formatted()) subfolders: \(over.joined(separator: ", "))"
+    }
+
+    // MARK: verdict
+
+    public func verdict(findings: [CaseFinding]) -> CaseVerdict {
+        // Sources per cause, and each cause's first link per source (the strongest: the event log's
+        // latest event, the trace's verdict, the volume's worst folder).
+        var sources: [CaseVerdict.Kind: [EvidenceSource]] = [:]
+        var links: [CaseVerdict.Kind: [EvidenceLink]] = [:]
+        for f in findings {
+            guard let cause = f.cause else { continue }
+            if !(sources[cause] ?? []).contains(f.source) {
+                sources[cause, default: []].append(f.source)
+                links[cause, default: []].append(EvidenceLink(source: f.source, file: f.file, where: f.where, finding: f.summary))
+            } else if f.source == .eventlog, let i = links[cause]?.firstIndex(where: { $0.source == .eventlog }) {
+                // The latest event of the kind stands for the others ("3 times").
+                let n = findings.filter { $0.source == .eventlog && $0.cause == cause }.count
+                links[cause]![i] = EvidenceLink(source: .eventlog, file: f.file, where: f.where, finding: f.summary + " (\(n) times in the log)")
+            }
+        }
+        let causes: [CaseVerdict.Kind] = [.folderLimit, .permissions, .serviceAccess, .serviceNotRunning]
+        let traceKind = findings.first { $0.source == .trace }?.cause
+        let eventKind = findings.last { $0.source == .eventlog && $0.cause != nil }?.cause
+        let ranked = causes.filter { sources[$0] != nil }.sorted { a, b in
+            let (sa, sb) = (score(sources[a]!), score(sources[b]!))
+            if sa != sb { return sa > sb }
+            for preferred in [traceKind, eventKind] where preferred != nil {
+                if a == preferred { return true }
+                if b == preferred { return false }
+            }
+            return causes.firstIndex(of: a)! < causes.firstIndex(of: b)!
+        }
+        guard let primary = ranked.first else { return noCause(findings: findings) }
+        var chain = links[primary] ?? []
+        chain.sort { order($0.source) < order($1.source) }
+        let disagreements = self.disagreements(primary, findings: findings)
+        chain += disagreements
+        let used = Set(sources[primary]!)
+        var confidence: CaseVerdict.Confidence =
+            used.count >= 2 && used.contains(where: \.isState) ? .confirmed
+            : used.count >= 2 || used.contains(where: \.isState) ? .likely : .possible
+        if !disagreements.isEmpty { confidence = confidence == .confirmed ? .likely : .possible }
+        let others = ranked.dropFirst().map(\.rawValue)
+        var summary = Self.summary(primary, writer: writer, findings: findings.filter { $0.cause == primary }, tracePath: parts.trace?.verdict?.path)
+        summary += " Supported by \(used.count == 1 ? "one source" : "\(used.count) sources") (\(chain.filter { $0.stance == .supports }.map(\.source.rawValue).joined(separator: ", ")))"
+        summary += disagreements.isEmpty ? "." : "; \(disagreements.count) disagreeing."
+        if !others.isEmpty { summary += " Also found: \(others.joined(separator: ", "))." }
+        return CaseVerdict(kind: primary, summary: summary, confidence: confidence, chain: chain, fix: fix(primary, findings: findings))
+    }
+
+    private func score(_ s: [EvidenceSource]) -> Int { s.count * 2 + (s.contains(where: \.isState) ? 1 : 0) }
+
+    private func order(_ s: EvidenceSource) -> Int {
+        switch s {
+        case .eventlog: 0
+        case .trace: 1
+        case .volume: 2
+        case .acl: 3
+        case .services: 4
+        }
+    }
+
+    /// No cause: a clean IDENTIFY (and clean audits), a window that did not end, or nothing to judge.
+    private func noCause(findings: [CaseFinding]) -> CaseVerdict {
+        if let trace = parts.trace, let v = trace.verdict {
+            let link = EvidenceLink(source: .trace, file: trace.file, where: traceWhere(v.row, v.path), finding: v.summary)
+            if v.kind == .incomplete {
+                return CaseVerdict(kind: .incomplete, summary: "The \(writer)'s IDENTIFY did not end: \(v.summary)", confidence: .likely,
+                                   chain: [link], fix: ["Capture again (see missing) and look at what ended the process: a crash of the CryptSvc svchost shows in the Application log (Application Error 1000)."])
+            }
+            if v.kind == .clean {
+                var chain = [link]
+                for (source, file) in cleanParts() { chain.append(EvidenceLink(source: source, file: file, where: "-", finding: "no finding")) }
+                return CaseVerdict(kind: .clean, summary: "The \(writer)'s IDENTIFY completed clean and no audit found a cause.",
+                                   confidence: chain.count >= 2 ? .confirmed : .likely, chain: chain, fix: [])
+            }
+        }
+        let clean = cleanParts()
+        if clean.isEmpty {
+            return CaseVerdict(kind: .unknown, summary: "Nothing in the upload could be judged for the \(writer).", confidence: .possible, chain: [],
+                               fix: ["Collect what is listed under missing and run the case again."])
+        }
+        let chain = clean.map { EvidenceLink(source: $0.0, file: $0.1, where: "-", finding: "no finding") }
+        return CaseVerdict(kind: .clean, summary: "No audit found a cause for a missing \(writer) (\(clean.map(\.0.rawValue).joined(separator: ", "))).",
+                           confidence: clean.count >= 3 ? .likely : .possible, chain: chain, fix: [])
+    }
+
+    private func cleanParts() -> [(EvidenceSource, String)] {
+        var out: [(EvidenceSource, String)] = []
+        if let p = parts.eventlog, p.findings.allSatisfy({ $0.kind == .writerFailed && $0.writer != writer }) {
+            out.append((.eventlog, p.files.map(\.file).joined(separator: ", ")))
+        }
+        if let p = parts.volume, Self.overLimit(p).isEmpty { out.append((.volume, p.root)) }
+        if let p = parts.acl, p.findings.isEmpty { out.append((.acl, p.source)) }
+        if let p = parts.services, p.findings.isEmpty { out.append((.services, p.source)) }
+        return out
+    }
+
+    // MARK: disagreement
+
+    static func normalized(_ windowsPath: String) -> String {
+        var s = windowsPath.replacingOccurrences(of: "/", with: "\\")
+        if s.count >= 2, s.dropFirst().first == ":" { s.removeFirst(2) }
+        while s.hasPrefix("\\") { s.removeFirst() }
+        while s.hasSuffix("\\") { s.removeLast() }
+        return s.lowercased()
+    }
+
+    private func disagreements(_ primary: CaseVerdict.Kind, findings: [CaseFinding]) -> [EvidenceLink] {
+        var out: [EvidenceLink] = []
+        let events = findings.filter { $0.source == .eventlog && $0.cause == primary }
+        if let trace = parts.trace, let v = trace.verdict, v.kind == .clean, let e = events.last {
+            out.append(EvidenceLink(source: .trace, file: trace.file, where: traceWhere(v.row, v.path),
+                                    finding: "the trace's IDENTIFY ends clean while the event log says \(e.kind) (\(e.where)): the capture may be from after a fix, or of another writer",
+                                    stance: .disagrees))
+        }
+        if primary == .folderLimit, let trace = parts.trace, let v = trace.verdict, v.kind == .folderLimit, let path = v.path,
+            let volume = parts.volume
+        {
+            let p = Self.normalized(path)
+            if !volume.findings.contains(where: { Self.normalized($0.path) == p }) {
+                out.append(EvidenceLink(source: .volume, file: volume.root, where: path,
+                                        finding: "the trace names this folder, and the volume shows it under the limits (or without it): the volume may be from after a cleanup",
+                                        stance: .disagrees))
+            }
+        }
+        if primary == .permissions, let trace = parts.trace, let v = trace.verdict, v.kind == .permissions, let path = v.path,
+            let acl = parts.acl
+        {
+            let p = Self.normalized(path)
+            if !acl.findings.contains(where: { Self.normalized($0.path) == p }), acl.entries > 0 {
+                out.append(EvidenceLink(source: .acl, file: acl.source, where: path,
+                                        finding: "the trace was denied this path, and the ACLs let the writer read it (or do not list it)", stance: .disagrees))
+            }
+        }
+        if primary == .serviceAccess, let services = parts.services {
+            for e in parts.eventlog?.findings ?? [] where e.kind == .serviceAccess {
+                let named = e.service ?? ""
+                if !services.findings.contains(where: { $0.kind == .serviceAccess && ($0.displayName == named || $0.service == named) }) {
+                    out.append(EvidenceLink(source: .services, file: services.source, where: named,
+                                            finding: "CAPI2 513 names \(named), and its descriptor in this hive grants the writer what it needs: the hive may be from after a fix",
+                                            stance: .disagrees))
+                    break
+                }
+            }
+        }
+        if primary == .serviceNotRunning, let services = parts.services {
+            let named = Set((parts.eventlog?.findings ?? []).filter { $0.kind == .serviceNotRunning }.compactMap(\.service))
+            for name in named.sorted() {
+                guard let key = Self.serviceNames[name] else { continue }
+                let config = services.services.first { $0.name.lowercased() == key.lowercased() }
+                let flagged = services.findings.contains { $0.service.lowercased() == key.lowercased() }
+                if config != nil && !flagged {
+                    out.append(EvidenceLink(source: .services, file: services.source, where: "\(services.controlSet)\\Services\\\(key)",
+                                            finding: "the event log says \(name) did not run, and the hive has it installed and not disabled: a failure at start, not a setting (see its error)",
+                                            stance: .disagrees))
+                }
+            }
+        }
+        return out
+    }
+
+    // MARK: fix and summary
+
+    /// Display names (as the SCM writes them) to service names.
+    static let serviceNames: [String: String] = [
+        "COM+ Event System": "EventSystem", "Cryptographic Services": "CryptSvc", "Volume Shadow Copy": "VSS",
+        "COM+ System Application": "COMSysApp", "Microsoft Software Shadow Copy Provider": "swprv",
+        "Remote Procedure Call (RPC)": "RpcSs", "Remote Procedure Call": "RpcSs",
+    ]
+
+    static func summary(_ kind: CaseVerdict.Kind, writer: String, findings: [CaseFinding], tracePath: String?) -> String {
+        switch kind {
+        case .folderLimit:
+            let folder = tracePath ?? findings.first { $0.source == .volume }?.where ?? "a folder"
+            return "The \(writer) dies in OnIdentify on a folder over the limits (\(folder))."
+        case .permissions:
+            let path = tracePath ?? findings.first { $0.source == .acl }?.where ?? "files in WinSxS or Microsoft.NET"
+            return "The \(writer) cannot read files it protects (\(path))."
+        case .serviceAccess:
+            return "A service's security descriptor locks the \(writer) out (CAPI2 513)."
+        case .serviceNotRunning:
+            return "A service the \(writer) needs does not run (COM+ Event System, Cryptographic Services or VSS)."
+        case .incomplete, .clean, .unknown:
+            return ""
+        }
+    }
+
+    private func fix(_ kind: CaseVerdict.Kind, findings: [CaseFinding]) -> [String] {
+        var out: [String] = []
+        switch kind {
+        case .folderLimit:
+            var folders = parts.volume.map { Self.overLimit($0).map { ($0.path, $0.area) } } ?? []
+            if folders.isEmpty, let path = parts.trace?.verdict?.path { folders = [(path, WriterArea.of(windowsPath: path))] }
+            let temporary = folders.filter { $0.1 == .temporaryASPNET }
+            if !temporary.isEmpty {
+                if let plan = parts.cleanup, !plan.deletions.isEmpty {
+                    out.append("Empty Temporary ASP.NET Files (\(plan.deletions.count) items planned): with --out, run .\\remediate.ps1 (a dry run), then .\\remediate.ps1 -Apply -RestartIis on the server.")
+                } else {
+                    out.append("Empty Temporary ASP.NET Files: writer-audit remediate MOUNT_ROOT --out DIR plans it and writes remediate.ps1; on the server .\\remediate.ps1 -Apply -RestartIis.")
+                }
+            }
+            for (path, area) in folders where area != .temporaryASPNET {
+                out.append("\(path) is not a temporary location: remove or repair the product that fills it (KB2807849), then vssadmin list writers.")
+            }
+            out.append("Check: vssadmin list writers lists the \(writer) again.")
+        case .permissions:
+            var paths = (parts.acl?.findings ?? []).map(\.path)
+            if paths.isEmpty, let path = parts.trace?.verdict?.path { paths = [path] }
+            for path in paths.prefix(20) { out.append("icacls \"\(path)\" /grant *S-1-5-20:(RX)") }
+            if paths.count > 20 { out.append("… and \(paths.count - 20) more (--out writes them all to fix-acl.cmd)") }
+            if paths.isEmpty { out.append("Find the files with writer-audit acl on an image, or icacls /save of WinSxS and Microsoft.NET, then grant NETWORK SERVICE (*S-1-5-20) read and execute.") }
+        case .serviceAccess, .serviceNotRunning:
+            let wanted: Set<ServiceFindingKind> = kind == .serviceAccess ? [.serviceAccess, .imagePath] : [.serviceDisabled, .serviceMissing, .serviceAccount]
+            out = (parts.services?.findings ?? []).filter { wanted.contains($0.kind) }.map(\.fix)
+            if out.isEmpty {
+                let eventKind: EventFindingKind = kind == .serviceAccess ? .serviceAccess : .serviceNotRunning
+                let named = Set((parts.eventlog?.findings ?? []).filter { $0.kind == eventKind }.compactMap(\.service))
+                for name in named.sorted() {
+                    if kind == .serviceNotRunning, let key = Self.serviceNames[name] {
+                        out.append("sc.exe config \(key) start= \(key == "EventSystem" || key == "CryptSvc" || key == "RpcSs" ? "auto" : "demand") && net start \(key)")
+                    } else {
+                        out.append("writer-audit services on the SYSTEM hive gives the sc.exe sdset line for \(name) (reg save HKLM\\SYSTEM system.hiv).")
+                    }
+                }
+            }
+        case .incomplete, .clean, .unknown:
+            break
+        }
+        return out
+    }
+
+    // MARK: missing
+
+    /// What would make the verdict surer, with how to collect it.
+    public func missing(_ verdict: CaseVerdict) -> [String] {
+        var out: [String] = []
+        if parts.eventlog == nil {
+            out.append("The event logs: wevtutil epl Application Application.evtx and wevtutil epl System System.evtx (an elevated prompt on the server).")
+        }
+        if parts.trace == nil || parts.trace?.verdict == nil {
+            out.append("A Procmon capture of the \(writer)'s IDENTIFY: net stop cryptsvc; start Procmon; net start cryptsvc; vssadmin list writers; stop the capture and save Logfile.PML (all events). VSS diagnostic logging must be on (HKLM\\SYSTEM\\CurrentControlSet\\Services\\VSS\\Diag) for the IDENTIFY markers.")
+        }
+        if parts.services == nil {
+            out.append("The SYSTEM hive: reg save HKLM\\SYSTEM system.hiv (with its services' descriptors and start types).")
+        }
+        if parts.volume == nil, verdict.kind == .folderLimit || verdict.kind == .unknown {
+            out.append("The system volume (an image or VHD, or writer-audit volume on a mounted copy): confirms the folder's counts and gives the cleanup plan.")
+        }
+        if parts.acl == nil, verdict.kind == .permissions || verdict.kind == .unknown {
+            out.append("The ACLs: icacls C:\\Windows\\WinSxS /save winsxs.acl /t /c and icacls C:\\Windows\\Microsoft.NET /save dotnet.acl /t /c.")
+        }
+        return out
+    }
+}

@@ -1,0 +1,94 @@
+import BinaryFormat
+import Foundation
+import VolumeAudit
+
+/// What a file of a customer's upload is, told by its content (never by its name).
+public enum InputKind: String, Sendable, Codable {
+    case procmonPML = "procmon-pml"
+    case procmonCSV = "procmon-csv"
+    case eventLog = "evtx"
+    /// A registry hive (the SYSTEM hive, saved with `reg save`, or a copy).
+    case hive
+    /// A hive's transaction log (.LOG1, .LOG2), read with the hive beside it.
+    case hiveLog = "hive-log"
+    /// An NTFS partition image, a raw disk (MBR or GPT), a fixed VHD.
+    case volumeImage = "volume-image"
+    /// A mounted system volume (a folder holding `Windows\System32`).
+    case mountedVolume = "mounted-volume"
+    case icaclsSave = "icacls-save"
+    case icaclsDisplay = "icacls-display"
+    case getAclCSV = "getacl-csv"
+    case ignored
+
+    /// Reads the first bytes of `path` (and the last 512, for a VHD footer) and says what it is, or why it
+    /// is ignored.
+    public static func recognize(_ path: String) -> (kind: InputKind, ignored: String?) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return (.ignored, "cannot be read") }
+        if isFolder.boolValue {
+            let system32 = (path as NSString).appendingPathComponent("Windows/System32")
+            if FileManager.default.fileExists(atPath: system32) { return (.mountedVolume, nil) }
+            return (.ignored, "a folder (searched one level deep only)")
+        }
+        guard let file = try? ReadOnlyFile(path: path) else { return (.ignored, "cannot be read") }
+        let size = file.size
+        guard size > 0, let head = try? file.bytes(Int(min(size, 4096)), at: 0, what: "the first bytes") else {
+            return (.ignored, "empty")
+        }
+        func starts(_ s: String) -> Bool { head.starts(with: Array(s.utf8)) }
+        if starts("PML_") { return (.procmonPML, nil) }
+        if starts("ElfFile\0") { return (.eventLog, nil) }
+        if starts("regf") {
+            // The base block's file type: 0 a primary hive, else a transaction log.
+            let type = head.count >= 32 ? head.le32(28) : 0
+            return type == 0 ? (.hive, nil) : (.hiveLog, nil)
+        }
+        if starts("vhdxfile") {
+            return (.ignored, "a VHDX disk: convert it first (qemu-img convert -O raw disk.vhdx disk.raw)")
+        }
+        switch Volume.probeImage(path) {
+        case .ntfs: return (.volumeImage, nil)
+        case .unsupported(let why): return (.ignored, why)
+        case .notAnImage: break
+        }
+        let text = TextSniff(head)
+        if text.contains("Process Name") && text.contains("Operation") && text.contains("Path") { return (.procmonCSV, nil) }
+        if text.firstLine.contains("#TYPE") || (text.contains("\"Path\"") && (text.contains("\"Sddl\"") || text.contains("\"AccessToString\""))) {
+            return (.getAclCSV, nil)
+        }
+        if text.secondLine.hasPrefix("D:") || text.secondLine.hasPrefix("O:") || text.secondLine.hasPrefix("G:") {
+            return (.icaclsSave, nil)
+        }
+        if text.firstLine.contains(":(") && (text.firstLine.contains("\\") || text.firstLine.contains("NT AUTHORITY")) {
+            return (.icaclsDisplay, nil)
+        }
+        return (.ignored, "not a Procmon log, event log, hive, volume image or ACL export")
+    }
+}
+
+/// The first bytes of a text file as text: UTF-8, or UTF-16 with or without a BOM.
+struct TextSniff {
+    let text: String
+
+    init(_ head: [UInt8]) {
+        var bytes = head[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        let utf16LE = bytes.starts(with: [0xFF, 0xFE]) || (bytes.count > 3 && bytes[bytes.startIndex + 1] == 0 && bytes[bytes.startIndex + 3] == 0)
+        let utf16BE = bytes.starts(with: [0xFE, 0xFF])
+        if utf16LE || utf16BE {
+            if bytes.starts(with: [0xFF, 0xFE]) || utf16BE { bytes = bytes.dropFirst(2) }
+            text = UTF16LE.string(bytes.count % 2 == 0 ? bytes : bytes.dropLast(), bigEndian: utf16BE)
+        } else {
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    func contains(_ s: String) -> Bool { text.contains(s) }
+
+    private var lines: [Substring] {
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).prefix(3).map { $0 }
+    }
+
+    var firstLine: String { lines.first.map(String.init) ?? "" }
+    var secondLine: String { lines.count > 1 ? String(lines[1]).trimmingCharacters(in: .whitespaces) : "" }
+}

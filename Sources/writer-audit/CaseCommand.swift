@@ -1,0 +1,118 @@
+import ArgumentParser
+import BinaryFormat
+import CaseReport
+import Foundation
+import VolumeAudit
+
+/// A customer's upload, judged as one case.
+struct CaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "case",
+        abstract: "The way in: a customer's upload (folder, files, .zip) judged as one case, with its fix and a report page.",
+        discussion: """
+            Each file is recognised by its content: Procmon PML or CSV, event logs (.evtx), the SYSTEM hive \
+            (its .LOG1/.LOG2 beside it), an NTFS image or disk or fixed VHD, a mounted system volume, \
+            icacls /save or display output, Get-Acl CSV. Every audit runs once, side by side. Exit 0 when \
+            nothing is wrong, 1 when a cause is found, 2 on bad input.
+            """)
+
+    @Argument(help: "Files, folders (searched one level deep) and .zip uploads.")
+    var paths: [String]
+
+    @Option(help: "text (default) or json.")
+    var format = "text"
+
+    @Option(help: "Write the report page here (one self-contained HTML file).")
+    var html: String?
+
+    @Option(help: "Write the fix scripts (remediate, services, ACL grants) and the report page into this folder.")
+    var out: String?
+
+    @Option(help: "The writer judged.")
+    var writer = "System Writer"
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard !paths.isEmpty else { throw ValidationError("give the upload: files, folders or a .zip") }
+        guard ["text", "json"].contains(format) else { throw ValidationError("--format takes text or json") }
+    }
+
+    func run() throws {
+        var options = CaseAudits.Options()
+        options.writer = writer
+        let report = try CaseReport.make(paths, options: options)
+        var scripts: [String] = []
+        if let out {
+            scripts = try CaseFixScripts.write(report, to: out)
+            let page = (out as NSString).appendingPathComponent("report.html")
+            try write(HTMLReport.render(report, scripts: scripts), to: page)
+            scripts.append("report.html")
+        }
+        if let html { try write(HTMLReport.render(report, scripts: scripts.filter { $0 != "report.html" }), to: html) }
+        var stdout = Output.standardOutput
+        if format == "json" {
+            try JSONRendering.write(report, into: &stdout)
+        } else if !common.quiet {
+            render(report, scripts: scripts, into: &stdout)
+        }
+        stdout.flush()
+        if !common.quiet, format == "json" {
+            for w in report.warnings { printError("writer-audit: warning: \(w)") }
+        }
+        throw ExitCode(report.exitCode)
+    }
+
+    private func write(_ text: String, to path: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw InputError(message: "\(path): cannot be written (\(RemediationOutput.reason(error)))")
+        }
+    }
+
+    private func render(_ r: CaseReport, scripts: [String], into out: inout Output) {
+        let v = r.verdict
+        out.line("VERDICT: \(v.kind.rawValue) (\(v.confidence.rawValue))")
+        out.line("  \(QuotedText.oneLine(v.summary))")
+        if !v.chain.isEmpty {
+            out.line()
+            out.line("Chain of evidence:")
+            for l in v.chain {
+                let mark = l.stance == .disagrees ? "!" : "-"
+                out.line("  \(mark) [\(l.source.rawValue)] \(QuotedText.oneLine(l.file)): \(QuotedText.oneLine(l.where))")
+                out.line("      \(l.stance == .disagrees ? "disagrees: " : "")\(QuotedText.oneLine(l.finding))")
+            }
+        }
+        if !v.fix.isEmpty {
+            out.line()
+            out.line("Fix:")
+            for f in v.fix { out.line("  \(QuotedText.oneLine(f))") }
+        }
+        if let dir = self.out, !scripts.isEmpty { out.line("  Written to \(dir): \(scripts.joined(separator: ", "))") }
+        let others = r.findings.filter { $0.cause != v.kind }
+        if !others.isEmpty {
+            out.line()
+            out.line("Other findings (\(others.count)):")
+            for f in others.prefix(20) {
+                out.line("  [\(f.source.rawValue) \(f.kind)] \(QuotedText.oneLine(f.where)): \(QuotedText.oneLine(f.summary))")
+            }
+            if others.count > 20 { out.line("  … \(others.count - 20) more in --format json") }
+        }
+        if !r.missing.isEmpty {
+            out.line()
+            out.line("To be sure, collect:")
+            for m in r.missing { out.line("  - \(m)") }
+        }
+        if !r.warnings.isEmpty {
+            out.line()
+            for w in r.warnings { out.line("warning: \(w)") }
+        }
+        out.line()
+        out.line("Inputs:")
+        for i in r.inputs {
+            let hash = i.sha256.map { " sha256 \($0.prefix(16))…" } ?? ""
+            out.line("  \(QuotedText.oneLine(i.file)): \(i.kind.rawValue), \(i.bytes.formatted()) bytes\(hash)\(i.ignored.map { " (ignored: \($0))" } ?? "")")
+        }
+    }
+}
