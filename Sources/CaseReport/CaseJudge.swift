@@ -77,7 +77,11 @@ public struct CaseJudge {
             }
         }
         if let services = parts.services {
-            for f in services.findings {
+            // The services the event log names first: they are the ones the chain shows.
+            let named = (parts.eventlog?.findings ?? []).compactMap(\.service)
+            let ordered = services.findings.filter { f in named.contains { Self.names(f, $0) } }
+                + services.findings.filter { f in !named.contains { Self.names(f, $0) } }
+            for f in ordered {
                 let cause: CaseVerdict.Kind? =
                     switch f.kind {
                     case .serviceAccess, .imagePath: .serviceAccess
@@ -242,7 +246,8 @@ public struct CaseJudge {
             let acl = parts.acl
         {
             let p = Self.normalized(path)
-            if !acl.findings.contains(where: { Self.normalized($0.path) == p }), acl.entries > 0 {
+            // The denied path itself, or a folder above it (a folder the writer may not list hides its files).
+            if !acl.findings.contains(where: { let a = Self.normalized($0.path); return a == p || p.hasPrefix(a + "\\") }), acl.entries > 0 {
                 out.append(EvidenceLink(source: .acl, file: acl.source, where: path,
                                         finding: "the trace was denied this path, and the ACLs let the writer read it (or do not list it)", stance: .disagrees))
             }
@@ -250,7 +255,7 @@ public struct CaseJudge {
         if primary == .serviceAccess, let services = parts.services {
             for e in parts.eventlog?.findings ?? [] where e.kind == .serviceAccess {
                 let named = e.service ?? ""
-                if !services.findings.contains(where: { $0.kind == .serviceAccess && ($0.displayName == named || $0.service == named) }) {
+                if !services.findings.contains(where: { $0.kind == .serviceAccess && Self.names($0, named) }) {
                     out.append(EvidenceLink(source: .services, file: services.source, where: named,
                                             finding: "CAPI2 513 names \(named), and its descriptor in this hive grants the writer what it needs: the hive may be from after a fix",
                                             stance: .disagrees))
@@ -259,19 +264,39 @@ public struct CaseJudge {
             }
         }
         if primary == .serviceNotRunning, let services = parts.services {
+            // The hive explains the events when it flags one of the services they name (disabled, missing,
+            // another account); when it flags none, the services failed at start, or the hive is newer.
             let named = Set((parts.eventlog?.findings ?? []).filter { $0.kind == .serviceNotRunning }.compactMap(\.service))
-            for name in named.sorted() {
-                guard let key = Self.serviceNames[name] else { continue }
-                let config = services.services.first { $0.name.lowercased() == key.lowercased() }
-                let flagged = services.findings.contains { $0.service.lowercased() == key.lowercased() }
-                if config != nil && !flagged {
-                    out.append(EvidenceLink(source: .services, file: services.source, where: "\(services.controlSet)\\Services\\\(key)",
-                                            finding: "the event log says \(name) did not run, and the hive has it installed and not disabled: a failure at start, not a setting (see its error)",
-                                            stance: .disagrees))
-                }
+            let keys = named.compactMap { Self.serviceNames[$0]?.lowercased() }
+            let explained = services.findings.contains { f in
+                [.serviceDisabled, .serviceMissing, .serviceAccount].contains(f.kind) && keys.contains(f.service.lowercased())
+            }
+            if !named.isEmpty, !explained {
+                out.append(EvidenceLink(source: .services, file: services.source, where: "\(services.controlSet)\\Services",
+                                        finding: "the event log says \(named.sorted().joined(separator: ", ")) did not run, and the hive has them installed, enabled and under their usual accounts: a failure at start (see the events' errors), or a hive from after a fix",
+                                        stance: .disagrees))
             }
         }
         return out
+    }
+
+    /// Display names CAPI2 writes for services whose `DisplayName` in the hive is an indirect string
+    /// (`@%SystemRoot%\system32\drivers\mslldp.sys,-200`), resolved from the binary's resources on Windows.
+    static let knownDisplayNames: [String: String] = [
+        "mslldp": "Microsoft Link-Layer Discovery Protocol",
+        "pnrpautoreg": "PNRP Machine Name Publication Service",
+        "wcncsvc": "Windows Connect Now - Config Registrar",
+        "lltdio": "Link-Layer Topology Discovery Mapper I/O Driver",
+        "rspndr": "Link-Layer Topology Discovery Responder",
+        "ipbusenum": "PnP-X IP Bus Enumerator",
+        "secdrv": "Security Driver",
+    ]
+
+    /// Whether a service finding is about the service a CAPI2 event names.
+    static func names(_ f: ServiceFinding, _ named: String) -> Bool {
+        let n = named.lowercased()
+        return f.displayName?.lowercased() == n || f.service.lowercased() == n
+            || knownDisplayNames[f.service.lowercased()]?.lowercased() == n
     }
 
     // MARK: fix and summary
