@@ -1,0 +1,107 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Headless Chromium (Debian `chromium`), as the scripts install it.
+enum Browser {
+    static let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    /// Chromium's flags for a root user in a container: no sandbox, no GPU, nothing from the network.
+    static let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                        "--disable-background-networking", "--hide-scrollbars"]
+
+    static func run(_ arguments: [String]) async throws -> ProcessRun {
+        guard let path else { throw BrowserMissing() }
+        return try await ProcessRun.run("/usr/bin/env", ["timeout", "120", path] + flags + arguments)
+    }
+}
+
+struct BrowserMissing: Error, CustomStringConvertible {
+    var description: String { "chromium is not installed (scripts/setup installs it)" }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// Tests that open the report in Chromium: skipped where it is missing, always run under CI.
+    static var browserTests: Self {
+        .enabled(if: Browser.path != nil || underCI, "chromium is not installed (scripts/setup installs it)")
+    }
+}
+
+@Suite("The case report page in headless Chromium", .browserTests,
+       ConditionTrait.enabled(if: ReferenceHives.present || underCI, "../shared/reference is not beside the clone"))
+struct CaseReportBrowserTests {
+    static let hostileEvtx = "<img src=x onerror=alert(1)>.evtx"
+    static let hostileText = "<script>alert(2)<script>.txt"
+
+    /// The bundled case with two hostile file names, its report written with --html.
+    func report() async throws -> (dir: String, html: String) {
+        let dir = try caseFolder()
+        try await script("make-case", [dir + "/upload"])
+        try FileManager.default.copyItem(atPath: dir + "/upload/Application.evtx", toPath: dir + "/upload/" + Self.hostileEvtx)
+        try "notes\n".write(toFile: dir + "/upload/" + Self.hostileText, atomically: true, encoding: .utf8)
+        let html = dir + "/report.html"
+        let run = try await Run(["case", dir + "/upload", "--html", html])
+        #expect(run.status == 1, "\(run.stderr)")
+        return (dir, html)
+    }
+
+    @Test("from file://: the verdict and the key numbers in the DOM, scripts ran without a console error, names stay text")
+    func dom() async throws {
+        let (dir, html) = try await report()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let run = try await Browser.run(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=2000", "--dump-dom", "file://" + html])
+        #expect(run.status == 0, "\(run.stderr.suffix(500))")
+        let dom = run.stdout
+        #expect(dom.contains("<span class=\"kind\" id=\"verdict-kind\">folder-limit</span>"))
+        #expect(dom.contains("<span class=\"confidence\" id=\"verdict-confidence\">likely</span>"))
+        #expect(dom.contains("12,500 files and 0 subfolders"))
+        #expect(dom.contains("row 145: folder-limit"))
+        // The copy buttons are shown by the page's script: it ran.
+        #expect(dom.contains("<button type=\"button\" class=\"copy\" data-target=\"fix-0\">Copy</button>"))
+        // Hostile names are text, not elements.
+        #expect(dom.contains("&lt;img src=x onerror=alert(1)&gt;.evtx"))
+        #expect(dom.contains("&lt;script&gt;alert(2)&lt;script&gt;.txt"))
+        #expect(!dom.contains("<img") && !dom.contains("<script>alert(2)"))
+        let console = run.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
+        #expect(console.isEmpty, "\(console)")
+    }
+
+    @Test("readable with JavaScript off: the verdict, the fix and the chain are in the markup, the one script only adds copy buttons")
+    func noScript() async throws {
+        let (dir, html) = try await report()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let page = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(page.contains("id=\"verdict-kind\">folder-limit</span>") && page.contains("<table id=\"chain\">"))
+        #expect(page.contains("data-target=\"fix-0\" hidden>Copy</button>"))
+        // One script, the copy buttons'; no network: nothing loaded from elsewhere.
+        #expect(page.components(separatedBy: "<script").count == 2 && !page.contains("http://") && !page.contains("https://"))
+    }
+
+    @Test("a screenshot that is not blank")
+    func screenshot() async throws {
+        let (dir, html) = try await report()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let png = dir + "/report.png"
+        let run = try await Browser.run(["--window-size=1100,1800", "--screenshot=" + png, "file://" + html])
+        #expect(run.status == 0, "\(run.stderr.suffix(300))")
+        // The decompressed pixel rows of a blank page hold a handful of byte values; a page of text and
+        // charts hundreds.
+        let check = """
+            import sys, zlib, struct
+            d = open(sys.argv[1], "rb").read()
+            assert d[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+            i, idat, w, h = 8, b"", 0, 0
+            while i < len(d):
+                n, t = struct.unpack(">I4s", d[i:i + 8])
+                if t == b"IHDR": w, h = struct.unpack(">II", d[i + 8:i + 16])
+                if t == b"IDAT": idat += d[i + 8:i + 8 + n]
+                i += 12 + n
+            raw = zlib.decompress(idat)
+            print(w, h, len(set(raw)), sum(1 for b in raw if b not in (0, 255)) * 100 // len(raw))
+            """
+        let r = try await ProcessRun.run("/usr/bin/env", ["python3", "-c", check, png])
+        let numbers = r.stdout.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(numbers.count == 4 && numbers[0] == 1100 && numbers[1] == 1800, "\(r.stdout) \(r.stderr)")
+        #expect(numbers.count == 4 && numbers[2] > 100 && numbers[3] >= 1, "distinct bytes, % not blank: \(r.stdout)")
+    }
+}
