@@ -51,6 +51,15 @@ public struct CaseInputs {
     private var extracted: String? = nil
 
     public init(_ given: [String]) throws(CaseError) {
+        do {
+            try gather(given)
+        } catch {
+            removeExtracted()
+            throw error
+        }
+    }
+
+    private mutating func gather(_ given: [String]) throws(CaseError) {
         for path in given {
             var isFolder: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
@@ -84,6 +93,25 @@ public struct CaseInputs {
         }
     }
 
+    /// What an upload's .zip may unpack to, all members together (their declared sizes).
+    static let maxExtracted: UInt64 = 64 << 30
+
+    /// Where the end of central directory record is ("byte offset N"), for messages about the whole archive.
+    static func endOfDirectory(_ path: String) -> String {
+        guard let file = try? ReadOnlyFile(path: path) else { return "byte offset 0" }
+        let span = Int(min(file.size, 65_557))
+        let start = file.size - UInt64(span)
+        guard let tail = try? file.bytes(span, at: start, what: "the end") else { return "byte offset 0" }
+        var i = tail.count - 22
+        while i >= 0 {
+            if tail[i] == 0x50, tail[i + 1] == 0x4B, tail[i + 2] == 0x05, tail[i + 3] == 0x06 {
+                return "byte offset \(start + UInt64(i)) (the end of central directory)"
+            }
+            i -= 1
+        }
+        return "byte offset \(file.size) (no end of central directory record)"
+    }
+
     static func isZip(_ path: String) -> Bool {
         guard let file = try? ReadOnlyFile(path: path), file.size >= 4, let head = try? file.bytes(4, at: 0, what: "a signature") else {
             return false
@@ -91,13 +119,21 @@ public struct CaseInputs {
         return head == [0x50, 0x4B, 0x03, 0x04]
     }
 
-    /// Extracts every file member into a folder of its own (mode 0700) under the temporary folder.
+    /// Extracts every file member into a folder of its own (mode 0700) under the temporary folder: the
+    /// directory checked first (`ZipDirectory`), stored members copied, deflated ones inflated by
+    /// ZIPFoundation from exactly their bytes, each checked against its size and CRC-32.
     private mutating func unzip(_ path: String) throws(CaseError) {
-        let archive: Archive
-        do {
-            archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
-        } catch {
-            throw CaseError(.badArchive, "\(path): not a readable .zip (\(error))")
+        let (directory, problem) = ZipDirectory.read(path)
+        guard let directory else { throw CaseError(.badArchive, "\(path): \(problem ?? "not a readable .zip")") }
+        let declared = directory.members.reduce(UInt64(0)) { $0 &+ $1.uncompressed }
+        if declared > Self.maxExtracted {
+            throw CaseError(.badArchive, "\(path): \(Self.endOfDirectory(path)): its members would take more than \(Self.maxExtracted >> 30) GiB unpacked; refused")
+        }
+        for m in directory.members {
+            let parts = m.name.split(whereSeparator: { $0 == "/" || $0 == "\\" })
+            if m.name.hasPrefix("/") || m.name.hasPrefix("\\") || (m.name.count >= 2 && m.name.dropFirst().first == ":") || parts.contains("..") {
+                throw CaseError(.badArchive, "\(path): central directory record \(m.record), member \(QuotedText.oneLine(m.name)): a path that climbs out of the archive or is absolute; refused")
+            }
         }
         let root = try extractionFolder()
         let folder = (root as NSString).appendingPathComponent("\(paths.count)-" + (path as NSString).lastPathComponent)
@@ -106,26 +142,26 @@ public struct CaseInputs {
         } catch {
             throw CaseError(.badOutput, "\(folder): cannot be created (\(error))")
         }
-        var members: [(String, Entry)] = []
-        for entry in archive {
-            let name = entry.path
-            let parts = name.split(whereSeparator: { $0 == "/" || $0 == "\\" })
-            if name.hasPrefix("/") || name.hasPrefix("\\") || (name.count >= 2 && name.dropFirst().first == ":") || parts.contains("..") {
-                throw CaseError(.badArchive, "\(path): member \(QuotedText.oneLine(name)): a path that climbs out of the archive or is absolute; refused")
-            }
-            guard entry.type == .file else { continue }
-            members.append((parts.joined(separator: "/"), entry))
+        let source: ReadOnlyFile
+        do {
+            source = try ReadOnlyFile(path: path)
+        } catch {
+            throw CaseError(.unreadable, error.message)
         }
-        for (name, entry) in members {
+        for m in directory.members where m.isFile {
+            let name = m.name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).joined(separator: "/")
             let target = (folder as NSString).appendingPathComponent(name)
+            let at = "\(path): central directory record \(m.record), member \(QuotedText.oneLine(m.name))"
             do {
                 try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-                _ = try archive.extract(entry, to: URL(fileURLWithPath: target), skipCRC32: false)
+                try ZipMemberExtraction.extract(m, from: source, to: target)
+            } catch let error as CaseError {
+                throw CaseError(.badArchive, "\(at): \(error.message)")
             } catch {
-                throw CaseError(.badArchive, "\(path): member \(QuotedText.oneLine(name)): cannot be extracted (\(error))")
+                throw CaseError(.badArchive, "\(at): cannot be extracted (\(error))")
             }
             paths.append(target)
-            shownAs[target] = "\(path): \(name)"
+            shownAs[target] = "\(path): \(m.name)"
         }
     }
 

@@ -174,7 +174,7 @@ struct CaseUploadTests {
         #expect(c.inputs.contains { $0["file"] as? String == dir + "/case.zip: upload/Logfile.PML" && $0["kind"] as? String == "procmon-pml" })
         let evil = try await Run(["case", dir + "/evil.zip"])
         #expect(evil.status == 2)
-        #expect(evil.stderr == "writer-audit: \(dir)/evil.zip: member ../../etc/evil.evtx: a path that climbs out of the archive or is absolute; refused\n")
+        #expect(evil.stderr == "writer-audit: \(dir)/evil.zip: central directory record 2, member ../../etc/evil.evtx: a path that climbs out of the archive or is absolute; refused\n")
         #expect(!FileManager.default.fileExists(atPath: "/etc/evil.evtx"))
     }
 
