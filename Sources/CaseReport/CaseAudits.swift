@@ -73,11 +73,12 @@ public enum CaseAudits {
 
     /// Runs the audits of `plan`; an input that cannot be read is a warning and its part stays nil.
     /// `alongside` runs with the audits (the inputs' SHA-256s).
-    static func run(_ plan: Plan, options: Options, alongside: [@Sendable () -> Void] = []) -> (CaseParts, [(path: String, error: String)]) {
+    static func run(_ plan: Plan, options: Options, alongside: [CaseTask] = []) -> (CaseParts, [(path: String, error: String)]) {
         let results = Results()
-        var tasks: [@Sendable () -> Void] = []
+        var tasks: [CaseTask] = []
+        func add(_ cost: Double, _ run: @escaping @Sendable () -> Void) { tasks.append(CaseTask(cost: cost, run: run)) }
         if let path = plan.trace {
-            tasks.append {
+            add(CaseTask.size(path) * 1.8) {
                 var o = TraceAnalyzer.Options()
                 o.writer = options.writer
                 o.limits = options.limits
@@ -86,12 +87,12 @@ public enum CaseAudits {
         }
         if !plan.eventLogs.isEmpty {
             let logs = plan.eventLogs
-            tasks.append {
+            add(logs.map(CaseTask.size).reduce(0, +) * 5) {
                 results.set(logs[0]) { $0.eventlog = try EventLogReport.judge(paths: logs, writer: options.writer) }
             }
         }
         if let source = plan.hive ?? plan.volume?.path {
-            tasks.append {
+            add(plan.hive.map { CaseTask.size($0) * 3 } ?? 5e7) {
                 results.set(source) {
                     let (hive, volume) = try SystemHiveSource.open(source)
                     $0.services = ServiceAudit.audit(hive: hive, source: source, volume: volume)
@@ -99,7 +100,7 @@ public enum CaseAudits {
             }
         }
         if let (path, mounted) = plan.volume {
-            tasks.append {
+            add(mounted ? 1e9 : CaseTask.size(path) * 0.3) {
                 var o = Volume.Options()
                 o.limits = options.limits
                 o.threads = 1
@@ -115,7 +116,7 @@ public enum CaseAudits {
                     }
                 }
             }
-            tasks.append {
+            add(mounted ? 1e9 : CaseTask.size(path) * 0.6) {
                 results.set(path) {
                     var audit = ACLAudit()
                     if mounted {
@@ -127,7 +128,7 @@ public enum CaseAudits {
                 }
             }
         } else if let (path, kind) = plan.aclExport {
-            tasks.append {
+            add(CaseTask.size(path) * 5) {
                 results.set(path) {
                     var audit = ACLAudit()
                     switch kind {
@@ -139,9 +140,22 @@ public enum CaseAudits {
                 }
             }
         }
-        let all = tasks + alongside
-        DispatchQueue.concurrentPerform(iterations: all.count) { all[$0]() }
+        // Longest first: the cores take the next task as they free, so the short ones fill in around the
+        // long ones (a 1 GB trace on one core, the rest and the hashes on the other).
+        let all = (tasks + alongside).sorted { $0.cost > $1.cost }
+        DispatchQueue.concurrentPerform(iterations: all.count) { all[$0].run() }
         return (results.parts, results.errors)
+    }
+}
+
+/// A piece of the case's work and a guess of what it costs (nanoseconds, from its input's size and the
+/// audit's measured speed), for ordering the work longest first.
+public struct CaseTask: Sendable {
+    var cost: Double
+    var run: @Sendable () -> Void
+
+    static func size(_ path: String) -> Double {
+        Double((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0)
     }
 }
 

@@ -42,9 +42,9 @@ public struct CaseReport: Sendable, Encodable {
         }
         let plan = CaseAudits.plan(&inputs, paths: gathered.paths)
         let hashes = Hashes(count: inputs.count)
-        var alongside: [@Sendable () -> Void] = []
+        var alongside: [CaseTask] = []
         for (i, path) in gathered.paths.enumerated() where inputs[i].kind != .mountedVolume {
-            alongside.append { hashes.set(i, try? CaseInput.sha256(of: path)) }
+            alongside.append(CaseTask(cost: CaseTask.size(path) * 0.6) { hashes.set(i, try? CaseInput.sha256(of: path)) })
         }
         let (parts, errors) = CaseAudits.run(plan, options: options, alongside: alongside)
         var warnings: [String] = []

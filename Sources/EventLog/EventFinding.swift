@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What an event says about the System Writer's failure.
 public enum EventFindingKind: String, Sendable, Encodable {
@@ -89,6 +92,59 @@ public enum EventJudge {
     /// One line of an event string: line breaks and runs of spaces become one space.
     static func oneLine(_ s: String) -> String {
         s.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    private static let providerNeedles: [(name: String, bytes: [UInt8])] = [
+        ("VSS", Array("Name=\"VSS\"".utf8)),
+        ("Microsoft-Windows-CAPI2", Array("Name=\"Microsoft-Windows-CAPI2\"".utf8)),
+        ("Service Control Manager", Array("Name=\"Service Control Manager\"".utf8)),
+    ]
+    private static let eventIDTag: [UInt8] = Array("<EventID".utf8)
+
+    /// Whether a record, by its XML, may bear on the writer: it names one of the judged providers (and,
+    /// for VSS and CAPI2, an event id the judge looks at). A superset of `isRelevant`: a record it lets
+    /// through is read into a tree and judged exactly; a record it stops cannot be relevant (its provider
+    /// or event id is not one the judge takes). An EventID whose text is not a plain number lets it through.
+    public static func mayBeRelevant(xml: UnsafeRawBufferPointer) -> Bool {
+        func find(_ needle: [UInt8], from start: Int = 0) -> Int? {
+            guard start < xml.count else { return nil }
+            let first = needle[0]
+            var i = start
+            let last = xml.count - needle.count
+            while i <= last {
+                guard let hit = memchr(xml.baseAddress! + i, Int32(first), last - i + 1) else { return nil }
+                i = UnsafeRawPointer(hit) - xml.baseAddress!
+                var k = 1
+                while k < needle.count, xml[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+                i += 1
+            }
+            return nil
+        }
+        let named = providerNeedles.filter { find($0.bytes) != nil }.map(\.name)
+        guard !named.isEmpty else { return false }
+        if named.contains("Service Control Manager") { return true }
+        var ids: [Int] = []
+        var at = 0
+        while let tag = find(eventIDTag, from: at) {
+            var p = tag + eventIDTag.count
+            while p < xml.count, xml[p] != 0x3E { p += 1 }  // >
+            p += 1
+            var value = 0
+            var digits = 0
+            while p < xml.count, xml[p] == 0x20 || xml[p] == 0x09 || xml[p] == 0x0A { p += 1 }
+            while p < xml.count, xml[p] >= 0x30, xml[p] <= 0x39, digits < 9 {
+                value = value * 10 + Int(xml[p] - 0x30)
+                digits += 1
+                p += 1
+            }
+            while p < xml.count, xml[p] == 0x20 || xml[p] == 0x09 || xml[p] == 0x0A { p += 1 }
+            guard digits > 0, p < xml.count, xml[p] == 0x3C else { return true }  // not a plain number
+            ids.append(value)
+            at = p
+        }
+        return (named.contains("VSS") && ids.contains { vssErrors.contains($0) })
+            || (named.contains("Microsoft-Windows-CAPI2") && ids.contains(513))
     }
 
     /// The "Writer Name: X" line VSS puts in its context string.

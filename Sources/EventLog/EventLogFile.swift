@@ -126,6 +126,45 @@ public final class EventLogFile {
     /// parses, one level deep), chunk by chunk in record order. Chunks are rendered on every core, a batch
     /// at a time; memory holds one batch of chunks and their XML.
     public func forEachChunkXML(_ body: (UnsafeRawBufferPointer) -> Void) {
+        forEachChunkInParallel({ chunk -> [UInt8] in
+            var renderer = XMLRenderer(chunk: chunk.bytes)
+            chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in try renderer.record(from: r.start, to: r.end) }
+            return Array(renderer.out.bytes)
+        }, { xml in xml.withUnsafeBytes { body($0) } })
+    }
+
+    /// Calls `body` with the records whose XML `keep` accepts, chunk by chunk in record order, as trees:
+    /// each record's XML is written straight from its binary XML and looked at by `keep` (cheap), and only
+    /// the records it keeps are built into a tree. For a reader that wants few records of many, on every
+    /// core a batch of chunks at a time.
+    public func forEachRecord(whereXML keep: @escaping @Sendable (UnsafeRawBufferPointer) -> Bool, _ body: (EventRecord) -> Void) {
+        let headerSize = self.headerSize
+        forEachChunkInParallel({ chunk -> [EventRecord] in
+            var renderer = XMLRenderer(chunk: chunk.bytes)
+            var tree = BinaryXMLParser(chunk: chunk.bytes, templates: TemplateCache())
+            var kept: [EventRecord] = []
+            let index = chunk.index
+            let base = UInt64(headerSize + index * Self.chunkSize)
+            chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in
+                let mark = renderer.out.count
+                try renderer.record(from: r.start, to: r.end)
+                let wanted = keep(UnsafeRawBufferPointer(rebasing: renderer.out.bytes[mark...]))
+                renderer.out.truncate(to: mark)
+                guard wanted else { return }
+                var event: XMLElement? = nil
+                for case .element(let e) in try tree.document(from: r.start, to: r.end) {
+                    event = e
+                    break
+                }
+                kept.append(EventRecord(number: r.number, written: FileTime(raw: r.written), event: event, chunk: index, fileOffset: base + UInt64(r.at)))
+            }
+            return kept
+        }, { records in records.forEach(body) })
+    }
+
+    /// Runs `work` on each chunk, side by side in batches of a few chunks per core, and hands the results
+    /// to `body` in record order (with the chunks' warnings and counts merged in that order).
+    private func forEachChunkInParallel<T>(_ work: @escaping (inout EventChunk) -> T, _ body: (T) -> Void) {
         let batch = max(2, ProcessInfoCores.count) * 4
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: batch * Self.chunkSize, alignment: 16)
         defer { buffer.deallocate() }
@@ -133,19 +172,19 @@ public final class EventLogFile {
         while next < chunkOrder.count {
             let indices = Array(chunkOrder[next..<min(next + batch, chunkOrder.count)])
             next += indices.count
-            var slots: [EventChunk?] = []
+            var chunks: [EventChunk?] = []
             for (k, index) in indices.enumerated() {
                 let at = buffer.baseAddress! + k * Self.chunkSize
                 let base = UInt64(headerSize + index * Self.chunkSize)
-                slots.append(read(index, into: at)
+                chunks.append(read(index, into: at)
                     ? EventChunk(index: index, base: base, bytes: UnsafeRawBufferPointer(start: at, count: Self.chunkSize)) : nil)
             }
-            let results = ChunkResults(slots)
-            DispatchQueue.concurrentPerform(iterations: slots.count) { k in results.render(k) }
+            let results = ChunkResults<T>(chunks, work: work)
+            DispatchQueue.concurrentPerform(iterations: chunks.count) { k in results.run(k) }
             for slot in results.slots {
-                guard let chunk = slot.chunk else { continue }
+                guard let chunk = slot.chunk, let value = slot.value else { continue }
                 merge(chunk)
-                slot.xml.withUnsafeBytes { body($0) }
+                body(value)
             }
         }
     }
@@ -174,18 +213,20 @@ public final class EventLogFile {
     }
 }
 
-/// A batch of chunks rendered side by side: each slot is written by one thread only, through its own
+/// A batch of chunks worked on side by side: each slot is written by one thread only, through its own
 /// pointer (no array is shared while the threads run).
-private final class ChunkResults: @unchecked Sendable {
+private final class ChunkResults<T>: @unchecked Sendable {
     struct Slot {
         var chunk: EventChunk?
-        var xml: [UInt8] = []
+        var value: T? = nil
     }
     let slots: UnsafeMutableBufferPointer<Slot>
+    let work: (inout EventChunk) -> T
 
-    init(_ chunks: [EventChunk?]) {
+    init(_ chunks: [EventChunk?], work: @escaping (inout EventChunk) -> T) {
         slots = .allocate(capacity: chunks.count)
         _ = slots.initialize(from: chunks.map { Slot(chunk: $0) })
+        self.work = work
     }
 
     deinit {
@@ -193,13 +234,12 @@ private final class ChunkResults: @unchecked Sendable {
         slots.deallocate()
     }
 
-    func render(_ k: Int) {
+    func run(_ k: Int) {
         let slot = slots.baseAddress! + k
         guard var chunk = slot.pointee.chunk else { return }
-        var renderer = XMLRenderer(chunk: chunk.bytes)
-        chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in try renderer.record(from: r.start, to: r.end) }
+        let value = work(&chunk)
         slot.pointee.chunk = chunk
-        slot.pointee.xml = Array(renderer.out.bytes)
+        slot.pointee.value = value
     }
 }
 

@@ -25,7 +25,7 @@ public struct EventLogReport: Sendable, Encodable {
     public static func judge(_ logs: [EventLogFile], writer: String = "System Writer") -> EventLogReport {
         var report = EventLogReport(files: [], events: [], findings: [])
         for log in logs {
-            log.forEachRecord { record in
+            log.forEachRecord(whereXML: EventJudge.mayBeRelevant) { record in
                 let e = Event(file: log.path, record: record)
                 guard EventJudge.isRelevant(e) else { return }
                 report.events.append(e)

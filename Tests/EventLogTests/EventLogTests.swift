@@ -268,3 +268,52 @@ struct HostileLogTests {
         }
     }
 }
+
+/// The judge reads only the records whose XML names a judged provider and event id into trees: it must
+/// find exactly what judging every record's tree finds.
+@Suite("The judge's prefilter loses nothing", ConditionTrait.enabled(if: haveLogs || underCI, "../shared/reference/evtx is not beside the clone"))
+struct JudgePrefilterTests {
+    static func everyTree(_ path: String) throws -> (events: [Event], findings: [EventFinding], warnings: [String]) {
+        let log = try EventLogFile(path: path)
+        var events: [Event] = []
+        var findings: [EventFinding] = []
+        log.forEachRecord { record in
+            let e = Event(file: path, record: record)
+            guard EventJudge.isRelevant(e) else { return }
+            events.append(e)
+            if let f = EventJudge.finding(e) { findings.append(f) }
+        }
+        events.sort { ($0.time ?? "", $0.record) < ($1.time ?? "", $1.record) }
+        findings.sort { ($0.time ?? "", $0.record) < ($1.time ?? "", $1.record) }
+        return (events, findings, log.warningLines)
+    }
+
+    static let scenarios = ["application-metadata-too-long", "application-service-access", "application-file-access",
+                            "application-other-writer", "application-event-system", "system-healthy", "system-event-system-stopped",
+                            "hostile-fanout", "hostile-cut"]
+
+    @Test("the same events, findings and warnings as judging every record, on the reference and the written logs")
+    func same() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("evtx-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var paths = EventLogTests.clean.map { referenceLogs + "/" + $0 }
+            + ["sample_with_a_bad_chunk_magic.evtx", "sample-with-zero-data-size-event.evtx"].map { referenceLogs + "/" + $0 }
+        for s in Self.scenarios {
+            let path = dir + "/" + s + ".evtx"
+            let made = try await ProcessRun.run("/usr/bin/env", ["python3", ProjectPaths.script("make-event-log"), s, path])
+            #expect(made.status == 0, "\(made.stderr)")
+            paths.append(path)
+        }
+        var relevant = 0
+        for path in paths {
+            let all = try Self.everyTree(path)
+            let judged = try EventLogReport.judge(paths: [path])
+            #expect(judged.events == all.events, "\(path)")
+            #expect(judged.findings == all.findings, "\(path)")
+            #expect(judged.files.first?.warnings == all.warnings, "\(path)")
+            relevant += all.events.count
+        }
+        #expect(relevant > 20)
+    }
+}
