@@ -83,7 +83,7 @@ let package = Package(
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BinaryFormat", "TestSupport", "writer-audit"]),
         .testTarget(name: "RegistryHiveTests", dependencies: ["RegistryHive", "BinaryFormat", "TestSupport"]),
         .testTarget(name: "WindowsSecurityTests", dependencies: ["WindowsSecurity", "TestSupport"]),
-        .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit", "WindowsSecurity", "TestSupport"]),
+        .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit", "WindowsSecurity", "BinaryFormat", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["writer-audit", "ProcmonTrace", "TestSupport"]),
     ]
 )

@@ -1,3 +1,4 @@
+import BinaryFormat
 import WindowsSecurity
 import Foundation
 import TestSupport
@@ -152,7 +153,7 @@ struct NTFSDirectTests {
     }
 
     @Test(
-        "a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; VHDX and dynamic VHD are refused", .imageTests)
+        "a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; a broken VHDX or dynamic VHD is one line", .imageTests)
     func containers() async throws {
         try requireImages()
         let plain = try await buildImage(spec: "mft-edges.spec")
@@ -190,27 +191,64 @@ struct NTFSDirectTests {
             #expect(e.message.contains("--partition N"))
         }
         #expect(try Volume.audit(image: two, partition: 2).files == expected.files)
-        // Containers not read directly say how to convert them.
-        for (name, bytes) in [("x.vhdx", Array("vhdxfile".utf8) + [UInt8](repeating: 0, count: 4096))] {
+        // A VHDX or dynamic VHD that is not one: one line naming the byte offset.
+        for (name, bytes, reason) in [
+            ("x.vhdx", Array("vhdxfile".utf8) + [UInt8](repeating: 0, count: 300 << 10), "byte offset 65536: a VHDX with no valid header (signature \"head\" and CRC-32C)"),
+            ("dynamic.vhd", Self.dynamicStub(), "byte offset 0: no \"cxsparse\" signature"),
+        ] {
             let path = plain + "." + name
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            #expect(throws: VolumeError.self) { try Volume.audit(image: path) }
-            do { _ = try Volume.audit(image: path) } catch let e as VolumeError {
-                #expect(e.message.contains("qemu-img convert -O raw"))
+            do {
+                _ = try Volume.audit(image: path)
+                Issue.record("\(name) accepted")
+            } catch let e as any UserError {
+                #expect(e.message == "\(path): \(reason)", "\(e.message)")
             }
         }
+    }
+
+    static func dynamicStub() -> [UInt8] {
         var dynamic = [UInt8](repeating: 0, count: 4096)
-        let cookie = Array("conectix".utf8)
-        dynamic.replaceSubrange((4096 - 512)..<(4096 - 504), with: cookie)
+        dynamic.replaceSubrange((4096 - 512)..<(4096 - 504), with: Array("conectix".utf8))
         dynamic[4096 - 512 + 0x3F] = 3
-        let dynamicPath = plain + ".dynamic.vhd"
-        try Data(dynamic).write(to: URL(fileURLWithPath: dynamicPath))
-        do {
-            _ = try Volume.audit(image: dynamicPath)
-            Issue.record("a dynamic VHD was accepted")
-        } catch let e as VolumeError {
-            #expect(
-                e.message.contains("a dynamic VHD") && e.message.contains("qemu-img convert -O raw"), "\(e.message)")
+        return dynamic
+    }
+
+    /// `qemu-img convert` of `raw` into `format` with `options` (qemu-utils).
+    static func convert(_ raw: String, _ format: String, _ options: String) async throws -> String {
+        let out = raw + "." + options.replacingOccurrences(of: ",", with: "_").replacingOccurrences(of: "=", with: "-") + "." + format
+        let r = try await run("/usr/bin/env", ["qemu-img", "convert", "-f", "raw", "-O", format, "-o", options, raw, out])
+        #expect(r.status == 0, "qemu-img: \(r.stderr)")
+        return out
+    }
+
+    @Test("VHDX (dynamic and fixed, 1 MiB and 32 MiB blocks) and dynamic VHD made by qemu-img give the raw disk's findings and descriptors", .imageTests)
+    func virtualDisks() async throws {
+        try requireImages()
+        for spec in ["writer-limits.spec", "mft-edges.spec"] {
+            for options in [[], ["--disk", "gpt"]] {
+                let raw = try await buildImage(spec: spec, options: options)
+                let expected = try Volume.audit(image: raw)
+                var expectedACL = ACLAudit()
+                _ = try ImageACLReader(path: raw).read(scopes: [], into: &expectedACL)
+                let acl = expectedACL.report(source: "x")
+                for (format, o) in [("vhdx", "subformat=dynamic"), ("vhdx", "subformat=dynamic,block_size=1M"), ("vhdx", "subformat=fixed"),
+                                    ("vpc", "subformat=dynamic")] {
+                    let disk = try await Self.convert(raw, format, o)
+                    let report = try Volume.audit(image: disk)
+                    #expect(report.folders == expected.folders && report.files == expected.files && report.others == expected.others,
+                            "\(spec) \(options) \(o)")
+                    #expect(report.findings == expected.findings, "\(spec) \(options) \(o)")
+                    var audit = ACLAudit()
+                    _ = try ImageACLReader(path: disk).read(scopes: [], into: &audit)
+                    let got = audit.report(source: "x")
+                    #expect(got.entries == acl.entries && got.findings == acl.findings, "\(spec) \(options) \(o)")
+                    let container = try ImageFile(path: disk).container
+                    #expect(container == (format == "vpc" ? "dynamic VHD" : "VHDX"))
+                    try? FileManager.default.removeItem(atPath: disk)
+                }
+                #expect(expected.folders > 5)
+            }
         }
     }
 }

@@ -1,3 +1,4 @@
+import BinaryFormat
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -170,7 +171,15 @@ public enum ImageProbe: Sendable, Equatable {
 extension Volume {
     /// Reads the first and last sectors (and a GPT) of `path` to tell whether it is an NTFS image.
     public static func probeImage(_ path: String) -> ImageProbe {
-        guard isImage(path), let file = try? ImageFile(path: path) else { return .notAnImage }
+        guard isImage(path) else { return .notAnImage }
+        let file: ImageFile
+        do {
+            file = try ImageFile(path: path)
+        } catch let error as BinaryFormatError where error.message.contains("VHD") {
+            return .unsupported(error.message)  // a damaged VHDX or VHD, a differencing one, a log to replay
+        } catch {
+            return .notAnImage
+        }
         do {
             _ = try DiskLayout.locate(file, partition: nil)
             return .ntfs

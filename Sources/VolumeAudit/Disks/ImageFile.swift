@@ -1,0 +1,72 @@
+import BinaryFormat
+
+/// A disk or volume image, read-only, by offset in the disk it holds: a raw image or fixed VHD as it is,
+/// or a VHDX or dynamic VHD through its block table (recognised by content). Every reader of NTFS, MBR and
+/// GPT stands on this; none knows which container it reads.
+final class ImageFile: @unchecked Sendable {
+    let path: String
+    /// The size of the disk (for a VHDX or dynamic VHD, its virtual size).
+    let size: UInt64
+    private let raw: ReadOnlyFile
+    private let disk: (any VirtualDisk)?
+    /// What holds the disk, for messages: "VHDX", "dynamic VHD", or nil for a raw image.
+    let container: String?
+
+    init(path: String) throws {
+        raw = try ReadOnlyFile(path: path)
+        self.path = path
+        let found: (any VirtualDisk)? = try VHDXDisk.open(raw) ?? DynamicVHD.open(raw)
+        if let disk = found {
+            self.disk = disk
+            size = disk.size
+            container = disk.name
+        } else {
+            disk = nil
+            size = raw.size
+            container = nil
+        }
+    }
+
+    /// Reads exactly `count` bytes of the disk at `offset`, or throws naming `what`.
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64, what: @autoclosure () -> String) throws(BinaryFormatError) {
+        guard let disk else { return try raw.read(into: buffer, count: count, at: offset, what: what()) }
+        guard count >= 0, offset <= size, UInt64(count) <= size - offset else {
+            throw BinaryFormatError(.truncated, path: path, offset: offset,
+                                    "\(what()) needs \(count) bytes but the \(disk.name) disk ends at byte \(size) (an offset points outside it)")
+        }
+        try disk.read(into: buffer, count: count, at: offset)
+    }
+
+    func bytes(_ count: Int, at offset: UInt64, what: @autoclosure () -> String) throws(BinaryFormatError) -> [UInt8] {
+        guard count >= 0, offset <= size, UInt64(count) <= size - offset else {
+            throw BinaryFormatError(.truncated, path: path, offset: offset,
+                                    "\(what()) needs \(count) bytes but the disk ends at byte \(size) (cut off, or an offset points outside it)")
+        }
+        var out = [UInt8](repeating: 0, count: count)
+        guard count > 0 else { return out }
+        let failure: BinaryFormatError? = out.withUnsafeMutableBytes { b in
+            do throws(BinaryFormatError) { try read(into: b.baseAddress!, count: count, at: offset, what: what()) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+        return out
+    }
+
+    /// An error about the bytes at `offset` of the disk (for a VHDX or dynamic VHD, a virtual offset).
+    func error(at offset: UInt64, _ what: String) -> VolumeError {
+        VolumeError(.badImage, "\(path): \(container.map { "\($0) disk " } ?? "")byte offset \(offset): \(what)")
+    }
+}
+
+/// A disk held in a container file, read by virtual offset.
+protocol VirtualDisk: Sendable {
+    var name: String { get }
+    var size: UInt64 { get }
+    /// Reads `count` bytes at virtual `offset` (within `size`).
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) throws(BinaryFormatError)
+}
+
+extension VolumeError {
+    /// A byte-layer error (cut-off image, read failure) as the volume error a user sees.
+    init(_ e: BinaryFormatError) { self.init(.badImage, e.message) }
+}
