@@ -11,7 +11,7 @@ public enum InputKind: String, Sendable, Codable {
     case hive
     /// A hive's transaction log (.LOG1, .LOG2), read with the hive beside it.
     case hiveLog = "hive-log"
-    /// An NTFS partition image, a raw disk (MBR or GPT), a fixed VHD.
+    /// An NTFS partition image, a raw disk (MBR or GPT), a VHDX or VHD (fixed or dynamic).
     case volumeImage = "volume-image"
     /// A mounted system volume (a folder holding `Windows\System32`).
     case mountedVolume = "mounted-volume"
@@ -42,9 +42,6 @@ public enum InputKind: String, Sendable, Codable {
             // The base block's file type: 0 a primary hive, else a transaction log.
             let type = head.count >= 32 ? head.le32(28) : 0
             return type == 0 ? (.hive, nil) : (.hiveLog, nil)
-        }
-        if starts("vhdxfile") {
-            return (.ignored, "a VHDX disk: convert it first (qemu-img convert -O raw disk.vhdx disk.raw)")
         }
         switch Volume.probeImage(path) {
         case .ntfs: return (.volumeImage, nil)
