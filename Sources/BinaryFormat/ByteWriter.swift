@@ -21,8 +21,6 @@ public struct ByteWriter: ~Copyable {
     /// The bytes written so far (valid until the next append).
     @inlinable public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: used) }
 
-    public var isEmpty: Bool { used == 0 }
-
     @usableFromInline @inline(never)
     mutating func grow(_ extra: Int) {
         var c = capacity
@@ -73,6 +71,4 @@ public struct ByteWriter: ~Copyable {
         precondition(position >= 0 && position <= used)
         used = position
     }
-
-    public mutating func removeAll() { used = 0 }
 }

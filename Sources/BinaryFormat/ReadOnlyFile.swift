@@ -9,7 +9,7 @@
 /// Every read names the byte offset it wanted, so a cut-off file or an offset pointing outside it ends in a
 /// one-line `BinaryFormatError`, never an out-of-bounds read. EINTR is retried; a short read is an error.
 /// Block devices report their size through BLKGETSIZE64.
-public final class ReadOnlyFile: @unchecked Sendable {
+public final class ReadOnlyFile: PositionedReader, @unchecked Sendable {
     public let path: String
     public let fd: Int32
     public let size: UInt64
@@ -78,25 +78,6 @@ public final class ReadOnlyFile: @unchecked Sendable {
         }
     }
 
-    /// Reads `count` bytes at `offset` into a new array.
-    public func bytes(_ count: Int, at offset: UInt64, what: @autoclosure () -> String) throws(BinaryFormatError)
-        -> [UInt8]
-    {
-        guard count >= 0, offset <= size, UInt64(count) <= size - offset else {
-            throw BinaryFormatError(
-                .truncated, path: path, offset: offset,
-                "\(what()) needs \(count) bytes but the file ends at byte \(size) (cut off, or an offset points outside it)")
-        }
-        var out = [UInt8](repeating: 0, count: count)
-        guard count > 0 else { return out }
-        let failure: BinaryFormatError? = out.withUnsafeMutableBytes { b in
-            do throws(BinaryFormatError) { try read(into: b.baseAddress!, count: count, at: offset, what: what()) } catch { return error }
-            return nil
-        }
-        if let failure { throw failure }
-        return out
-    }
-
     /// Reads up to `count` bytes at `offset`; fewer only at the end of the file.
     public func readSome(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) throws(BinaryFormatError)
         -> Int
@@ -122,5 +103,35 @@ public final class ReadOnlyFile: @unchecked Sendable {
         guard lseek(fd, 0, SEEK_SET) == 0 else {
             throw BinaryFormatError(.unreadable, path: path, offset: 0, "cannot seek: \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+/// What reads exactly `count` bytes at an offset, bounds-checked: a file, or a disk inside a container file.
+public protocol PositionedReader: AnyObject {
+    var path: String { get }
+    var size: UInt64 { get }
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64, what: @autoclosure () -> String)
+        throws(BinaryFormatError)
+}
+
+extension PositionedReader {
+    /// Reads `count` bytes at `offset` into a new array (nothing is allocated for a range that does not fit).
+    public func bytes(_ count: Int, at offset: UInt64, what: @autoclosure () -> String) throws(BinaryFormatError)
+        -> [UInt8]
+    {
+        guard count >= 0, offset <= size, UInt64(count) <= size - offset else {
+            // Out of range: `read` refuses it with its message before it touches the buffer.
+            var none: UInt8 = 0
+            try read(into: &none, count: count, at: offset, what: what())
+            return []
+        }
+        var out = [UInt8](repeating: 0, count: count)
+        guard count > 0 else { return out }
+        let failure: BinaryFormatError? = out.withUnsafeMutableBytes { b in
+            do throws(BinaryFormatError) { try read(into: b.baseAddress!, count: count, at: offset, what: what()) } catch { return error }
+            return nil
+        }
+        if let failure { throw failure }
+        return out
     }
 }

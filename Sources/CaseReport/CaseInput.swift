@@ -96,22 +96,6 @@ public struct CaseInputs {
     /// What an upload's .zip may unpack to, all members together (their declared sizes).
     static let maxExtracted: UInt64 = 64 << 30
 
-    /// Where the end of central directory record is ("byte offset N"), for messages about the whole archive.
-    static func endOfDirectory(_ path: String) -> String {
-        guard let file = try? ReadOnlyFile(path: path) else { return "byte offset 0" }
-        let span = Int(min(file.size, 65_557))
-        let start = file.size - UInt64(span)
-        guard let tail = try? file.bytes(span, at: start, what: "the end") else { return "byte offset 0" }
-        var i = tail.count - 22
-        while i >= 0 {
-            if tail[i] == 0x50, tail[i + 1] == 0x4B, tail[i + 2] == 0x05, tail[i + 3] == 0x06 {
-                return "byte offset \(start + UInt64(i)) (the end of central directory)"
-            }
-            i -= 1
-        }
-        return "byte offset \(file.size) (no end of central directory record)"
-    }
-
     static func isZip(_ path: String) -> Bool {
         guard let file = try? ReadOnlyFile(path: path), file.size >= 4, let head = try? file.bytes(4, at: 0, what: "a signature") else {
             return false
@@ -127,7 +111,7 @@ public struct CaseInputs {
         guard let directory else { throw CaseError(.badArchive, "\(path): \(problem ?? "not a readable .zip")") }
         let declared = directory.members.reduce(UInt64(0)) { $0 &+ $1.uncompressed }
         if declared > Self.maxExtracted {
-            throw CaseError(.badArchive, "\(path): \(Self.endOfDirectory(path)): its members would take more than \(Self.maxExtracted >> 30) GiB unpacked; refused")
+            throw CaseError(.badArchive, "\(path): byte offset \(directory.endRecord) (the end of central directory): its members would take more than \(Self.maxExtracted >> 30) GiB unpacked; refused")
         }
         for m in directory.members {
             let parts = m.name.split(whereSeparator: { $0 == "/" || $0 == "\\" })

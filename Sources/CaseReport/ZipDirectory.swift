@@ -21,6 +21,8 @@ struct ZipDirectory {
     }
 
     var members: [Member] = []
+    /// Where the end of central directory record is, for messages about the whole archive.
+    var endRecord: UInt64 = 0
 
     /// Reads and checks the directory; `problem` says why it cannot be used, with the byte offset.
     static func read(_ path: String) -> (ZipDirectory?, problem: String?) {
@@ -40,6 +42,7 @@ struct ZipDirectory {
         while e >= 0, !(tail[e] == 0x50 && tail[e + 1] == 0x4B && tail[e + 2] == 0x05 && tail[e + 3] == 0x06) { e -= 1 }
         guard e >= 0 else { return "byte offset \(file.size): no end of central directory record" }
         let eocd = tailStart + UInt64(e)
+        endRecord = eocd
         var count = Int(tail.le16(e + 10))
         var size = UInt64(tail.le32(e + 12))
         var offset = UInt64(tail.le32(e + 16))

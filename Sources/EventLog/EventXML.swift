@@ -10,12 +10,6 @@ public enum EventXML {
     public static let header: [UInt8] = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Events>\n".utf8)
     public static let footer: [UInt8] = Array("</Events>\n".utf8)
 
-    /// `e` as text, at one level of indentation.
-    public static func text(_ e: XMLElement) -> String {
-        var out = ByteWriter()
-        append(e, into: &out)
-        return String(decoding: out.bytes, as: UTF8.self)
-    }
 
     /// Appends `e` (and its children) at `depth` levels of indentation.
     public static func append(_ e: XMLElement, depth: Int = 1, into out: inout ByteWriter) {

@@ -181,12 +181,6 @@ enum ValueText {
     }
 
     /// `2017-07-12T17:16:28.214161Z`: microseconds, as pyevtx-rs writes them.
-    static func isoTime(filetime raw: UInt64) -> String {
-        var out = ByteWriter(capacity: 32)
-        isoTime(filetime: raw, into: &out)
-        return String(decoding: out.bytes, as: UTF8.self)
-    }
-
     static func isoTime(filetime raw: UInt64, into out: inout ByteWriter) {
         let micro = raw / 10
         let seconds = Int64(micro / 1_000_000) - 11_644_473_600

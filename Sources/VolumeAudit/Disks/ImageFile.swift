@@ -3,7 +3,7 @@ import BinaryFormat
 /// A disk or volume image, read-only, by offset in the disk it holds: a raw image or fixed VHD as it is,
 /// or a VHDX or dynamic VHD through its block table (recognised by content). Every reader of NTFS, MBR and
 /// GPT stands on this; none knows which container it reads.
-final class ImageFile: @unchecked Sendable {
+final class ImageFile: PositionedReader, @unchecked Sendable {
     let path: String
     /// The size of the disk (for a VHDX or dynamic VHD, its virtual size).
     let size: UInt64
@@ -35,21 +35,6 @@ final class ImageFile: @unchecked Sendable {
                                     "\(what()) needs \(count) bytes but the \(disk.name) disk ends at byte \(size) (an offset points outside it)")
         }
         try disk.read(into: buffer, count: count, at: offset)
-    }
-
-    func bytes(_ count: Int, at offset: UInt64, what: @autoclosure () -> String) throws(BinaryFormatError) -> [UInt8] {
-        guard count >= 0, offset <= size, UInt64(count) <= size - offset else {
-            throw BinaryFormatError(.truncated, path: path, offset: offset,
-                                    "\(what()) needs \(count) bytes but the disk ends at byte \(size) (cut off, or an offset points outside it)")
-        }
-        var out = [UInt8](repeating: 0, count: count)
-        guard count > 0 else { return out }
-        let failure: BinaryFormatError? = out.withUnsafeMutableBytes { b in
-            do throws(BinaryFormatError) { try read(into: b.baseAddress!, count: count, at: offset, what: what()) } catch { return error }
-            return nil
-        }
-        if let failure { throw failure }
-        return out
     }
 
     /// An error about the bytes at `offset` of the disk (for a VHDX or dynamic VHD, a virtual offset).
