@@ -20,6 +20,7 @@ TEST_PACKAGES=(
   qemu-utils    # qemu-img: virtual disks in the image tests
   xz-utils      # xz: the reference hives in ../shared/reference/registry are xz'd
   chromium      # headless: the case report page opened from file://, its DOM and a screenshot
+  sleuthkit     # icat, fls: a $MFT copied out of an image as collectors do, and a second listing of it
 )
 # Every PyPI package: the peers we are cross-checked against, in requirements-test.txt (one requirement per
 # line, with the module it provides after "# import:"), read into "requirement:module" entries.

@@ -44,6 +44,10 @@ public enum CaseAudits {
         var hive: String?
         var volume: (path: String, mounted: Bool)?
         var aclExport: (path: String, kind: InputKind)?
+        /// The $Secure:$SDS stream that goes with a collected $MFT.
+        var sds: String?
+        /// The volume is a collected $MFT: no file contents (no hive), descriptors only from `sds`.
+        var collectedMFT = false
     }
 
     /// What each input is used for, or why it is not: the second Procmon log of an upload, say.
@@ -56,9 +60,12 @@ public enum CaseAudits {
             case .eventLog: plan.eventLogs.append(path)
             case .hive:
                 if plan.hive == nil { plan.hive = path } else { inputs[i].ignored = "a second hive: the first one given is audited" }
-            case .volumeImage, .mountedVolume:
+            case .sds:
+                if plan.sds == nil { plan.sds = path } else { inputs[i].ignored = "a second $Secure:$SDS: the first one given is read" }
+            case .volumeImage, .mountedVolume, .collectedMFT:
                 if plan.volume == nil {
                     plan.volume = (path, inputs[i].kind == .mountedVolume)
+                    plan.collectedMFT = inputs[i].kind == .collectedMFT
                 } else {
                     inputs[i].ignored = "a second volume: the first one given is audited"
                 }
@@ -91,7 +98,7 @@ public enum CaseAudits {
                 results.set(logs[0]) { $0.eventlog = try EventLogReport.judge(paths: logs, writer: options.writer) }
             }
         }
-        if let source = plan.hive ?? plan.volume?.path {
+        if let source = plan.hive ?? (plan.collectedMFT ? nil : plan.volume?.path) {
             add(plan.hive.map { CaseTask.size($0) * 3 } ?? 5e7) {
                 results.set(source) {
                     let (hive, volume) = try SystemHiveSource.open(source)
@@ -99,6 +106,7 @@ public enum CaseAudits {
                 }
             }
         }
+        var volumeACL = false
         if let (path, mounted) = plan.volume {
             add(mounted ? 1e9 : CaseTask.size(path) * 0.3) {
                 var o = Volume.Options()
@@ -116,18 +124,24 @@ public enum CaseAudits {
                     }
                 }
             }
-            add(mounted ? 1e9 : CaseTask.size(path) * 0.6) {
-                results.set(path) {
-                    var audit = ACLAudit()
-                    if mounted {
-                        try MountedACLReader(root: path).read(scopes: [], into: &audit)
-                    } else {
-                        _ = try ImageACLReader(path: path).read(scopes: [], into: &audit)
+            // A collected $MFT holds no descriptors: its ACLs come from its $SDS, or from an export.
+            let collected = plan.collectedMFT
+            if !collected || plan.sds != nil {
+                volumeACL = true
+                add(mounted ? 1e9 : CaseTask.size(path) * 0.6) {
+                    results.set(path) {
+                        var audit = ACLAudit()
+                        if mounted {
+                            try MountedACLReader(root: path).read(scopes: [], into: &audit)
+                        } else {
+                            _ = try ImageACLReader(path: path, sds: collected ? plan.sds : nil).read(scopes: [], into: &audit)
+                        }
+                        $0.acl = audit.report(source: path)
                     }
-                    $0.acl = audit.report(source: path)
                 }
             }
-        } else if let (path, kind) = plan.aclExport {
+        }
+        if !volumeACL, let (path, kind) = plan.aclExport {
             add(CaseTask.size(path) * 5) {
                 results.set(path) {
                     var audit = ACLAudit()

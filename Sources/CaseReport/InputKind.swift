@@ -13,6 +13,10 @@ public enum InputKind: String, Sendable, Codable {
     case hiveLog = "hive-log"
     /// An NTFS partition image, a raw disk (MBR or GPT), a VHDX or VHD (fixed or dynamic).
     case volumeImage = "volume-image"
+    /// A collected $MFT (records only), read as the volume; with `sds` its descriptors too.
+    case collectedMFT = "mft"
+    /// A collected $Secure:$SDS stream, the descriptors of a collected $MFT.
+    case sds
     /// A mounted system volume (a folder holding `Windows\System32`).
     case mountedVolume = "mounted-volume"
     case icaclsSave = "icacls-save"
@@ -45,9 +49,11 @@ public enum InputKind: String, Sendable, Codable {
         }
         switch Volume.probeImage(path) {
         case .ntfs: return (.volumeImage, nil)
+        case .collectedMFT: return (.collectedMFT, nil)
         case .unsupported(let why): return (.ignored, why)
         case .notAnImage: break
         }
+        if Volume.isSecureDescriptorStream(path) { return (.sds, nil) }
         let text = TextSniff(head)
         if text.contains("Process Name") && text.contains("Operation") && text.contains("Path") { return (.procmonCSV, nil) }
         if text.firstLine.contains("#TYPE") || (text.contains("\"Path\"") && (text.contains("\"Sddl\"") || text.contains("\"AccessToString\""))) {
@@ -59,7 +65,7 @@ public enum InputKind: String, Sendable, Codable {
         if text.firstLine.contains(":(") && (text.firstLine.contains("\\") || text.firstLine.contains("NT AUTHORITY")) {
             return (.icaclsDisplay, nil)
         }
-        return (.ignored, "not a Procmon log, event log, hive, volume image or ACL export")
+        return (.ignored, "not a Procmon log, event log, hive, volume image, $MFT or ACL export")
     }
 }
 

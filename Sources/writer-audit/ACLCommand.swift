@@ -9,12 +9,16 @@ struct ACLCommand: ParsableCommand {
         discussion: """
             Reads descriptors from a mounted NTFS volume (ntfs-3g's system.ntfs_acl), from an NTFS image \
             without mounting it (through its MFT and $Secure; default scope for both Windows\\WinSxS and \
-            Windows\\Microsoft.NET), or from an export: icacls /save, icacls display \
+            Windows\\Microsoft.NET; a VHDX or VHD too), from a collected $MFT with its $Secure:$SDS (--sds), \
+            or from an export: icacls /save, icacls display \
             output, or Get-Acl | Select-Object Path,Sddl | Export-Csv.
             """)
 
-    @Argument(help: "The mounted volume's root folder, or an NTFS image file or device.")
+    @Argument(help: "The mounted volume's root folder, an NTFS image file or device, a VHDX or VHD, or a collected $MFT.")
     var root: String?
+
+    @Option(help: "With a collected $MFT: the collected $Secure:$SDS stream, where its descriptors are.")
+    var sds: String?
 
     @Option(help: "For a disk image with several NTFS partitions: the partition's number in the table.")
     var partition: Int?
@@ -82,7 +86,7 @@ struct ACLCommand: ParsableCommand {
         let source: String
         if let root {
             if Volume.isImage(root) {
-                let warnings = try ImageACLReader(path: root, partition: partition, drive: drive.uppercased()).read(
+                let warnings = try ImageACLReader(path: root, partition: partition, drive: drive.uppercased(), sds: sds).read(
                     scopes: scope, into: &audit)
                 for w in warnings where !common.quiet { printError("writer-audit: warning: \(w)") }
             } else {

@@ -198,4 +198,30 @@ struct CaseUploadTests {
         let parts = try #require(c.object["parts"] as? [String: Any])
         #expect(parts["volume"] is [String: Any] && parts["acl"] is [String: Any])
     }
+
+    @Test("the bundled case with a collected $MFT and $SDS instead of the image: the same verdict and ACL audit", .imageTests)
+    func withCollectedMFT() async throws {
+        try requireImages()
+        let dir = try caseFolder(), imageDir = try caseFolder()
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            try? FileManager.default.removeItem(atPath: imageDir)
+        }
+        try await script("make-case", [dir, "--mft"])
+        let c = try await CaseJSON([dir])
+        let kinds = Dictionary(c.inputs.map { ((($0["file"] as? String ?? "") as NSString).lastPathComponent, $0["kind"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(kinds["$MFT"] == "mft" && kinds["$Secure_$SDS"] == "sds", "\(kinds)")
+        #expect(c.kind == "folder-limit" && c.confidence == "confirmed")
+        #expect(c.supporting == ["eventlog", "trace", "volume"] && c.disagreeing.isEmpty)
+        // The same audits as the image the $MFT came from.
+        try await script("make-case", [imageDir, "--image"])
+        let i = try await CaseJSON([imageDir])
+        let parts = try #require(c.object["parts"] as? [String: Any]), imageParts = try #require(i.object["parts"] as? [String: Any])
+        let acl = try #require(parts["acl"] as? [String: Any]), imageACL = try #require(imageParts["acl"] as? [String: Any])
+        #expect(acl["entries"] as? Int == imageACL["entries"] as? Int && (acl["entries"] as? Int ?? 0) > 1000)
+        #expect(acl["findings"] as? NSArray == imageACL["findings"] as? NSArray && (acl["findings"] as? NSArray)?.count == 1)
+        let volume = try #require(parts["volume"] as? [String: Any]), imageVolume = try #require(imageParts["volume"] as? [String: Any])
+        #expect(volume["files"] as? Int == imageVolume["files"] as? Int)
+        #expect(volume["findings"] as? NSArray == imageVolume["findings"] as? NSArray && (volume["findings"] as? NSArray)?.count == 4)
+    }
 }

@@ -7,6 +7,16 @@ struct BootSector {
     var mftCluster: UInt64
     var recordSize: Int
 
+    /// The geometry a collected $MFT is read with: one "cluster" a record, so record n is at n × size; the
+    /// real volume's size is unknown, so runs are bounded by 2^48 clusters only.
+    init(bareMFTRecordSize size: Int) {
+        bytesPerSector = 512
+        clusterSize = size
+        totalClusters = 1 << 48
+        mftCluster = 0
+        recordSize = size
+    }
+
     init(_ b: [UInt8], file: ImageFile, at offset: UInt64) throws {
         bytesPerSector = Int(b.le16(0x0B))
         guard [256, 512, 1024, 2048, 4096].contains(bytesPerSector) else {

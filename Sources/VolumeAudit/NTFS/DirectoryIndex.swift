@@ -91,6 +91,7 @@ extension NTFSImage {
     /// Calls `body` with each entry in the in-use index records of a folder's $INDEX_ALLOCATION. Returns a
     /// reason when the allocation cannot be read (the caller warns and falls back to the records).
     func indexEntries(_ allocation: IndexAllocation, _ body: (DirectoryIndex.Entry) -> Void) -> String? {
+        guard !isBareMFT else { return "its index records are \(BareMFT.outside)" }
         let size = allocation.recordSize
         guard [512, 1024, 2048, 4096, 8192, 16384, 32768, 65536].contains(size) else {
             return "an index record size of \(size) bytes"

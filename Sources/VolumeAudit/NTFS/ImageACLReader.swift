@@ -8,11 +8,14 @@ public struct ImageACLReader {
     public let path: String
     public var partition: Int?
     public var drive = "C:"
+    /// For a collected $MFT: the collected $Secure:$SDS stream, where the descriptors are.
+    public var sds: String?
 
-    public init(path: String, partition: Int? = nil, drive: String = "C:") {
+    public init(path: String, partition: Int? = nil, drive: String = "C:", sds: String? = nil) {
         self.path = path
         self.partition = partition
         self.drive = drive
+        self.sds = sds
     }
 
     /// Reads and judges every entry in the scopes; returns the warnings. `onDescriptor`, when given, also
@@ -21,6 +24,7 @@ public struct ImageACLReader {
         scopes: [String], into audit: inout ACLAudit, onDescriptor: ((String, [UInt8]) -> Void)? = nil
     ) throws -> [String] {
         let image = try NTFSImage(path: path, partition: partition)
+        let secure = try Self.secureDescriptors(image, sds: sds)
         var index = MFTIndex()
         index.reader = image
         let scan = try image.scan { n, r in index.add(n, r) }
@@ -62,7 +66,6 @@ public struct ImageACLReader {
                 }
             }
         }
-        let secure = try Self.secureDescriptors(image)
         // Second pass: every name in a folder in scope is an entry.
         let judge = ScopeJudge(
             image: image, index: index, secure: secure, inScope: inScope, drive: drive, scopeRoots: rootRecords, onDescriptor: onDescriptor,
@@ -112,8 +115,20 @@ public struct ImageACLReader {
         return drive + "\\" + names.reversed().joined(separator: "\\")
     }
 
-    /// $Secure (record 9): its $SDS stream, read whole (it grows with distinct descriptors, not files).
-    static func secureDescriptors(_ image: NTFSImage) throws -> SecureDescriptors {
+    /// $Secure (record 9): its $SDS stream, read whole (it grows with distinct descriptors, not files). For a
+    /// collected $MFT the stream is not in the file: it must be given (`sds`), and is checked to be one.
+    static func secureDescriptors(_ image: NTFSImage, sds path: String?) throws -> SecureDescriptors {
+        if let path {
+            guard image.isBareMFT else {
+                throw VolumeError(.badImage, "--sds is for a collected $MFT; \(image.path) is a volume and holds its own $Secure:$SDS")
+            }
+            return try SecureDescriptors(file: path)
+        }
+        guard !image.isBareMFT else {
+            throw VolumeError(
+                .badImage,
+                "\(image.path) is a collected $MFT: its files' descriptors are in $Secure:$SDS, which is not in it; collect that stream too and give it with --sds FILE")
+        }
         guard let r = try image.record(9) else { return SecureDescriptors() }
         var sds: [UInt8]? = nil
         try r.withUnsafeBytes { b in

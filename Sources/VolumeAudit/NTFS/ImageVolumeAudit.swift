@@ -40,7 +40,7 @@ extension Volume {
             scopes: found.map { WindowsPath.make(drive: options.drive, relative: $0) },
             folders: audit.folders, files: audit.files, others: audit.others, seconds: monotonicSeconds() - started,
             limits: options.limits, findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
-            unreadable: [], otherFilesystems: [], source: "image", warnings: warnings)
+            unreadable: [], otherFilesystems: [], source: image.isBareMFT ? "mft" : "image", warnings: warnings)
     }
 
     /// Whether `path` names an image to read (a regular file or a block device) rather than a folder to walk.
@@ -162,6 +162,8 @@ struct FolderTreeEmitter {
 public enum ImageProbe: Sendable, Equatable {
     /// An NTFS volume this reader reads: a partition image, a disk with one NTFS partition, a fixed VHD.
     case ntfs
+    /// A collected $MFT file (records only): folder counts, and descriptors with its $Secure:$SDS.
+    case collectedMFT
     /// A disk image this reader does not read as it is, and why (a VHDX or dynamic VHD: convert it; a disk
     /// with several NTFS partitions: name one).
     case unsupported(String)
@@ -180,6 +182,7 @@ extension Volume {
         } catch {
             return .notAnImage
         }
+        if (try? BareMFT(file)) != nil { return .collectedMFT }
         do {
             _ = try DiskLayout.locate(file, partition: nil)
             return .ntfs

@@ -88,7 +88,7 @@ public final class ImageVolumeFiles: VolumeFiles {
             }) {
                 return .present(descriptor: own)
             }
-            if secure == nil { secure = try ImageACLReader.secureDescriptors(image) }
+            if secure == nil { secure = try ImageACLReader.secureDescriptors(image, sds: nil) }
             return .present(descriptor: secure?.byID[facts.securityID])
         } catch {
             return .unreadable(ScopeJudge.reason(error))

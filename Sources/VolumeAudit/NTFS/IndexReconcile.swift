@@ -13,6 +13,11 @@ extension MFTIndex {
         // Large folders: the entries in their index records.
         for (record, allocation) in allocations {
             guard let i = position(of: record) else { continue }
+            guard !image.isBareMFT else {
+                folders[i].listed = -1
+                indexOutsideMFT += 1
+                continue
+            }
             var listed: Int32 = 0
             if let why = image.indexEntries(allocation, { if DirectoryIndex.counts($0) { listed += 1 } }) {
                 warnings.append("MFT record \(record): its $I30 index cannot be read (\(why)); its entries are counted from the records")
@@ -20,6 +25,10 @@ extension MFTIndex {
                 continue
             }
             folders[i].listed += listed
+        }
+        if indexOutsideMFT > 0 {
+            warnings.append(
+                "\(indexOutsideMFT) folder(s) keep their index in index records, which are outside a collected $MFT: their entries are counted from the records alone (whether Windows lists each name cannot be checked; on a healthy volume the counts are the same)")
         }
         if withoutIndex > 0 {
             warnings.append(

@@ -51,6 +51,8 @@ struct MFTIndex {
     var unlisted: Set<NameInFolder> = []
     /// Folders whose record has no $I30 index root (their entries are counted from the records alone).
     var withoutIndex = 0
+    /// Large folders of a bare $MFT: their index records are not in the file, so the records alone count.
+    var indexOutsideMFT = 0
 
     struct NameInFolder: Hashable {
         var record: UInt64
@@ -152,6 +154,11 @@ struct MFTIndex {
                 attribute: Array(allocation), bitmap: facts.indexBitmap.map { Array($0) }, recordSize: shape.recordSize)
             guard let reader else {
                 allocations[n] = large
+                return
+            }
+            guard !reader.isBareMFT else {
+                folders[i].listed = -1
+                indexOutsideMFT += 1
                 return
             }
             // Read at once, so nothing is kept per folder (memory follows the folders, not their indexes).

@@ -26,7 +26,10 @@ enum MFTRecord {
 
     /// Applies the fixups of the record in `r` (mutable, `recordSize` bytes). Returns false for an unused
     /// slot (all zero or a `BAAD` record never written), throws for a damaged one.
-    static func fixup(_ r: UnsafeMutableRawBufferPointer) throws(Problem) -> Bool {
+    ///
+    /// `applied`: the records come with their fixups already applied (a $MFT copied out by a tool that reads
+    /// through NTFS, as ntfscat does): each stride must then end with its saved bytes, and nothing is swapped.
+    static func fixup(_ r: UnsafeMutableRawBufferPointer, applied: Bool = false) throws(Problem) -> Bool {
         let sig = r.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
         if sig == 0 { return false }
         guard sig == 0x454C_4946 else {  // "FILE"
@@ -42,6 +45,12 @@ enum MFTRecord {
             throw .badFixup("update sequence of \(usaCount) entries at offset \(usaOffset) does not fit the record")
         }
         let usn = UnsafeRawBufferPointer(r).le16(usaOffset)
+        if applied {
+            for k in 0..<strides where UnsafeRawBufferPointer(r).le16(k * 512 + 510) != UnsafeRawBufferPointer(r).le16(usaOffset + 2 + 2 * k) {
+                throw .badFixup("sector \(k) does not end with its saved bytes (records of this file come fixed up)")
+            }
+            return true
+        }
         for k in 0..<strides {
             let end = k * 512 + 510
             guard UnsafeRawBufferPointer(r).le16(end) == usn else {

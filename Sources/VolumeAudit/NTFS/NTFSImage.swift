@@ -1,10 +1,19 @@
 import BinaryFormat
 /// An NTFS volume read straight from an image file: the boot sector, the $MFT's own runs, and sequential
 /// reads of the MFT in large blocks. Opened read-only; nothing is ever written.
+///
+/// Or a collected $MFT file alone (`BareMFT`): the records are read as they are; what lives in clusters
+/// outside the MFT (large folders' index records, $Secure:$SDS, non-resident descriptors) is not there.
 public final class NTFSImage {
     let file: ImageFile
     public let partition: NTFSPartition
     let boot: BootSector
+    /// True when the file is a collected $MFT, not a volume.
+    public let isBareMFT: Bool
+    /// A bare $MFT whose records come with their fixups applied.
+    private var fixupsApplied = false
+    /// What reading a bare $MFT noticed (cut off, trailing bytes).
+    private(set) var bareWarnings: [String] = []
     /// The $MFT's extents, in MFT order.
     private(set) var mftRuns: [DataRun] = []
     /// Records the $MFT holds (its data size / record size).
@@ -17,6 +26,17 @@ public final class NTFSImage {
 
     public init(path: String, partition: Int? = nil) throws {
         file = try ImageFile(path: path)
+        if let bare = try BareMFT(file) {
+            isBareMFT = true
+            self.partition = NTFSPartition(number: 0, offset: 0, length: file.size, kind: "bare $MFT")
+            boot = bare.boot
+            mftRuns = [DataRun(lcn: 0, clusters: bare.recordCount)]
+            recordCount = bare.recordCount
+            bareWarnings = bare.warnings
+            fixupsApplied = bare.fixupsApplied
+            return
+        }
+        isBareMFT = false
         self.partition = try DiskLayout.locate(file, partition: partition)
         let bootBytes = try file.bytes(512, at: self.partition.offset, what: "the NTFS boot sector")
         boot = try BootSector(bootBytes, file: file, at: self.partition.offset)
@@ -115,7 +135,7 @@ public final class NTFSImage {
 
     /// Says how much of what the $MFT's runs map was not read (beyond its initialized data or its bitmap).
     var unreadWarnings: [String] {
-        guard unreadMFTBytes > 0 else { return [] }
+        guard unreadMFTBytes > 0 else { return bareWarnings }
         return [
             "\(path): the $MFT's runs map \(unreadMFTBytes) bytes beyond its \(recordCount) records (its initialized size and bitmap): not read"
         ]
@@ -161,7 +181,7 @@ public final class NTFSImage {
             guard byte >= runBytes else {
                 var r = try file.bytes(
                     boot.recordSize, at: offset(ofCluster: run.lcn ?? 0) + byte, what: "MFT record \(n)")
-                let used = r.withUnsafeMutableBytes { (try? MFTRecord.fixup($0)) }
+                let used = r.withUnsafeMutableBytes { (try? MFTRecord.fixup($0, applied: fixupsApplied)) }
                 guard let used else {
                     throw file.error(at: offset(ofCluster: run.lcn ?? 0) + byte, "MFT record \(n) is damaged")
                 }
@@ -175,6 +195,7 @@ public final class NTFSImage {
     /// Reads the data of a non-resident attribute (at most `limit` bytes), sparse runs as zeros. A declared
     /// size beyond what the runs map is cut to what they map: memory follows the image, not a size field.
     func readRuns(_ runs: [DataRun], size: UInt64, limit: Int, what: String) throws -> [UInt8] {
+        guard !isBareMFT else { throw VolumeError(.badImage, "\(path): \(what) is \(BareMFT.outside)") }
         let clusterBytes = UInt64(boot.clusterSize)
         var mapped: UInt64 = 0
         for run in runs { mapped = Checked.mulAdd(run.clusters, clusterBytes, mapped) ?? UInt64.max }
@@ -232,7 +253,7 @@ public final class NTFSImage {
                     let r = UnsafeMutableRawBufferPointer(rebasing: block[(k * size)..<(k * size + size)])
                     let n = number + UInt64(k)
                     do {
-                        guard try MFTRecord.fixup(r) else { continue }
+                        guard try MFTRecord.fixup(r, applied: fixupsApplied) else { continue }
                         let flags = UnsafeRawBufferPointer(r).le16(22)
                         guard flags & MFTRecord.inUse != 0 else { continue }
                         body(n, UnsafeRawBufferPointer(r))
