@@ -1,4 +1,5 @@
 import BinaryFormat
+import Foundation
 
 /// A disk or volume image, read-only, by offset in the disk it holds: a raw image or fixed VHD as it is,
 /// or a VHDX or dynamic VHD through its block table (recognised by content). Every reader of NTFS, MBR and
@@ -15,7 +16,7 @@ final class ImageFile: PositionedReader, @unchecked Sendable {
     init(path: String) throws {
         raw = try ReadOnlyFile(path: path)
         self.path = path
-        let found: (any VirtualDisk)? = try VHDXDisk.open(raw) ?? DynamicVHD.open(raw)
+        let found = try VirtualDisks.open(raw, chain: [(path as NSString).resolvingSymlinksInPath])
         if let disk = found {
             self.disk = disk
             size = disk.size
@@ -47,6 +48,10 @@ final class ImageFile: PositionedReader, @unchecked Sendable {
 protocol VirtualDisk: Sendable {
     var name: String { get }
     var size: UInt64 { get }
+    /// The file that holds it.
+    var path: String { get }
+    /// What a differencing child names its parent by: a VHDX's DataWriteGuid, a VHD's unique id.
+    var identity: [UInt8] { get }
     /// Reads `count` bytes at virtual `offset` (within `size`).
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) throws(BinaryFormatError)
 }
