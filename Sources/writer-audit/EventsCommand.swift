@@ -8,8 +8,10 @@ struct EventsCommand: ParsableCommand {
         discussion: """
             Turns a native PML log into the CSV Procmon would export (UTF-8 BOM, CRLF, every field quoted), \
             so it can be read on Linux by any tool. The default columns are Procmon's 7 (\(EventColumn.defaults.map(\.rawValue).joined(separator: ", "))). \
-            Times are UTC: a PML log does not record the capturing machine's time zone. Detail is decoded for \
-            CreateFile, QueryDirectory, RegSetValue, process, thread, image and network events; other operations leave it empty.
+            Times are UTC and numbers and dates en-US: a PML log does not record the capturing machine's time zone \
+            or locale. Detail is decoded as Procmon prints it for file-system (CreateFile, reads and writes, \
+            CreateFileMapping, the query and set information classes, volume information, controls, security), \
+            registry, process, thread, image, profiling and network events.
             """)
 
     enum Format: String, ExpressibleByArgument, CaseIterable { case csv, json }

@@ -8,12 +8,74 @@ import Testing
 private struct Collect: EventSink {
     var events: [[String]] = []
     var details: [String] = []
+    var times: [String] = []
     mutating func event(_ e: EventView) {
+        times.append(Bytes.string(e.timeOfDay))
         events.append([
             Bytes.string(e.processName), String(e.pid), Bytes.string(e.operation), Bytes.string(e.path),
             Bytes.string(e.result),
         ])
         details.append(Bytes.string(e.detail))
+    }
+}
+
+/// Undoes the capturing machine's locale in an export's Detail: grouped numbers (`1.024`, `70 651`) and
+/// local date-times (`10/12/2020 17:48:57`, UTC+2) become what `events` prints (`1,024`, `12/10/2020 3:48:57 PM`).
+enum ExportLocale {
+    static let grouped = try! NSRegularExpression(pattern: "(?<=\\d)[. \u{00A0}](?=\\d{3}(?!\\d))")
+    static let date = try! NSRegularExpression(pattern: "(\\d{1,2})/(\\d{1,2})/(\\d{4}) (\\d{1,2}):(\\d{2}):(\\d{2})( [AP]M)?")
+
+    static func hour(_ time: String) -> Int {
+        let h = Int(time.prefix { $0.isNumber }) ?? 0
+        if time.hasSuffix("PM") { return h % 12 + 12 }
+        if time.hasSuffix("AM") { return h % 12 }
+        return h
+    }
+
+    /// The capture's offset from UTC (hours, from Time of Day) and whether its dates put the day first (some
+    /// date's first number is over 12).
+    fileprivate static func clock(_ theirs: Collect, _ ours: Collect, pairs: [(csvRow: Int, pml: Int)]) -> (Int, Bool) {
+        guard let first = pairs.first else { return (0, false) }
+        let offset = (hour(theirs.times[first.csvRow]) - hour(ours.times[first.pml]) + 36) % 24 - 12
+        let dayFirst = theirs.details.contains { d in
+            date.matches(in: d, range: NSRange(d.startIndex..., in: d)).contains { m in
+                Range(m.range(at: 1), in: d).map { Int(d[$0])! > 12 } ?? false
+            }
+        }
+        return (offset, dayFirst)
+    }
+
+    static func normalized(_ s: String, offset: Int, dayFirst: Bool) -> String {
+        let numbers = grouped.stringByReplacingMatches(in: s, range: NSRange(s.startIndex..., in: s), withTemplate: ",")
+        var out = ""
+        var last = numbers.startIndex
+        for m in date.matches(in: numbers, range: NSRange(numbers.startIndex..., in: numbers)) {
+            let r = Range(m.range, in: numbers)!
+            out += numbers[last..<r.lowerBound]
+            func group(_ k: Int) -> String { Range(m.range(at: k), in: numbers).map { String(numbers[$0]) } ?? "" }
+            let (a, b) = (Int(group(1))!, Int(group(2))!)
+            var h = Int(group(4))!
+            if group(7) == " PM" { h = h % 12 + 12 } else if group(7) == " AM" { h %= 12 }
+            var c = DateComponents()
+            c.year = Int(group(3))
+            c.month = dayFirst ? b : a
+            c.day = dayFirst ? a : b
+            c.hour = h
+            c.minute = Int(group(5))
+            c.second = Int(group(6))
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = TimeZone(identifier: "UTC")!
+            if let local = calendar.date(from: c) {
+                let t = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: local.addingTimeInterval(Double(-offset * 3600)))
+                let h12 = t.hour! % 12 == 0 ? 12 : t.hour! % 12
+                out += "\(t.month!)/\(t.day!)/\(t.year!) \(h12):" + String(format: "%02d:%02d", t.minute!, t.second!) + (t.hour! < 12 ? " AM" : " PM")
+            } else {
+                out += numbers[r]
+            }
+            last = r.upperBound
+        }
+        out += numbers[last...]
+        return out
     }
 }
 
@@ -26,8 +88,10 @@ private let twins = [
 
 @Suite("Procmon PML reader", .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
 struct PMLReferenceTests {
-    @Test("every row of each CSV twin appears, in order, among its PML's events", arguments: twins)
-    func twinsMatch(pml: String, csv: String, version: Int, events: Int) throws {
+    /// Each export row's event in its PML (an export holds only what passed the display filter: an ordered
+    /// subsequence of the log), and how many Details are equal once the export's locale is undone; the rows
+    /// whose Detail still differs, with both texts.
+    static func compare(pml: String, csv: String, version: Int, events: Int) throws -> (matched: Int, rows: Int, equal: Int, differing: [(operation: String, text: String)]) {
         var fromPML = Collect()
         let outcome = try ProcmonPMLReader(path: Paths.reference + "/" + pml).read(into: &fromPML)
         #expect(outcome.version == UInt32(version))
@@ -36,12 +100,8 @@ struct PMLReferenceTests {
         #expect(outcome.warnings.isEmpty, "\(outcome.warnings)")
         var fromCSV = Collect()
         _ = try ProcmonCSVReader(path: Paths.reference + "/" + csv).read(into: &fromCSV)
-        #expect(fromCSV.events.count > 0)
-
-        // An export holds only what passed the display filter: an ordered subsequence of the log.
         var j = 0
-        var matched = 0
-        var detailsCompared = 0
+        var pairs: [(csvRow: Int, pml: Int)] = []
         for (i, row) in fromCSV.events.enumerated() {
             var k = j
             while k < fromPML.events.count && fromPML.events[k] != row { k += 1 }
@@ -49,26 +109,43 @@ struct PMLReferenceTests {
                 Issue.record("\(csv) row \(i + 1) not found in order: \(row)")
                 continue
             }
-            matched += 1
-            // Detail too, where the reader decodes it; Procmon printed numbers in the capturing machine's
-            // locale (1.904.640), the reader prints en-US (1,904,640).
-            let mine = fromPML.details[k]
-            if !mine.isEmpty {
-                detailsCompared += 1
-                let theirs = fromCSV.details[i]
-                if row[2] == "Process Exit" {
-                    let digits = { (s: String) in s.filter { $0 != "." && $0 != "," } }
-                    #expect(digits(mine) == digits(theirs), "\(csv) row \(i + 1) \(row[2])")
-                } else {
-                    #expect(mine == theirs, "\(csv) row \(i + 1) \(row[2])")
-                }
-            }
+            pairs.append((i, k))
             j = k + 1
         }
-        print(
-            "\(pml): \(matched)/\(fromCSV.events.count) CSV rows matched in order, \(detailsCompared) Details compared")
-        #expect(matched == fromCSV.events.count)
-        #expect(detailsCompared > 50)
+        let (offset, dayFirst) = ExportLocale.clock(fromCSV, fromPML, pairs: pairs)
+        var equal = 0
+        var differing: [(String, String)] = []
+        for (i, k) in pairs {
+            let theirs = ExportLocale.normalized(fromCSV.details[i], offset: offset, dayFirst: dayFirst)
+            if theirs == fromPML.details[k] {
+                equal += 1
+            } else {
+                differing.append((fromCSV.events[i][2], "\(csv) row \(i + 1) \(fromCSV.events[i][2]): theirs \(theirs) / ours \(fromPML.details[k])"))
+            }
+        }
+        return (pairs.count, fromCSV.events.count, equal, differing)
+    }
+
+    @Test("every row of each CSV twin appears, in order, among its PML's events, with the same Detail", arguments: twins)
+    func twinsMatch(pml: String, csv: String, version: Int, events: Int) throws {
+        let r = try Self.compare(pml: pml, csv: csv, version: version, events: events)
+        #expect(r.rows > 500 && r.matched == r.rows)
+        // What still differs must be written down in docs/PML-FORMAT.md: CreateFileMapping's page protection,
+        // which the log does not hold as Procmon showed it.
+        for (operation, text) in r.differing { #expect(operation == "CreateFileMapping", "\(text)") }
+        print("\(pml): \(r.matched)/\(r.rows) CSV rows matched in order, Detail equal in \(r.equal)")
+    }
+
+    @Test("Detail equals the exports' in at least 99% of the three logs' rows")
+    func detailOverall() throws {
+        var equal = 0, rows = 0
+        for (pml, csv, version, events) in twins {
+            let r = try Self.compare(pml: pml, csv: csv, version: version, events: events)
+            equal += r.equal
+            rows += r.matched
+        }
+        print("Detail equal in \(equal)/\(rows) rows")
+        #expect(rows > 4000 && Double(equal) >= 0.99 * Double(rows), "\(equal)/\(rows)")
     }
 
     @Test("a PML log is analysed like its CSV export: the same writers and no verdict from either")
@@ -355,6 +432,46 @@ struct PMLCrossCheckTests {
         {
             let r = try Self.compare(try ScenarioPML.make(scenario, bits: bits))
             #expect(r.same == r.total && r.total > 0)
+        }
+    }
+
+    @Test("Detail as procmon-parser decodes it, where it does; where the two differ the export sides with us", .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
+    func referenceDetails() throws {
+        let script = """
+            import sys
+            from procmon_parser import ProcmonLogsReader
+            for e in ProcmonLogsReader(open(sys.argv[1], "rb"), should_get_stacktrace=False):
+                sys.stdout.write(e.get_compatible_csv_info(is_utc=True)["Detail"].replace("\\n", " ") + "\\n")
+            """
+        // Operations where procmon-parser prints another Detail than Procmon's own export of the same log
+        // (checked in the twins test): it leaves the set-basic and volume details empty, orders QueryDirectory's
+        // filter first, names 0x100 of a security information mask, and reads CreateFileMapping's protection
+        // where Procmon shows none.
+        let exportSidesWithUs: Set<String> = [
+            "CreateFileMapping", "SetBasicInformationFile", "QueryDirectory", "QueryInformationVolume",
+            "QueryAttributeInformationVolume", "QuerySecurityFile", "QueryAllInformationFile",
+        ]
+        for file in ["pml/prsp0007_samples_Logfile.PML", "pml/zingus_Crysis-Nanny_Logfile.PML"] {
+            let path = Paths.reference + "/" + file
+            let output = NSTemporaryDirectory() + "procmon-parser-\(UUID().uuidString).txt"
+            defer { unlink(output) }
+            let status = ProcessRun.runToEnd("/usr/bin/env", ["python3", "-c", script, path], stdout: output)
+            try #require(status == 0, "procmon-parser failed on \(path)")
+            let theirs = String(decoding: try Data(contentsOf: URL(fileURLWithPath: output)), as: UTF8.self)
+                .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var mine = Collect()
+            _ = try ProcmonPMLReader(path: path).read(into: &mine)
+            #expect(theirs.count >= mine.details.count)
+            var equal = 0
+            for (i, (a, b)) in zip(mine.details, theirs).enumerated() {
+                if a.replacingOccurrences(of: "\n", with: " ") == b {
+                    equal += 1
+                } else {
+                    #expect(exportSidesWithUs.contains(mine.events[i][2]), "\(file) event \(i + 1) \(mine.events[i][2]): procmon-parser \(b) / ours \(a)")
+                }
+            }
+            print("\(file): Detail equal to procmon-parser's in \(equal)/\(mine.details.count) events")
+            #expect(Double(equal) >= 0.97 * Double(mine.details.count))
         }
     }
 

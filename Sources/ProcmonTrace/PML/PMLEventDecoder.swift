@@ -77,12 +77,14 @@ final class PMLEventDecoder {
         case .fileSystem, .ipc:
             minor = try fileSystem(op: op, d, extra: extra, entries: &entries)
         case .registry:
-            try registry(op: op, d)
+            try registry(op: op, d, extra: extra)
         case .process:
             try process(op: op, d, tid: e.le32(4))
         case .network:
             minor = try network(d)
-        case .profiling, .none:
+        case .profiling:
+            profiling(op: op, d, tid: e.le32(4))
+        case .none:
             break
         }
         detail.truncate(toCharacters: DirectoryListing.detailCap)
@@ -172,7 +174,7 @@ final class PMLEventDecoder {
 
     /// Appends the string described by `info` at `at` in `d` to `out`; returns the offset after it.
     @discardableResult
-    private func string(_ d: UnsafeRawBufferPointer, _ info: UInt16, at: Int, into out: TextScratch, what: String)
+    func string(_ d: UnsafeRawBufferPointer, _ info: UInt16, at: Int, into out: TextScratch, what: String)
         throws(Malformed) -> Int
     {
         let n = Self.stringBytes(info)
@@ -184,7 +186,7 @@ final class PMLEventDecoder {
     }
 
     @inline(__always)
-    private func need(_ d: UnsafeRawBufferPointer, _ n: Int, _ what: String) throws(Malformed) {
+    func need(_ d: UnsafeRawBufferPointer, _ n: Int, _ what: String) throws(Malformed) {
         guard n <= d.count else {
             throw Malformed(at: 0, what: "the \(what) needs \(n) bytes of details, the event has \(d.count)")
         }
@@ -208,6 +210,8 @@ final class PMLEventDecoder {
             sub != 0 && PMLNames.subOperation(op, sub, version: version) != nil ? 0x100 | UInt32(sub) : 0
         if op == PMLNames.FileSystemOperation.createFile && sub == 0 && d.count >= after + 8 {
             createFileDetail(d, fixed: UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed]), at: after, extra: extra)
+        } else if op != PMLNames.FileSystemOperation.directoryControl {
+            fileDetail(op: op, sub: sub, p: UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed]), d: d, after: after, extra: extra)
         }
         if op == PMLNames.FileSystemOperation.directoryControl && sub == PMLNames.FileSystemOperation.queryDirectory {
             // The filter follows the path; Procmon shows it joined to the path.
@@ -345,7 +349,7 @@ final class PMLEventDecoder {
 
     // MARK: registry
 
-    private func registry(op: UInt16, _ d: UnsafeRawBufferPointer) throws(Malformed) {
+    private func registry(op: UInt16, _ d: UnsafeRawBufferPointer, extra: UnsafeRawBufferPointer?) throws(Malformed) {
         try need(d, 2, "registry details")
         let info = d.le16(0)
         let fields: Int
@@ -358,39 +362,17 @@ final class PMLEventDecoder {
         }
         try need(d, 2 + fields, "registry details")
         let after = try string(d, info, at: 2 + fields, into: path, what: "registry path")
-        if op == 4 { registryValue(d, type: d.le32(4), length: d.le32(8), dataLength: UInt32(d.le16(12)), at: after) }
+        if op == 4 {
+            registryValue(d, type: d.le32(4), length: d.le32(8), dataLength: UInt32(d.le16(12)), at: after)
+        } else {
+            registryDetail(op: op, d, extra: extra)
+        }
     }
 
-    /// RegSetValue's Detail: `Type: REG_SZ, Length: 12, Data: hehda`.
+    /// RegSetValue's Detail: `Type: REG_SZ, Length: 12, Data: hehda`; the data follows the path.
     private func registryValue(_ d: UnsafeRawBufferPointer, type: UInt32, length: UInt32, dataLength: UInt32, at: Int) {
-        let types = [
-            "REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_DWORD_BIG_ENDIAN", "REG_LINK",
-            "REG_MULTI_SZ", "REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTOR", "REG_RESOURCE_REQUIREMENTS_LIST",
-            "REG_QWORD",
-        ]
-        detail.append("Type: ")
-        detail.append(Int(type) < types.count ? types[Int(type)] : String(type))
-        detail.append(", Length: ")
-        detail.append(unsigned: UInt64(length), grouped: true)
-        let n = min(Int(dataLength), d.count - at)
-        guard n > 0 else { return }
-        let data = UnsafeRawBufferPointer(rebasing: d[at..<at + n])
-        detail.append(", Data: ")
-        switch type {
-        case 4 where n >= 4:
-            detail.append(unsigned: UInt64(data.le32(0)), grouped: false)
-        case 11 where n >= 8:
-            detail.append(unsigned: data.le64(0), grouped: false)
-        case 1, 2:
-            detail.append(stored: UnsafeRawBufferPointer(rebasing: data[0..<(n & ~1)]), ascii: false)
-        default:
-            let hex = Array("0123456789ABCDEF".utf8)
-            for (i, b) in data.prefix(16).enumerated() {
-                if i > 0 { detail.append(UInt8(ascii: " ")) }
-                detail.append(hex[Int(b >> 4)])
-                detail.append(hex[Int(b & 15)])
-            }
-        }
+        let n = max(0, min(Int(dataLength), d.count - at))
+        registryData(type: type, length: length, data: UnsafeRawBufferPointer(rebasing: d[min(at, d.count)..<(min(at, d.count) + n)]))
     }
 
     // MARK: process
@@ -470,6 +452,36 @@ final class PMLEventDecoder {
                 }
                 i += 2
             }
+        default:
+            break
+        }
+    }
+
+    // MARK: profiling
+
+    /// Process Profiling: user and kernel time, working set and private bytes (8 bytes each), printed
+    /// `User Time: 0.0156001 seconds, Kernel Time: …, Private Bytes: 1,234, Working Set: 5,678`. Thread
+    /// Profiling: user and kernel time and context switches (4 bytes each), its path `Thread TID`.
+    private func profiling(op: UInt16, _ d: UnsafeRawBufferPointer, tid: UInt32) {
+        switch op {
+        case 1 where d.count >= 32:
+            detail.append("User Time: ")
+            detail.append(duration: d.le64(0))
+            detail.append(" seconds, Kernel Time: ")
+            detail.append(duration: d.le64(8))
+            detail.append(" seconds, Private Bytes: ")
+            detail.append(unsigned: d.le64(24), grouped: true)
+            detail.append(", Working Set: ")
+            detail.append(unsigned: d.le64(16), grouped: true)
+        case 0 where d.count >= 12:
+            path.append("Thread ")
+            path.append(unsigned: UInt64(tid), grouped: false)
+            detail.append("User Time: ")
+            detail.append(duration: UInt64(d.le32(0)))
+            detail.append(", Kernel Time: ")
+            detail.append(duration: UInt64(d.le32(4)))
+            detail.append(", Context Switches: ")
+            detail.append(unsigned: UInt64(d.le32(8)), grouped: true)
         default:
             break
         }

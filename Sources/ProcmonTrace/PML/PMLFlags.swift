@@ -69,4 +69,120 @@ enum PMLFlags {
         ]
         return known[text] ?? text
     }
+
+    /// The names of the flags set in `mask`, in table order, and what no name covers as `0x…` after them, as
+    /// Procmon prints a mask (`Owner, Group, 0x100`); empty for 0.
+    static func named(_ mask: UInt32, _ table: [(UInt32, String)], _ separator: String) -> String {
+        var m = mask
+        var out: [String] = []
+        for (value, name) in table where m & value == value {
+            out.append(name)
+            m &= ~value
+        }
+        if m != 0 { out.append("0x" + String(m, radix: 16)) }
+        return out.joined(separator: separator)
+    }
+
+    /// IRP flags of reads and writes.
+    static let ioFlags: [(UInt32, String)] = [
+        (0x10, "Buffered"), (0x1, "Non-cached"), (0x2, "Paging I/O"), (0x4, "Synchronous"), (0x40, "Synchronous Paging I/O"),
+        (0x40_0000, "Write Through"),
+    ]
+
+    /// I/O priority hints (IoPriorityVeryLow ... IoPriorityCritical), by value; 0 is not printed.
+    static let priorities = ["", "Very Low", "Low", "Normal", "High", "Critical"]
+
+    /// CreateFileMapping's page protection: the first PAGE_* that is set, and `|PAGE_NOCACHE`; empty when none.
+    static func pageProtection(_ p: UInt32) -> String {
+        let names: [(UInt32, String)] = [
+            (0x02, "PAGE_READONLY"), (0x04, "PAGE_READWRITE"), (0x08, "PAGE_WRITECOPY"), (0x10, "PAGE_EXECUTE"),
+            (0x20, "PAGE_EXECUTE_READ"), (0x40, "PAGE_EXECUTE_READWRITE"),
+        ]
+        guard let name = names.first(where: { p & $0.0 != 0 })?.1 else { return "" }
+        return p & 0x200 != 0 ? name + "|PAGE_NOCACHE" : name
+    }
+
+    /// SECURITY_INFORMATION bits of QuerySecurityFile and SetSecurityFile.
+    static let securityInformation: [(UInt32, String)] = [
+        (0x1, "Owner"), (0x2, "Group"), (0x4, "DACL"), (0x8, "SACL"), (0x10, "Label"), (0x20, "Attribute"), (0x40, "Scope"),
+        (0x80, "Process Trust Label"),
+    ]
+
+    /// FILE_FS_ATTRIBUTE_INFORMATION's FileSystemAttributes, in Procmon's order.
+    static let fileSystemAttributes: [(UInt32, String)] = [
+        (0x2, "Case Preserved"), (0x1, "Case Sensitive"), (0x4, "Unicode"), (0x8, "ACLs"), (0x10, "Compression"),
+        (0x4_0000, "Named Streams"), (0x2_0000, "EFS"), (0x1_0000, "Object IDs"), (0x80, "Reparse Points"),
+        (0x40, "Sparse Files"), (0x20, "Quotas"), (0x20_0000, "Transactions"),
+    ]
+
+    /// FILE_ALIGNMENT_INFORMATION's AlignmentRequirement.
+    static func alignment(_ v: UInt32) -> String {
+        let names: [UInt32: String] = [
+            0: "Byte", 1: "Word", 3: "Long", 7: "Quad", 15: "Octa", 31: "32 Byte", 63: "64 Byte", 127: "128 Byte",
+            255: "256 Byte", 511: "512 Byte",
+        ]
+        return names[v] ?? "0x" + String(v, radix: 16)
+    }
+
+    /// File-system and device control codes by name (FSCTL_*, IOCTL_*), else `0x…`.
+    static func controlName(_ code: UInt32) -> String {
+        controlNames[code] ?? "0x" + String(code, radix: 16)
+    }
+
+    static let controlNames: [UInt32: String] = [
+        0x9_0000: "FSCTL_REQUEST_OPLOCK_LEVEL_1", 0x9_0004: "FSCTL_REQUEST_OPLOCK_LEVEL_2",
+        0x9_0008: "FSCTL_REQUEST_BATCH_OPLOCK", 0x9_000C: "FSCTL_OPLOCK_BREAK_ACKNOWLEDGE",
+        0x9_0010: "FSCTL_OPBATCH_ACK_CLOSE_PENDING", 0x9_0014: "FSCTL_OPLOCK_BREAK_NOTIFY", 0x9_0018: "FSCTL_LOCK_VOLUME",
+        0x9_001C: "FSCTL_UNLOCK_VOLUME", 0x9_0020: "FSCTL_DISMOUNT_VOLUME", 0x9_0028: "FSCTL_IS_VOLUME_MOUNTED",
+        0x9_002C: "FSCTL_IS_PATHNAME_VALID", 0x9_0030: "FSCTL_MARK_VOLUME_DIRTY", 0x9_003C: "FSCTL_GET_COMPRESSION",
+        0x9_C040: "FSCTL_SET_COMPRESSION", 0x9_0058: "FSCTL_QUERY_FAT_BPB", 0x9_005C: "FSCTL_REQUEST_FILTER_OPLOCK",
+        0x9_0060: "FSCTL_FILESYSTEM_GET_STATISTICS", 0x9_0064: "FSCTL_GET_NTFS_VOLUME_DATA",
+        0x9_0068: "FSCTL_GET_NTFS_FILE_RECORD", 0x9_006F: "FSCTL_GET_VOLUME_BITMAP", 0x9_0073: "FSCTL_GET_RETRIEVAL_POINTERS",
+        0x9_0074: "FSCTL_MOVE_FILE", 0x9_0078: "FSCTL_IS_VOLUME_DIRTY", 0x9_009C: "FSCTL_GET_OBJECT_ID",
+        0x9_00A4: "FSCTL_SET_REPARSE_POINT", 0x9_00A8: "FSCTL_GET_REPARSE_POINT", 0x9_00AC: "FSCTL_DELETE_REPARSE_POINT",
+        0x9_00C4: "FSCTL_SET_SPARSE", 0x9_40CF: "FSCTL_QUERY_ALLOCATED_RANGES", 0x9_00EB: "FSCTL_READ_FILE_USN_DATA",
+        0x9_00F4: "FSCTL_QUERY_USN_JOURNAL", 0x9_0120: "FSCTL_FILE_PREFETCH",
+        0x11_0000: "FSCTL_PIPE_ASSIGN_EVENT", 0x11_0004: "FSCTL_PIPE_DISCONNECT", 0x11_0008: "FSCTL_PIPE_LISTEN",
+        0x11_400C: "FSCTL_PIPE_PEEK", 0x11_0010: "FSCTL_PIPE_QUERY_EVENT", 0x11_C017: "FSCTL_PIPE_TRANSCEIVE",
+        0x11_0018: "FSCTL_PIPE_WAIT", 0x11_001C: "FSCTL_PIPE_IMPERSONATE", 0x11_5FF4: "FSCTL_PIPE_INTERNAL_READ",
+        0x11_9FF8: "FSCTL_PIPE_INTERNAL_WRITE", 0x11_DFFF: "FSCTL_PIPE_INTERNAL_TRANSCEIVE",
+        0x11_6000: "FSCTL_PIPE_INTERNAL_READ_OVFLOW",
+    ]
+
+    /// Registry access rights, combined names first; generic rights map as the registry maps them.
+    static let registryAccessNames: [(UInt32, String)] = [
+        (0xF_003F, "All Access"), (0x2_001F, "Read/Write"), (0x2_0019, "Read"), (0x2_0006, "Write"), (0x1, "Query Value"),
+        (0x2, "Set Value"), (0x4, "Create Sub Key"), (0x8, "Enumerate Sub Keys"), (0x10, "Notify"), (0x20, "Create Link"),
+        (0x300, "WOW64_Res"), (0x200, "WOW64_32Key"), (0x100, "WOW64_64Key"), (0x1_0000, "Delete"),
+        (0x2_0000, "Read Control"), (0x4_0000, "Write DAC"), (0x8_0000, "Write Owner"), (0x10_0000, "Synchronize"),
+        (0x100_0000, "Access System Security"), (0x200_0000, "Maximum Allowed"),
+    ]
+
+    static func registryAccess(_ mask: UInt32) -> String {
+        var m = mask
+        if m & 0x8000_0000 != 0 { m |= 0x2_0019 }
+        if m & 0x4000_0000 != 0 { m |= 0x2_0006 }
+        if m & 0x2000_0000 != 0 { m |= 0x2_0019 }
+        if m & 0x1000_0000 != 0 { m |= 0xF_003F }
+        let named = names(m, registryAccessNames, ", ")
+        return named.isEmpty ? "None 0x" + String(m, radix: 16) : named
+    }
+
+    static let keyInformationClasses = [
+        "Basic", "Node", "Full", "Name", "Cached", "Flags", "Virtualization", "HandleTags", "Trust", "Layer",
+    ]
+
+    static let keySetInformationClasses: [UInt32: String] = [
+        0: "KeyWriteTimeInformation", 1: "KeyWow64FlagsInformation", 2: "KeyControlFlagsInformation",
+        3: "KeySetVirtualizationInformation", 4: "KeySetDebugInformation", 5: "KeySetHandleTagsInformation",
+        6: "KeySetLayerInformation",
+    ]
+
+    static let registryTypes = [
+        "REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_DWORD_BIG_ENDIAN", "REG_LINK",
+        "REG_MULTI_SZ", "REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTOR", "REG_RESOURCE_REQUIREMENTS_LIST",
+        "REG_QWORD",
+    ]
+
+    static func registryType(_ t: UInt32) -> String { Int(t) < registryTypes.count ? registryTypes[Int(t)] : String(t) }
 }

@@ -141,3 +141,47 @@ final class TextScratch {
         decoder.decode(s, skipNul: true) { append($0) }
     }
 }
+
+extension TextScratch {
+    /// A FILETIME (100 ns since 1601-01-01 UTC, signed: Procmon prints -1 as the tick before 1601) as en-US
+    /// date and time in UTC: `10/12/2020 5:48:57 PM`.
+    func append(dateTime filetime: Int64) {
+        let ticksPerDay: Int64 = 864_000_000_000
+        var days = filetime / ticksPerDay
+        var rest = filetime % ticksPerDay
+        if rest < 0 {
+            rest += ticksPerDay
+            days -= 1
+        }
+        // Days since 1601-01-01 to a civil date (proleptic Gregorian), by 400-year eras from 0000-03-01.
+        let z = days + 584_694  // 1601-01-01 is day 584,694 after 0000-03-01
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let seconds = rest / 10_000_000
+        let hour = Int(seconds / 3600)
+        append(unsigned: UInt64(month), grouped: false)
+        append(UInt8(ascii: "/"))
+        append(unsigned: UInt64(day), grouped: false)
+        append(UInt8(ascii: "/"))
+        append(decimal: year)
+        append(UInt8(ascii: " "))
+        append(unsigned: UInt64(hour % 12 == 0 ? 12 : hour % 12), grouped: false)
+        append(UInt8(ascii: ":"))
+        append(twoDigits: Int(seconds / 60 % 60))
+        append(UInt8(ascii: ":"))
+        append(twoDigits: Int(seconds % 60))
+        append(hour < 12 ? " AM" : " PM")
+    }
+
+    /// A signed number with `,` between thousands.
+    func append(signedGrouped v: Int64) {
+        if v < 0 { append(UInt8(ascii: "-")) }
+        append(unsigned: v.magnitude, grouped: true)
+    }
+}
