@@ -113,9 +113,11 @@ final class PMLEventDecoder {
         case .network: name = (minor & 1 == 1 ? "TCP " : "UDP ") + Self.named(PMLNames.network, op)
         case .fileSystem, .ipc:
             let sub = minor & 0xFF
-            name =
-                (minor & 0x100 != 0 ? PMLNames.subOperation(op, UInt8(sub), version: version) : nil)
-                ?? Self.named(PMLNames.fileSystem, op)
+            if minor & 0x100 != 0 {
+                name = PMLNames.subOperation(op, UInt8(sub), version: version) ?? "<Unknown>"
+            } else {
+                name = Self.named(PMLNames.fileSystem, op)
+            }
         case .none: name = "<Unknown>"
         }
         let interned = arena.intern(name)
@@ -206,11 +208,11 @@ final class PMLEventDecoder {
         let sub = d[0]
         let info = d.le16(pathInfoAt)
         var after = try string(d, info, at: pathInfoAt + 4, into: path, what: "path")
-        let minor: UInt32 =
-            sub != 0 && PMLNames.subOperation(op, sub, version: version) != nil ? 0x100 | UInt32(sub) : 0
+        // A sub-operation names the operation; one Procmon has no name for is `<Unknown>`, as it prints it.
+        let minor: UInt32 = sub != 0 && PMLNames.hasSubOperations(op) ? 0x100 | UInt32(sub) : 0
         if op == PMLNames.FileSystemOperation.createFile && sub == 0 && d.count >= after + 8 {
             createFileDetail(d, fixed: UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed]), at: after, extra: extra)
-        } else if op != PMLNames.FileSystemOperation.directoryControl {
+        } else if op != PMLNames.FileSystemOperation.directoryControl || sub == 2 {
             fileDetail(op: op, sub: sub, p: UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed]), d: d, after: after, extra: extra)
         }
         if op == PMLNames.FileSystemOperation.directoryControl && sub == PMLNames.FileSystemOperation.queryDirectory {
@@ -505,6 +507,21 @@ final class PMLEventDecoder {
         path.append(network.port(d.le16(42), tcp: tcp))
         detail.append("Length: ")
         detail.append(unsigned: UInt64(d.le32(4)), grouped: false)
+        // Newer Procmon records more after the ports: NUL-separated UTF-16 names and values (`seqnum`, `connid`,
+        // and for TCP connects and sends `mss`, `sackopt`, `rcvwin`, `startime`, `endtime`), printed in order.
+        var at = 44
+        var isName = true
+        var pairs = 0
+        while at + 1 < d.count, pairs < 64 {
+            var end = at
+            while end + 1 < d.count && (d[end] != 0 || d[end + 1] != 0) { end += 2 }
+            if end == at { break }  // an empty string ends the list
+            detail.append(isName ? ", " : ": ")
+            detail.append(stored: UnsafeRawBufferPointer(rebasing: d[at..<end]), ascii: false)
+            if !isName { pairs += 1 }
+            isName.toggle()
+            at = end + 2
+        }
         return tcp ? 1 : 0
     }
 }

@@ -34,7 +34,7 @@ extension PMLEventDecoder {
                 detail.append(priority < PMLFlags.priorities.count ? PMLFlags.priorities[priority] : "0x" + String(priority, radix: 16))
             }
         case 19:  // CreateFileMapping
-            guard p.count >= 20 else { return }
+            guard p.count >= (wide ? 28 : 24) else { return }
             let sync = Int32(bitPattern: p.le32(12))
             detail.append("SyncType: ")
             switch sync {
@@ -59,6 +59,10 @@ extension PMLEventDecoder {
             guard p.count >= (wide ? 32 : 24) else { return }
             detail.append("Control: ")
             detail.append(PMLFlags.controlName(p.le32(wide ? 28 : 20)))
+        case 32 where sub == 2:  // NotifyChangeDirectory: the completion filter at p+0x10 (p+0x14)
+            guard p.count >= (wide ? 0x18 : 0x14) else { return }
+            detail.append("Filter: ")
+            detail.append(PMLFlags.named(p.le32(wide ? 0x14 : 0x10), PMLFlags.notifyFilters, ", "))
         case 40, 41:  // QuerySecurityFile, SetSecurityFile
             guard p.count >= 16 else { return }
             detail.append("Information: ")

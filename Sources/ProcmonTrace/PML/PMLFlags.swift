@@ -185,4 +185,13 @@ enum PMLFlags {
     ]
 
     static func registryType(_ t: UInt32) -> String { Int(t) < registryTypes.count ? registryTypes[Int(t)] : String(t) }
+
+    /// NotifyChangeDirectory's completion filter (FILE_NOTIFY_CHANGE_*).
+    static let notifyFilters: [(UInt32, String)] = [
+        (0x1, "FILE_NOTIFY_CHANGE_FILE_NAME"), (0x2, "FILE_NOTIFY_CHANGE_DIR_NAME"), (0x4, "FILE_NOTIFY_CHANGE_ATTRIBUTES"),
+        (0x8, "FILE_NOTIFY_CHANGE_SIZE"), (0x10, "FILE_NOTIFY_CHANGE_LAST_WRITE"), (0x20, "FILE_NOTIFY_CHANGE_LAST_ACCESS"),
+        (0x40, "FILE_NOTIFY_CHANGE_CREATION"), (0x80, "FILE_NOTIFY_CHANGE_EA"), (0x100, "FILE_NOTIFY_CHANGE_SECURITY"),
+        (0x200, "FILE_NOTIFY_CHANGE_STREAM_NAME"), (0x400, "FILE_NOTIFY_CHANGE_STREAM_SIZE"),
+        (0x800, "FILE_NOTIFY_CHANGE_STREAM_WRITE"),
+    ]
 }

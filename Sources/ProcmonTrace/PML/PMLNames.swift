@@ -57,6 +57,14 @@ enum PMLNames {
         FileSystemOperation.setInformation: [0x13: "SetAllInformationFile"]
     ]
 
+    /// Whether the major function has sub-operations that name it (a non-zero one Procmon does not know is
+    /// `<Unknown>`).
+    static func hasSubOperations(_ major: UInt16) -> Bool {
+        [FileSystemOperation.queryInformation, FileSystemOperation.setInformation, FileSystemOperation.queryVolumeInformation,
+         FileSystemOperation.setVolumeInformation, FileSystemOperation.directoryControl, FileSystemOperation.lockUnlock,
+         FileSystemOperation.plugAndPlay].contains(major)
+    }
+
     /// The name of a sub-operation, which Procmon shows instead of the major function; nil when unknown.
     static func subOperation(_ major: UInt16, _ minor: UInt8, version: UInt32 = 9) -> String? {
         if version == 7, let name = version7SubOperations[major]?[minor] { return name }
@@ -98,8 +106,7 @@ enum PMLNames {
         0x3E: "QueryHardLinkFullIdInformation", 0x3F: "QueryIdExtdBothDirectoryInformation",
         0x43: "QueryDesiredStorageClassInformation", 0x44: "QueryStatInformation",
         0x45: "QueryMemoryPartitionInformation", 0x46: "QuerySatLxInformation",
-        0x47: "QueryCaseSensitiveInformation", 0x48: "QueryLinkInformationEx",
-        0x4A: "QueryStorageReservedIdInformation", 0x4B: "QueryCaseSensitiveInformationForceAccessCheck",
+        0x48: "QueryLinkInformationEx",
     ]
 
     static let setInformation: [UInt8: String] = [
@@ -108,7 +115,7 @@ enum PMLNames {
         0x13: "SetAllocationInformationFile", 0x14: "SetEndOfFileInformationFile", 0x16: "SetFileStreamInformation",
         0x17: "SetPipeInformation", 0x27: "SetValidDataLengthInformationFile", 0x28: "SetShortNameInformation",
         0x3D: "SetReplaceCompletionInformation", 0x40: "SetDispositionInformationEx", 0x41: "SetRenameInformationEx",
-        0x42: "SetRenameInformationExBypassAccessCheck", 0x4A: "SetStorageReservedIdInformation",
+        0x42: "SetRenameInformationExBypassAccessCheck",
     ]
 
     static let queryVolume: [UInt8: String] = [
@@ -149,7 +156,7 @@ enum PMLNames {
         0x0000_0108: "OPLOCK BREAK IN PROGRESS", 0x0000_010B: "NOTIFY CLEANUP", 0x0000_010C: "NOTIFY ENUM DIR",
         0x0000_012A: "FILE LOCKED WITH ONLY READERS", 0x0000_012B: "FILE LOCKED WITH WRITERS",
         0x0000_0215: "OPLOCK SWITCHED TO NEW HANDLE", 0x0000_0216: "OPLOCK HANDLE CLOSED",
-        0x0000_0367: "WAIT FOR OPLOCK", 0x0000_0368: "REPARSE GLOBAL", 0x4000_0016: "PREDEFINED HANDLE",
+        0x0000_0367: "WAIT FOR OPLOCK", 0x4000_0016: "PREDEFINED HANDLE",
         0x8000_0002: "DATATYPE MISALIGNMENT", 0x8000_0005: "BUFFER OVERFLOW", 0x8000_0006: "NO MORE FILES",
         0x8000_0015: "INVALID EA FLAG", 0x8000_001A: "NO MORE ENTRIES", 0x8009_0322: "E_WRONG_PRINCIPAL",
         0xC000_0001: "UNSUCCESSFUL", 0xC000_0002: "NOT IMPLEMENTED", 0xC000_0003: "INVALID INFO CLASS",
@@ -176,7 +183,9 @@ enum PMLNames {
         0xC000_0240: "REQUEST ABORTED", 0xC000_0275: "NOT REPARSE POINT", 0xC000_02E9: "OPLOCK NOT GRANTED",
         0xC000_0427: "FILE SYSTEM LIMITATION", 0xC000_0467: "FILE NOT AVAILABLE", 0xC000_0468: "NOT A CLOUD FILE",
         0xC000_0489: "CLOUD FILE PROVIDER NOT RUNNING", 0xC01C_0004: "FAST IO DISALLOWED",
-        0xC019_000F: "TRANSACTION NOT ACTIVE",
+        0xC019_000F: "TRANSACTION NOT ACTIVE", 0xC000_00BE: "BAD NETWORK PATH", 0xC000_0273: "NO MORE MATCHES",
+        0xC000_A2A3: "OFFLOAD READ FILE NOT SUPPORTED", 0xC000_02F0: "OBJECTID NOT FOUND", 0xC000_0243: "USER MAPPED FILE",
+        0xC000_046D: "OBJECT NOT EXTERNALLY BACKED", 0xC000_0052: "NO EAS ON FILE",
     ]
 
     /// The result text of an NTSTATUS: its name, or `0x…` in hex when Procmon has no name for it.
