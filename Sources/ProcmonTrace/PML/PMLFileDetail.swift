@@ -85,6 +85,13 @@ extension PMLEventDecoder {
 
     private func bool(_ b: UInt8) { detail.append(b != 0 ? "True" : "False") }
 
+    /// `label` and the 8-byte size or offset at the start of `x`.
+    private func size(_ label: StaticString, _ x: UnsafeRawBufferPointer) {
+        guard x.count >= 8 else { return }
+        detail.append(label)
+        detail.append(unsigned: x.le64(0), grouped: true)
+    }
+
     private func queryInformation(_ sub: UInt8, _ x: UnsafeRawBufferPointer) {
         switch sub {
         case 0x04, 0x12, 0x22:  // Basic, All, NetworkOpen
@@ -134,10 +141,7 @@ extension PMLEventDecoder {
             let n = min(Int(x.le32(0)), x.count - 4)
             detail.append("Name: ")
             detail.append(stored: UnsafeRawBufferPointer(rebasing: x[4..<(4 + n)]), ascii: false)
-        case 0x0E:
-            guard x.count >= 8 else { return }
-            detail.append("CurrentByteOffset: ")
-            detail.append(unsigned: x.le64(0), grouped: true)
+        case 0x0E: size("CurrentByteOffset: ", x)
         case 0x23:
             guard x.count >= 8 else { return }
             detail.append("Attributes: ")
@@ -175,18 +179,9 @@ extension PMLEventDecoder {
             guard x.count >= 1 else { return }
             detail.append("Delete: ")
             bool(x[0])
-        case 0x13:
-            guard x.count >= 8 else { return }
-            detail.append("AllocationSize: ")
-            detail.append(unsigned: x.le64(0), grouped: true)
-        case 0x14:
-            guard x.count >= 8 else { return }
-            detail.append("EndOfFile: ")
-            detail.append(unsigned: x.le64(0), grouped: true)
-        case 0x0E:
-            guard x.count >= 8 else { return }
-            detail.append("CurrentByteOffset: ")
-            detail.append(unsigned: x.le64(0), grouped: true)
+        case 0x13: size("AllocationSize: ", x)
+        case 0x14: size("EndOfFile: ", x)
+        case 0x0E: size("CurrentByteOffset: ", x)
         default:
             break
         }

@@ -15,12 +15,18 @@ enum PMLFlags {
 
     /// A desired access mask: generic bits mapped to the file rights they stand for, then named.
     static func fileAccess(_ mask: UInt32) -> String {
+        access(mask, generic: (0x12_0089, 0x12_0116, 0x12_00A0, 0x1F_01FF), fileAccessNames)
+    }
+
+    /// Generic read, write, execute and all mapped to `generic`'s rights, then the mask named by `table`
+    /// (`None 0x…` when nothing is named).
+    static func access(_ mask: UInt32, generic: (UInt32, UInt32, UInt32, UInt32), _ table: [(UInt32, String)]) -> String {
         var m = mask
-        if m & 0x8000_0000 != 0 { m |= 0x12_0089 }
-        if m & 0x4000_0000 != 0 { m |= 0x12_0116 }
-        if m & 0x2000_0000 != 0 { m |= 0x12_00A0 }
-        if m & 0x1000_0000 != 0 { m |= 0x1F_01FF }
-        let named = names(m, fileAccessNames, ", ")
+        if m & 0x8000_0000 != 0 { m |= generic.0 }
+        if m & 0x4000_0000 != 0 { m |= generic.1 }
+        if m & 0x2000_0000 != 0 { m |= generic.2 }
+        if m & 0x1000_0000 != 0 { m |= generic.3 }
+        let named = names(m, table, ", ")
         return named.isEmpty ? "None 0x" + String(m, radix: 16) : named
     }
 
@@ -159,13 +165,7 @@ enum PMLFlags {
     ]
 
     static func registryAccess(_ mask: UInt32) -> String {
-        var m = mask
-        if m & 0x8000_0000 != 0 { m |= 0x2_0019 }
-        if m & 0x4000_0000 != 0 { m |= 0x2_0006 }
-        if m & 0x2000_0000 != 0 { m |= 0x2_0019 }
-        if m & 0x1000_0000 != 0 { m |= 0xF_003F }
-        let named = names(m, registryAccessNames, ", ")
-        return named.isEmpty ? "None 0x" + String(m, radix: 16) : named
+        access(mask, generic: (0x2_0019, 0x2_0006, 0x2_0019, 0xF_003F), registryAccessNames)
     }
 
     static let keyInformationClasses = [

@@ -153,16 +153,7 @@ extension TextScratch {
             rest += ticksPerDay
             days -= 1
         }
-        // Days since 1601-01-01 to a civil date (proleptic Gregorian), by 400-year eras from 0000-03-01.
-        let z = days + 584_694  // 1601-01-01 is day 584,694 after 0000-03-01
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.fromDays(since1970: days - CivilDate.filetimeEpochDays)
         let seconds = rest / 10_000_000
         let hour = Int(seconds / 3600)
         append(unsigned: UInt64(month), grouped: false)
