@@ -53,7 +53,16 @@ public enum CaseAudits {
     /// What each input is used for, or why it is not: the second Procmon log of an upload, say.
     static func plan(_ inputs: inout [CaseInput], paths: [String]) -> Plan {
         var plan = Plan()
+        // A checkpoint and the disks it was taken from: the checkpoint is the volume (read through them).
+        var childOf: [String: String] = [:]
+        for (i, path) in paths.enumerated() where inputs[i].kind == .volumeImage {
+            for parent in (Volume.diskChain(path) ?? []).dropFirst() { childOf[(parent as NSString).resolvingSymlinksInPath] = path }
+        }
         for (i, path) in paths.enumerated() {
+            if inputs[i].kind == .volumeImage, let child = childOf[(path as NSString).resolvingSymlinksInPath] {
+                inputs[i].ignored = "the parent of \(child), read through it"
+                continue
+            }
             switch inputs[i].kind {
             case .procmonPML, .procmonCSV:
                 if plan.trace == nil { plan.trace = path } else { inputs[i].ignored = "a second Procmon log: the first one given is judged" }

@@ -199,6 +199,36 @@ struct CaseUploadTests {
         #expect(parts["volume"] is [String: Any] && parts["acl"] is [String: Any])
     }
 
+    @Test("a checkpoint with the disk it was taken from: the checkpoint is the volume, its parent read through it", .imageTests)
+    func checkpoint() async throws {
+        try requireImages()
+        let dir = try caseFolder(), work = try caseFolder()
+        defer {
+            try? FileManager.default.removeItem(atPath: dir)
+            try? FileManager.default.removeItem(atPath: work)
+        }
+        // The base volume, and a changed copy whose ASP.NET folder went over the subfolder limit.
+        try await script("make-ntfs-image", [ProjectPaths.fixture("ntfs/mft-edges.spec"), work + "/base.raw"])
+        try FileManager.default.copyItem(atPath: work + "/base.raw", toPath: work + "/changed.raw")
+        let mount = work + "/mnt"
+        try await script("mount-ntfs-image", ["--rw", work + "/changed.raw", mount])
+        let asp = mount + "/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/root"
+        try FileManager.default.createDirectory(atPath: asp, withIntermediateDirectories: true)
+        for i in 0..<1003 { try FileManager.default.createDirectory(atPath: asp + "/d\(i)", withIntermediateDirectories: false) }
+        try await script("mount-ntfs-image", ["--unmount", mount])
+        let q = try await ProcessRun.run("/usr/bin/env", ["qemu-img", "convert", "-f", "raw", "-O", "vhdx", "-o", "subformat=dynamic", work + "/base.raw", dir + "/Server01.vhdx"])
+        #expect(q.status == 0, "\(q.stderr)")
+        try await script("make-child-disk", ["vhdx-child", dir + "/Server01.vhdx", work + "/base.raw", work + "/changed.raw", dir + "/Server01_8A3F.avhdx", "--partial", "--relative", "Server01.vhdx"])
+        let c = try await CaseJSON([dir])
+        let ignored = Dictionary(c.inputs.map { ((($0["file"] as? String ?? "") as NSString).lastPathComponent, $0["ignored"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        #expect(ignored["Server01.vhdx"]?.hasPrefix("the parent of ") == true, "\(ignored)")
+        #expect(c.kind == "folder-limit", "\(c.object["verdict"] ?? "")")
+        let volume = try #require((c.object["parts"] as? [String: Any])?["volume"] as? [String: Any])
+        #expect((volume["root"] as? String)?.hasSuffix("Server01_8A3F.avhdx") == true)
+        let paths = (volume["findings"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+        #expect(paths.contains { $0.hasSuffix("Temporary ASP.NET Files\\root") }, "\(paths)")
+    }
+
     @Test("the bundled case with a collected $MFT and $SDS instead of the image: the same verdict and ACL audit", .imageTests)
     func withCollectedMFT() async throws {
         try requireImages()

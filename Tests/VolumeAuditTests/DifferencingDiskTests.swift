@@ -72,6 +72,14 @@ struct DifferencingDiskTests {
             let report = try Volume.audit(image: path)
             #expect(report.folders == expected.folders && report.files == expected.files && report.findings == expected.findings, "\(name)")
         }
+        #expect(Volume.diskChain(avhdx) == [avhdx, vhdx] && Volume.diskChain(child) == [child, vhd])
+        // qcow2 and VMDK stay refused, with the conversion command.
+        for (format, name) in [("qcow2", "qcow2"), ("vmdk", "VMDK")] {
+            let other = dir + "/disk." + format
+            let r = try await run("/usr/bin/env", ["qemu-img", "convert", "-f", "raw", "-O", format, base, other])
+            try #require(r.status == 0, "\(r.stderr)")
+            Self.expectError(other, "a \(name) image, which is not read here; convert it: qemu-img convert -O raw \(other) volume.raw")
+        }
         // The child holds only what changed: much less than the volume.
         let childSize = try FileManager.default.attributesOfItem(atPath: avhdx)[.size] as? Int ?? 0
         #expect(childSize < changedBytes.count)

@@ -91,6 +91,7 @@ struct DynamicVHD: VirtualDisk {
     }
 
     var path: String { file.path }
+    var chain: [String] { [file.path] + (parent?.chain ?? []) }
 
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) throws(BinaryFormatError) {
         var done = 0
@@ -149,6 +150,7 @@ struct FixedVHD: VirtualDisk {
     let identity: [UInt8]
     private let file: ReadOnlyFile
     var path: String { file.path }
+    var chain: [String] { [file.path] }
 
     static func open(_ file: ReadOnlyFile) throws(BinaryFormatError) -> FixedVHD? {
         guard file.size >= 1024 else { return nil }

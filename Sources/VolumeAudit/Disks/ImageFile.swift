@@ -12,6 +12,8 @@ final class ImageFile: PositionedReader, @unchecked Sendable {
     private let disk: (any VirtualDisk)?
     /// What holds the disk, for messages: "VHDX", "dynamic VHD", or nil for a raw image.
     let container: String?
+    /// The files read for the disk: this one, then a differencing disk's parents.
+    var chain: [String] { disk?.chain ?? [path] }
 
     init(path: String) throws {
         raw = try ReadOnlyFile(path: path)
@@ -52,6 +54,8 @@ protocol VirtualDisk: Sendable {
     var path: String { get }
     /// What a differencing child names its parent by: a VHDX's DataWriteGuid, a VHD's unique id.
     var identity: [UInt8] { get }
+    /// The files read for it: its own, then its parent's chain.
+    var chain: [String] { get }
     /// Reads `count` bytes at virtual `offset` (within `size`).
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) throws(BinaryFormatError)
 }

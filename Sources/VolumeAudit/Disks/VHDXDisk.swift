@@ -42,6 +42,7 @@ struct VHDXDisk: VirtualDisk {
     }
 
     var path: String { file.path }
+    var chain: [String] { [file.path] + (parent?.chain ?? []) }
 
     private static func guid(_ b: [UInt8], _ at: Int) -> String {
         b.withUnsafeBytes { GUIDText.format(UnsafeRawBufferPointer(rebasing: $0[at..<(at + 16)])) }.trimmingCharacters(in: ["{", "}"])

@@ -14,15 +14,23 @@ public struct NTFSPartition: Sendable, Equatable {
 enum DiskLayout {
     static let ntfsOEM: [UInt8] = Array("NTFS    ".utf8)
 
+    /// Disk formats recognised only to be refused with the conversion command (VHDX and VHD are read).
+    static func unreadFormat(_ head: [UInt8]) -> String? {
+        if head.starts(with: [0x51, 0x46, 0x49, 0xFB]) { return "qcow2" }
+        if head.starts(with: Array("KDMV".utf8)) || head.starts(with: Array("# Disk DescriptorFile".utf8)) { return "VMDK" }
+        if head.count >= 0x44, head.le32(0x40) == 0xBEDA_107F { return "VirtualBox VDI" }
+        return nil
+    }
+
     static func locate(_ file: ImageFile, partition wanted: Int?) throws -> NTFSPartition {
         guard file.size >= 512 else {
             throw file.error(at: 0, "\(file.size) bytes is too small for an NTFS volume or a disk image")
         }
         let head = try file.bytes(512, at: 0, what: "the first sector")
-        if Array(head[0..<8]) == Array("vhdxfile".utf8) {
+        if file.container == nil, let format = Self.unreadFormat(head) {
             throw VolumeError(
                 .badImage,
-                "\(file.path): byte offset 0: a VHDX image, which is not read directly; convert it: qemu-img convert -O raw \(file.path) volume.raw"
+                "\(file.path): byte offset 0: a \(format) image, which is not read here; convert it: qemu-img convert -O raw \(file.path) volume.raw"
             )
         }
         var dataSize = file.size

@@ -171,14 +171,21 @@ public enum ImageProbe: Sendable, Equatable {
 }
 
 extension Volume {
+    /// The files a disk is read from, `path` first, then its parent, its parent's parent ... (a checkpoint
+    /// and the disks it was taken from); just `path` for anything else, nil when it cannot be opened.
+    public static func diskChain(_ path: String) -> [String]? {
+        guard let file = try? ImageFile(path: path) else { return nil }
+        return file.chain
+    }
+
     /// Reads the first and last sectors (and a GPT) of `path` to tell whether it is an NTFS image.
     public static func probeImage(_ path: String) -> ImageProbe {
         guard isImage(path) else { return .notAnImage }
         let file: ImageFile
         do {
             file = try ImageFile(path: path)
-        } catch let error as BinaryFormatError where error.message.contains("VHD") {
-            return .unsupported(error.message)  // a damaged VHDX or VHD, a differencing one, a log to replay
+        } catch let error as BinaryFormatError {
+            return .unsupported(error.message)  // a damaged VHDX or VHD, a parent not there, a log to replay
         } catch {
             return .notAnImage
         }
@@ -186,7 +193,7 @@ extension Volume {
         do {
             _ = try DiskLayout.locate(file, partition: nil)
             return .ntfs
-        } catch let error as VolumeError where error.message.contains("VHD") || error.message.contains("--partition") {
+        } catch let error as VolumeError where error.message.contains("qemu-img convert") || error.message.contains("--partition") {
             return .unsupported(error.message)
         } catch {
             return .notAnImage
