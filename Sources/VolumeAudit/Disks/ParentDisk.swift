@@ -51,7 +51,7 @@ enum ParentDisk {
             guard let disk = try VirtualDisks.open(file, chain: chain + [resolved]) else {
                 throw child.malformed(at: offset, "its parent \(path) is not a \(kind)")
             }
-            guard disk.name.hasSuffix(kind) || (kind == "VHD" && disk.name.hasSuffix("VHD")) else {
+            guard disk.name.hasSuffix(kind) else {  // "differencing VHDX" is a VHDX, "fixed VHD" a VHD
                 throw child.malformed(at: offset, "its parent \(path) is a \(disk.name), not a \(kind)")
             }
             return disk
