@@ -66,7 +66,9 @@ struct BareMFTTests {
         listing.names[""] = []
         for (type, path) in lines {
             let parts = path.split(separator: "/").map(String.init)
-            let hidden = parts.indices.contains { (inode[parts[0...$0].joined(separator: "/")] ?? 99) < MFTIndex.firstUserRecord }
+            let hidden = parts.indices.contains {
+                (inode[parts[0...$0].joined(separator: "/")] ?? 99) < MFTIndex.firstUserRecord
+            }
             guard !hidden else { continue }
             let parent = parts.dropLast().joined(separator: "/")
             listing.names[parent, default: []].insert(parts.last!)
@@ -100,7 +102,9 @@ struct BareMFTTests {
         }
     }
 
-    @Test("a $MFT copied out of an image (icat raw, ntfscat fixed up) gives the image's counts, findings and, with $SDS, its ACL audit; fls agrees", .imageTests)
+    @Test(
+        "a $MFT copied out of an image (icat raw, ntfscat fixed up) gives the image's counts, findings and, with $SDS, its ACL audit; fls agrees",
+        .imageTests)
     func copiedOut() async throws {
         try requireImages()
         guard ProcessRun.which("icat") != nil, ProcessRun.which("fls") != nil else {
@@ -112,7 +116,9 @@ struct BareMFTTests {
             let dir = (raw as NSString).deletingLastPathComponent
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let mft = dir + "/$MFT", fixed = dir + "/ntfscat.mft", sds = dir + "/$Secure_$SDS"
-            for (tool, arguments, out) in [("icat", [raw, "0"], mft), ("ntfscat", ["-i", "0", raw], fixed), ("icat", [raw, "9-128-2"], sds)] {
+            for (tool, arguments, out) in [
+                ("icat", [raw, "0"], mft), ("ntfscat", ["-i", "0", raw], fixed), ("icat", [raw, "9-128-2"], sds),
+            ] {
                 let r = try await run("/bin/sh", ["-c", "\"$0\" \"$@\" > '\(out)'", tool] + arguments)
                 try #require(r.status == 0, "\(tool): \(r.stderr)")
             }
@@ -122,7 +128,9 @@ struct BareMFTTests {
             let acl = expectedACL.report(source: "x")
             for copy in [mft, fixed] {
                 let report = try Volume.audit(image: copy)
-                #expect(report.folders == expected.folders && report.files == expected.files && report.others == expected.others, "\(spec) \(copy)")
+                #expect(
+                    report.folders == expected.folders && report.files == expected.files
+                        && report.others == expected.others, "\(spec) \(copy)")
                 #expect(report.findings == expected.findings, "\(spec) \(copy)")
                 var audit = ACLAudit()
                 _ = try ImageACLReader(path: copy, sds: sds).read(scopes: [], into: &audit)
@@ -140,7 +148,9 @@ struct BareMFTTests {
             for folder in Set(got.names.keys).union(expectedNames.names.keys) {
                 // A junction: an empty folder to fls, an "other" (never entered) in its parent to the audit.
                 let parent = folder.split(separator: "/").dropLast().joined(separator: "/")
-                if got.names[folder] == nil, expectedNames.names[folder] == [], (got.counts[parent]?.others ?? 0) > 0 { continue }
+                if got.names[folder] == nil, expectedNames.names[folder] == [], (got.counts[parent]?.others ?? 0) > 0 {
+                    continue
+                }
                 #expect(got.names[folder] == expectedNames.names[folder], "\(spec) \(folder)")
                 if let c = got.counts[folder], c.others == 0 {
                     #expect(c == expectedNames.counts[folder], "\(spec) \(folder)")
@@ -165,7 +175,8 @@ extension BareMFTTests {
         var badSize = original
         badSize[0x1C] = 0x00; badSize[0x1D] = 0x03  // 768-byte records
         var renamed = original
-        let at = try #require((0..<1024).first { renamed[$0] == 0x24 && renamed[$0 + 2] == 0x4D && renamed[$0 + 4] == 0x46 })
+        let at = try #require(
+            (0..<1024).first { renamed[$0] == 0x24 && renamed[$0 + 2] == 0x4D && renamed[$0 + 4] == 0x46 })
         renamed[at + 2] = 0x58  // "$XFT"
         var torn = original
         torn[510] ^= 0xFF

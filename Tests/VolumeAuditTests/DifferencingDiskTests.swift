@@ -19,7 +19,9 @@ struct DifferencingDiskTests {
     static func contents(_ path: String) throws -> [UInt8] {
         let disk = try ImageFile(path: path)
         var out = [UInt8](repeating: 0, count: Int(disk.size))
-        try out.withUnsafeMutableBytes { try disk.read(into: $0.baseAddress!, count: $0.count, at: 0, what: "the disk") }
+        try out.withUnsafeMutableBytes {
+            try disk.read(into: $0.baseAddress!, count: $0.count, at: 0, what: "the disk")
+        }
         return out
     }
 
@@ -30,14 +32,18 @@ struct DifferencingDiskTests {
             _ = try Volume.audit(image: path)
             Issue.record("\(path) was read; expected: \(fragment)", sourceLocation: sourceLocation)
         } catch let e as any UserError {
-            #expect(e.message.hasPrefix("\(path): byte offset ") && e.message.contains(fragment) && !e.message.contains("\n"),
-                    "\(e.message)", sourceLocation: sourceLocation)
+            #expect(
+                e.message.hasPrefix("\(path): byte offset ") && e.message.contains(fragment)
+                    && !e.message.contains("\n"),
+                "\(e.message)", sourceLocation: sourceLocation)
         } catch {
             Issue.record("\(error)", sourceLocation: sourceLocation)
         }
     }
 
-    @Test("a checkpoint (.avhdx, partly present blocks) and a differencing VHD read as the changed volume; parents found, checked and refused", .imageTests)
+    @Test(
+        "a checkpoint (.avhdx, partly present blocks) and a differencing VHD read as the changed volume; parents found, checked and refused",
+        .imageTests)
     func children() async throws {
         try requireImages()
         let base = try await buildImage(spec: "mft-edges.spec")
@@ -47,15 +53,21 @@ struct DifferencingDiskTests {
         let changed = dir + "/changed.raw"
         try FileManager.default.copyItem(atPath: base, toPath: changed)
         let mount = dir + "/mnt"
-        let m = try await run("/usr/bin/env", ["python3", ProjectPaths.script("mount-ntfs-image"), "--rw", changed, mount])
+        let m = try await run(
+            "/usr/bin/env", ["python3", ProjectPaths.script("mount-ntfs-image"), "--rw", changed, mount])
         try #require(m.status == 0, "\(m.stderr)")
         let asp = mount + "/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/root"
         try FileManager.default.createDirectory(atPath: asp, withIntermediateDirectories: true)
-        for i in 0..<1005 { try FileManager.default.createDirectory(atPath: asp + "/d\(i)", withIntermediateDirectories: false) }
+        for i in 0..<1005 {
+            try FileManager.default.createDirectory(atPath: asp + "/d\(i)", withIntermediateDirectories: false)
+        }
         try Data("new".utf8).write(to: URL(fileURLWithPath: mount + "/Windows/new.txt"))
         _ = try await run("/usr/bin/env", ["python3", ProjectPaths.script("mount-ntfs-image"), "--unmount", mount])
         let expected = try Volume.audit(image: changed)
-        #expect(expected.findings.map(\.path) == ["C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files\\root"])
+        #expect(
+            expected.findings.map(\.path) == [
+                "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files\\root"
+            ])
         #expect(try Volume.audit(image: base).findings.isEmpty)
         let changedBytes = try Self.rawBytes(changed)
 
@@ -67,10 +79,14 @@ struct DifferencingDiskTests {
         for (path, name) in [(avhdx, "differencing VHDX"), (child, "differencing VHD")] {
             #expect(try ImageFile(path: path).container == name)
             let bytes = try Self.contents(path)
-            #expect(bytes.count >= changedBytes.count && Array(bytes.prefix(changedBytes.count)) == changedBytes, "\(name): reads as the changed volume")
+            #expect(
+                bytes.count >= changedBytes.count && Array(bytes.prefix(changedBytes.count)) == changedBytes,
+                "\(name): reads as the changed volume")
             #expect(bytes.dropFirst(changedBytes.count).allSatisfy { $0 == 0 })
             let report = try Volume.audit(image: path)
-            #expect(report.folders == expected.folders && report.files == expected.files && report.findings == expected.findings, "\(name)")
+            #expect(
+                report.folders == expected.folders && report.files == expected.files
+                    && report.findings == expected.findings, "\(name)")
         }
         #expect(Volume.diskChain(avhdx) == [avhdx, vhdx] && Volume.diskChain(child) == [child, vhd])
         // qcow2 and VMDK stay refused, with the conversion command.
@@ -78,7 +94,9 @@ struct DifferencingDiskTests {
             let other = dir + "/disk." + format
             let r = try await run("/usr/bin/env", ["qemu-img", "convert", "-f", "raw", "-O", format, base, other])
             try #require(r.status == 0, "\(r.stderr)")
-            Self.expectError(other, "a \(name) image, which is not read here; convert it: qemu-img convert -O raw \(other) volume.raw")
+            Self.expectError(
+                other,
+                "a \(name) image, which is not read here; convert it: qemu-img convert -O raw \(other) volume.raw")
         }
         // The child holds only what changed: much less than the volume.
         let childSize = try FileManager.default.attributesOfItem(atPath: avhdx)[.size] as? Int ?? 0
@@ -88,8 +106,14 @@ struct DifferencingDiskTests {
         let sub = dir + "/upload"
         try FileManager.default.createDirectory(atPath: sub, withIntermediateDirectories: true)
         let lone = sub + "/lone.avhdx"
-        try await Self.makeChild(["vhdx-child", vhdx, base, changed, lone, "--no-relative", "--absolute", "C:\\ProgramData\\Hyper-V\\base.vhdx"])
-        Self.expectError(lone, "whose parent is not here: its locator names \"C:\\ProgramData\\Hyper-V\\base.vhdx\"; looked for \(sub)/base.vhdx")
+        try await Self.makeChild([
+            "vhdx-child", vhdx, base, changed, lone, "--no-relative", "--absolute",
+            "C:\\ProgramData\\Hyper-V\\base.vhdx",
+        ])
+        Self.expectError(
+            lone,
+            "whose parent is not here: its locator names \"C:\\ProgramData\\Hyper-V\\base.vhdx\"; looked for \(sub)/base.vhdx"
+        )
         try FileManager.default.copyItem(atPath: vhdx, toPath: sub + "/base.vhdx")
         #expect(try Volume.audit(image: lone).findings == expected.findings)
 
@@ -110,16 +134,20 @@ struct DifferencingDiskTests {
         lying.replaceSubrange(bitmapEntry..<(bitmapEntry + 8), with: [UInt8](repeating: 0, count: 8))
         let lyingPath = dir + "/lying.avhdx"
         try Data(lying).write(to: URL(fileURLWithPath: lyingPath))
-        Self.expectError(lyingPath, "is partially present but its chunk's sector bitmap (block table entry 4096) is not")
+        Self.expectError(
+            lyingPath, "is partially present but its chunk's sector bitmap (block table entry 4096) is not")
         var outside = try Self.rawBytes(avhdx)
         let payload = try #require((0..<64).first { outside[batAt + $0 * 8] & 7 == 6 })
-        outside.replaceSubrange((batAt + payload * 8)..<(batAt + payload * 8 + 8), with: [6, 0, 0, 0, 0, 0, 1, 0])  // 1 TiB + state 6
+        // A block at 1 TiB, fully present.
+        outside.replaceSubrange((batAt + payload * 8)..<(batAt + payload * 8 + 8), with: [6, 0, 0, 0, 0, 0, 1, 0])
         let outsidePath = dir + "/outside.avhdx"
         try Data(outside).write(to: URL(fileURLWithPath: outsidePath))
         Self.expectError(outsidePath, "block \(payload) of the VHDX")
     }
 
-    @Test("a VHDX with 4 KiB logical sectors reads as its raw disk; the writer's 512-byte VHDX reads the same in qemu-img", .imageTests)
+    @Test(
+        "a VHDX with 4 KiB logical sectors reads as its raw disk; the writer's 512-byte VHDX reads the same in qemu-img",
+        .imageTests)
     func largeSectors() async throws {
         try requireImages()
         for options in [[String](), ["--disk", "gpt"]] {
@@ -134,11 +162,14 @@ struct DifferencingDiskTests {
                 #expect(disk.container == "VHDX")
                 #expect(try Self.contents(out) == rawBytes, "\(sector) \(block) \(options)")
                 let report = try Volume.audit(image: out)
-                #expect(report.folders == expected.folders && report.files == expected.files && report.findings == expected.findings)
+                #expect(
+                    report.folders == expected.folders && report.files == expected.files
+                        && report.findings == expected.findings)
                 if sector == "512" {
                     // qemu-img reads what the writer wrote as the same disk (it refuses 4 KiB logical sectors).
                     let back = out + ".raw"
-                    let r = try await run("/usr/bin/env", ["qemu-img", "convert", "-f", "vhdx", "-O", "raw", out, back])
+                    let r = try await run(
+                        "/usr/bin/env", ["qemu-img", "convert", "-f", "vhdx", "-O", "raw", out, back])
                     #expect(r.status == 0, "\(r.stderr)")
                     #expect(try Self.rawBytes(back) == rawBytes)
                 }

@@ -9,8 +9,10 @@ import BinaryFormat
 /// flags and priority at 4, the length at 12, the offset at 20 (32-bit) or 28 (64-bit); for
 /// CreateFileMapping the sync type at 12 and page protection at 16; for controls the code at 20 or 28.
 extension PMLEventDecoder {
-    func fileDetail(op: UInt16, sub: UInt8, p: UnsafeRawBufferPointer, d: UnsafeRawBufferPointer, after: Int,
-                    extra: UnsafeRawBufferPointer?) {
+    func fileDetail(
+        op: UInt16, sub: UInt8, p: UnsafeRawBufferPointer, d: UnsafeRawBufferPointer, after: Int,
+        extra: UnsafeRawBufferPointer?
+    ) {
         let wide = pointerSize == 8
         switch op {
         case 23, 24, 3, 5:  // ReadFile, WriteFile (and their fast-I/O forms)
@@ -31,7 +33,9 @@ extension PMLEventDecoder {
             let priority = Int((flagsAndPriority >> 17) & 7)
             if priority != 0 {
                 detail.append(", Priority: ")
-                detail.append(priority < PMLFlags.priorities.count ? PMLFlags.priorities[priority] : "0x" + String(priority, radix: 16))
+                detail.append(
+                    priority < PMLFlags.priorities.count
+                        ? PMLFlags.priorities[priority] : "0x" + String(priority, radix: 16))
             }
         case 19:  // CreateFileMapping
             guard p.count >= (wide ? 28 : 24) else { return }

@@ -23,7 +23,8 @@ extension PMLEventDecoder {
             }
             let disposition = extra.le32(4)
             if disposition == 1 || disposition == 2 {
-                detail.append(disposition == 1 ? ", Disposition: REG_CREATED_NEW_KEY" : ", Disposition: REG_OPENED_EXISTING_KEY")
+                detail.append(
+                    disposition == 1 ? ", Disposition: REG_CREATED_NEW_KEY" : ", Disposition: REG_OPENED_EXISTING_KEY")
             }
         case 3, 7:  // RegQueryKey, RegEnumKey
             guard d.count >= (op == 3 ? 12 : 16) else { return }
@@ -34,7 +35,9 @@ extension PMLEventDecoder {
                 detail.append(unsigned: UInt64(d.le32(8)), grouped: true)
             } else {
                 detail.append("Query: ")
-                detail.append(Int(infoClass) < PMLFlags.keyInformationClasses.count ? PMLFlags.keyInformationClasses[Int(infoClass)] : String(infoClass))
+                detail.append(
+                    Int(infoClass) < PMLFlags.keyInformationClasses.count
+                        ? PMLFlags.keyInformationClasses[Int(infoClass)] : String(infoClass))
             }
             guard let extra else {
                 detail.append(", Length: ")
@@ -75,7 +78,9 @@ extension PMLEventDecoder {
             guard x.count >= at + 4 else { return }
             let n = min(Int(x.le32(at)), x.count - at - 4)
             detail.append(", Name: ")
-            if n > 0 { detail.append(stored: UnsafeRawBufferPointer(rebasing: x[(at + 4)..<(at + 4 + n)]), ascii: false) }
+            if n > 0 {
+                detail.append(stored: UnsafeRawBufferPointer(rebasing: x[(at + 4)..<(at + 4 + n)]), ascii: false)
+            }
         }
         func numbers(_ fields: [(String, Int)]) {
             for (label, at) in fields where x.count >= at + 4 {
@@ -91,11 +96,16 @@ extension PMLEventDecoder {
         case 1:  // KEY_NODE_INFORMATION: …, ClassOffset, ClassLength, NameLength, Name
             name(at: 20)
         case 2:  // KEY_FULL_INFORMATION
-            numbers([("SubKeys", 20), ("MaxNameLen", 24), ("MaxClassLen", 28), ("Values", 32), ("MaxValueNameLen", 36), ("MaxValueDataLen", 40)])
+            numbers([
+                ("SubKeys", 20), ("MaxNameLen", 24), ("MaxClassLen", 28), ("Values", 32), ("MaxValueNameLen", 36),
+                ("MaxValueDataLen", 40),
+            ])
         case 3:  // KEY_NAME_INFORMATION: Procmon prints the class alone
             break
         case 4:  // KEY_CACHED_INFORMATION
-            numbers([("SubKeys", 12), ("MaxNameLen", 16), ("Values", 20), ("MaxValueNameLen", 24), ("MaxValueDataLen", 28)])
+            numbers([
+                ("SubKeys", 12), ("MaxNameLen", 16), ("Values", 20), ("MaxValueNameLen", 24), ("MaxValueDataLen", 28),
+            ])
         case 5:
             guard x.count >= 4 else { return }
             detail.append(", UserFlags: ")
@@ -137,7 +147,10 @@ extension PMLEventDecoder {
             return
         }
         let available = dataAt <= x.count ? x.count - dataAt : 0
-        registryData(type: type, length: length, data: UnsafeRawBufferPointer(rebasing: x[min(dataAt, x.count)..<(min(dataAt, x.count) + min(Int(length), available))]))
+        registryData(
+            type: type, length: length,
+            data: UnsafeRawBufferPointer(
+                rebasing: x[min(dataAt, x.count)..<(min(dataAt, x.count) + min(Int(length), available))]))
     }
 
     /// `Type: REG_SZ, Length: 12, Data: hehda`: the data as Procmon shows it (numbers in decimal, strings,

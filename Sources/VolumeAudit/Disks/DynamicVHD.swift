@@ -39,7 +39,9 @@ struct DynamicVHD: VirtualDisk {
             throw file.malformed(at: file.size - 512 + 0x10, "a dynamic disk header at \(headerAt), outside the file")
         }
         let header = try file.bytes(1024, at: headerAt, what: "the dynamic disk header")
-        guard header.starts(with: Array("cxsparse".utf8)) else { throw file.malformed(at: headerAt, "no \"cxsparse\" signature") }
+        guard header.starts(with: Array("cxsparse".utf8)) else {
+            throw file.malformed(at: headerAt, "no \"cxsparse\" signature")
+        }
         let tableAt = header.be64(0x10)
         let entries = UInt64(header.be32(0x1C))
         blockSize = UInt64(header.be32(0x20))
@@ -48,10 +50,13 @@ struct DynamicVHD: VirtualDisk {
             throw file.malformed(at: headerAt + 0x20, "a block size of \(blockSize) bytes")
         }
         guard size > 0, size <= 2 << 40, entries >= (size + blockSize - 1) / blockSize, entries <= 1 << 24 else {
-            throw file.malformed(at: headerAt + 0x1C, "\(entries) block table entries for a disk of \(size) bytes in blocks of \(blockSize)")
+            throw file.malformed(
+                at: headerAt + 0x1C,
+                "\(entries) block table entries for a disk of \(size) bytes in blocks of \(blockSize)")
         }
         guard let end = Checked.add(tableAt, entries * 4), end <= file.size else {
-            throw file.malformed(at: headerAt + 0x10, "a block table of \(entries) entries at \(tableAt) runs past the file")
+            throw file.malformed(
+                at: headerAt + 0x10, "a block table of \(entries) entries at \(tableAt) runs past the file")
         }
         let raw = try file.bytes(Int(entries * 4), at: tableAt, what: "the VHD block table")
         bat = (0..<Int(entries)).map { raw.be32($0 * 4) }
@@ -70,22 +75,28 @@ struct DynamicVHD: VirtualDisk {
             let at = header.be64(e + 16)
             guard code == 0x5732_7275 || code == 0x5732_6B75, length > 0, length <= 4096 else { continue }
             guard let stop = Checked.add(at, UInt64(length)), stop <= file.size else {
-                throw file.malformed(at: headerAt + UInt64(e + 16), "parent locator \(k) points at \(length) bytes at \(at), outside the file")
+                throw file.malformed(
+                    at: headerAt + UInt64(e + 16),
+                    "parent locator \(k) points at \(length) bytes at \(at), outside the file")
             }
             let path = UTF16LE.stringUntilNul(try file.bytes(length, at: at, what: "parent locator \(k)"))
             if code == 0x5732_7275 { relative.append(path) } else { absolute.append(path) }
         }
         let parentName = String(UTF16LE.string(header[0x40..<0x240], bigEndian: true).prefix { $0 != "\0" })
         let candidates = ParentDisk.candidates(relative: relative, absolute: absolute + [parentName], child: file.path)
-        let found = try ParentDisk.open(for: file, candidates: candidates, named: relative + absolute + [parentName], chain: chain, at: headerAt + 0x240, expecting: "VHD")
+        let found = try ParentDisk.open(
+            for: file, candidates: candidates, named: relative + absolute + [parentName], chain: chain,
+            at: headerAt + 0x240, expecting: "VHD")
         let wanted = Array(header[0x28..<0x38])
         guard found.identity == wanted else {
             throw file.malformed(
                 at: headerAt + 0x28,
-                "its parent \(found.path) has unique id \(Hex.string(found.identity)), not the \(Hex.string(wanted)) this child was made from (the parent was changed or replaced)")
+                "its parent \(found.path) has unique id \(Hex.string(found.identity)), not the \(Hex.string(wanted)) this child was made from (the parent was changed or replaced)"
+            )
         }
         guard found.size == size else {
-            throw file.malformed(at: headerAt + 0x28, "its parent \(found.path) holds \(found.size) bytes, this child \(size)")
+            throw file.malformed(
+                at: headerAt + 0x28, "its parent \(found.path) holds \(found.size) bytes, this child \(size)")
         }
         parent = found
     }
@@ -108,7 +119,9 @@ struct DynamicVHD: VirtualDisk {
                     (buffer + done).initializeMemory(as: UInt8.self, repeating: 0, count: n)
                 }
             } else if let parent {
-                try readMixed(into: buffer + done, count: n, block: block, within: within, blockAt: UInt64(sector) * 512, parent: parent)
+                try readMixed(
+                    into: buffer + done, count: n, block: block, within: within, blockAt: UInt64(sector) * 512,
+                    parent: parent)
             } else {
                 let data = UInt64(sector) * 512 + bitmapBytes
                 try file.read(into: buffer + done, count: n, at: data + within, what: "block \(block) of the VHD")
@@ -120,11 +133,13 @@ struct DynamicVHD: VirtualDisk {
     /// A block of a differencing disk: runs of sectors whose bitmap bit is set come from this file, the
     /// others from the parent.
     private func readMixed(
-        into buffer: UnsafeMutableRawPointer, count: Int, block: Int, within: UInt64, blockAt: UInt64, parent: any VirtualDisk
+        into buffer: UnsafeMutableRawPointer, count: Int, block: Int, within: UInt64, blockAt: UInt64,
+        parent: any VirtualDisk
     ) throws(BinaryFormatError) {
         let first = within / 512
         let last = (within + UInt64(count) - 1) / 512
-        let bitmap = try file.bytes(Int(last / 8 - first / 8 + 1), at: blockAt + first / 8, what: "the sector bitmap of block \(block)")
+        let bitmap = try file.bytes(
+            Int(last / 8 - first / 8 + 1), at: blockAt + first / 8, what: "the sector bitmap of block \(block)")
         func present(_ s: UInt64) -> Bool { bitmap[Int(s / 8 - first / 8)] & (0x80 >> (s % 8)) != 0 }
         var s = first
         while s <= last {
@@ -134,7 +149,9 @@ struct DynamicVHD: VirtualDisk {
             let from = max(s * 512, within), to = min((e + 1) * 512, within + UInt64(count))
             let out = buffer + Int(from - within)
             if here {
-                try file.read(into: out, count: Int(to - from), at: blockAt + bitmapBytes + from, what: "block \(block) of the VHD")
+                try file.read(
+                    into: out, count: Int(to - from), at: blockAt + bitmapBytes + from,
+                    what: "block \(block) of the VHD")
             } else {
                 try parent.read(into: out, count: Int(to - from), at: UInt64(block) * blockSize + from)
             }
@@ -157,7 +174,8 @@ struct FixedVHD: VirtualDisk {
         let footer = try file.bytes(512, at: file.size - 512, what: "the VHD footer")
         guard footer.starts(with: Array("conectix".utf8)), footer.be32(0x3C) == 2 else { return nil }
         guard footer.be64(0x30) <= file.size - 512 else {
-            throw file.malformed(at: file.size - 512 + 0x30, "a fixed VHD of \(footer.be64(0x30)) bytes in a file of \(file.size)")
+            throw file.malformed(
+                at: file.size - 512 + 0x30, "a fixed VHD of \(footer.be64(0x30)) bytes in a file of \(file.size)")
         }
         return FixedVHD(size: footer.be64(0x30), identity: Array(footer[0x44..<0x54]), file: file)
     }

@@ -33,7 +33,8 @@ enum ParentDisk {
     /// Opens the first candidate that exists as a virtual disk. `chain` holds the resolved paths of the child
     /// and its descendants: a candidate among them is a loop. Throws naming the child's locator `at`.
     static func open(
-        for child: ReadOnlyFile, candidates: [String], named: [String], chain: [String], at offset: UInt64, expecting kind: String
+        for child: ReadOnlyFile, candidates: [String], named: [String], chain: [String], at offset: UInt64,
+        expecting kind: String
     ) throws(BinaryFormatError) -> any VirtualDisk {
         guard !candidates.isEmpty else {
             throw child.malformed(at: offset, "a differencing disk whose parent locator gives no path to its parent")
@@ -45,7 +46,8 @@ enum ParentDisk {
             guard FileManager.default.fileExists(atPath: path) else { continue }
             let resolved = (path as NSString).resolvingSymlinksInPath
             guard !chain.contains(resolved) else {
-                throw child.malformed(at: offset, "its parent \(path) is the disk itself or one of its children: a loop of parents")
+                throw child.malformed(
+                    at: offset, "its parent \(path) is the disk itself or one of its children: a loop of parents")
             }
             let file = try ReadOnlyFile(path: path)
             guard let disk = try VirtualDisks.open(file, chain: chain + [resolved]) else {
@@ -58,7 +60,8 @@ enum ParentDisk {
         }
         throw child.malformed(
             at: offset,
-            "a differencing disk whose parent is not here: its locator names \(named.map { "\"\($0)\"" }.joined(separator: ", ")); looked for \(candidates.joined(separator: ", ")); put the parent (the .vhdx or .vhd the checkpoint was taken from) beside it")
+            "a differencing disk whose parent is not here: its locator names \(named.map { "\"\($0)\"" }.joined(separator: ", ")); looked for \(candidates.joined(separator: ", ")); put the parent (the .vhdx or .vhd the checkpoint was taken from) beside it"
+        )
     }
 }
 

@@ -37,7 +37,9 @@ struct VHDXDisk: VirtualDisk {
 
     /// Nil when `file` is not a VHDX (no "vhdxfile" at byte 0).
     static func open(_ file: ReadOnlyFile, chain: [String]) throws(BinaryFormatError) -> VHDXDisk? {
-        guard file.size >= 8, try file.bytes(8, at: 0, what: "a signature") == Array("vhdxfile".utf8) else { return nil }
+        guard file.size >= 8, try file.bytes(8, at: 0, what: "a signature") == Array("vhdxfile".utf8) else {
+            return nil
+        }
         return try VHDXDisk(file, chain: chain)
     }
 
@@ -45,7 +47,8 @@ struct VHDXDisk: VirtualDisk {
     var chain: [String] { [file.path] + (parent?.chain ?? []) }
 
     private static func guid(_ b: [UInt8], _ at: Int) -> String {
-        b.withUnsafeBytes { GUIDText.format(UnsafeRawBufferPointer(rebasing: $0[at..<(at + 16)])) }.trimmingCharacters(in: ["{", "}"])
+        b.withUnsafeBytes { GUIDText.format(UnsafeRawBufferPointer(rebasing: $0[at..<(at + 16)])) }.trimmingCharacters(
+            in: ["{", "}"])
     }
 
     private init(_ file: ReadOnlyFile, chain: [String]) throws(BinaryFormatError) {
@@ -54,7 +57,8 @@ struct VHDXDisk: VirtualDisk {
         var current: [UInt8]? = nil
         var currentAt: UInt64 = 0
         for at in [UInt64(64 << 10), UInt64(128 << 10)] {
-            guard var h = try? file.bytes(4096, at: at, what: "a VHDX header"), h.starts(with: Array("head".utf8)) else { continue }
+            guard var h = try? file.bytes(4096, at: at, what: "a VHDX header"), h.starts(with: Array("head".utf8))
+            else { continue }
             let stored = h.le32(4)
             h[4..<8] = [0, 0, 0, 0]
             guard CRC32C.checksum(h) == stored else { continue }
@@ -63,17 +67,22 @@ struct VHDXDisk: VirtualDisk {
                 currentAt = at
             }
         }
-        guard let header = current else { throw file.malformed(at: 64 << 10, "a VHDX with no valid header (signature \"head\" and CRC-32C)") }
+        guard let header = current else {
+            throw file.malformed(at: 64 << 10, "a VHDX with no valid header (signature \"head\" and CRC-32C)")
+        }
         identity = Array(header[32..<48])
         if header[48..<64].contains(where: { $0 != 0 }) {
             throw file.malformed(
                 at: currentAt + 48,
-                "the VHDX log has entries to replay: it was not shut down cleanly; open and close it in Hyper-V, or run qemu-img check -r all on a copy")
+                "the VHDX log has entries to replay: it was not shut down cleanly; open and close it in Hyper-V, or run qemu-img check -r all on a copy"
+            )
         }
         // The region table (and its copy): where the block table and the metadata are.
         var regions: [UInt8]? = nil
         for at in [UInt64(192 << 10), UInt64(256 << 10)] {
-            guard var r = try? file.bytes(64 << 10, at: at, what: "the VHDX region table"), r.starts(with: Array("regi".utf8)) else { continue }
+            guard var r = try? file.bytes(64 << 10, at: at, what: "the VHDX region table"),
+                r.starts(with: Array("regi".utf8))
+            else { continue }
             let stored = r.le32(4)
             r[4..<8] = [0, 0, 0, 0]
             if CRC32C.checksum(r) == stored {
@@ -81,7 +90,9 @@ struct VHDXDisk: VirtualDisk {
                 break
             }
         }
-        guard let table = regions else { throw file.malformed(at: 192 << 10, "no valid VHDX region table (signature \"regi\" and CRC-32C)") }
+        guard let table = regions else {
+            throw file.malformed(at: 192 << 10, "no valid VHDX region table (signature \"regi\" and CRC-32C)")
+        }
         let count = Int(table.le32(8))
         guard count <= 2047 else { throw file.malformed(at: (192 << 10) + 8, "a region table of \(count) entries") }
         var batRegion: (UInt64, UInt64)? = nil
@@ -90,12 +101,17 @@ struct VHDXDisk: VirtualDisk {
             let e = 16 + 32 * i
             let (offset, length) = (table.le64(e + 16), UInt64(table.le32(e + 24)))
             guard let end = Checked.add(offset, length), end <= file.size else {
-                throw file.malformed(at: (192 << 10) + UInt64(e), "a region of \(length) bytes at \(offset) runs past the file (\(file.size) bytes)")
+                throw file.malformed(
+                    at: (192 << 10) + UInt64(e),
+                    "a region of \(length) bytes at \(offset) runs past the file (\(file.size) bytes)")
             }
             switch Self.guid(table, e) {
             case Self.batGUID: batRegion = (offset, length)
             case Self.metadataGUID: metadataRegion = (offset, length)
-            default: if table.le32(e + 28) & 1 != 0 { throw file.malformed(at: (192 << 10) + UInt64(e), "a required region this reader does not know") }
+            default:
+                if table.le32(e + 28) & 1 != 0 {
+                    throw file.malformed(at: (192 << 10) + UInt64(e), "a required region this reader does not know")
+                }
             }
         }
         guard let (batOffset, batLength) = batRegion, let (metadataOffset, metadataLength) = metadataRegion else {
@@ -113,10 +129,14 @@ struct VHDXDisk: VirtualDisk {
         var locator: (at: Int, length: Int)? = nil
         for i in 0..<Int(metadata.le16(10)) {
             let e = 32 + 32 * i
-            guard e + 32 <= metadata.count else { throw file.malformed(at: metadataOffset + UInt64(e), "metadata entries run past the region") }
+            guard e + 32 <= metadata.count else {
+                throw file.malformed(at: metadataOffset + UInt64(e), "metadata entries run past the region")
+            }
             let (at, length) = (Int(metadata.le32(e + 16)), Int(metadata.le32(e + 20)))
             guard at >= 0, length >= 0, at + length <= metadata.count else {
-                throw file.malformed(at: metadataOffset + UInt64(e + 16), "a metadata item of \(length) bytes at \(at) runs past the region")
+                throw file.malformed(
+                    at: metadataOffset + UInt64(e + 16),
+                    "a metadata item of \(length) bytes at \(at) runs past the region")
             }
             switch Self.guid(metadata, e) {
             case Self.fileParameters where length >= 8:
@@ -129,17 +149,24 @@ struct VHDXDisk: VirtualDisk {
             }
         }
         guard blockSize >= 1 << 20, blockSize <= 256 << 20, blockSize & (blockSize - 1) == 0 else {
-            throw file.malformed(at: metadataOffset, "a block size of \(blockSize) bytes (1 MiB to 256 MiB, a power of two)")
+            throw file.malformed(
+                at: metadataOffset, "a block size of \(blockSize) bytes (1 MiB to 256 MiB, a power of two)")
         }
-        guard sector == 512 || sector == 4096 else { throw file.malformed(at: metadataOffset, "a logical sector size of \(sector) bytes") }
-        guard virtualSize > 0, virtualSize <= 64 << 40 else { throw file.malformed(at: metadataOffset, "a virtual size of \(virtualSize) bytes") }
+        guard sector == 512 || sector == 4096 else {
+            throw file.malformed(at: metadataOffset, "a logical sector size of \(sector) bytes")
+        }
+        guard virtualSize > 0, virtualSize <= 64 << 40 else {
+            throw file.malformed(at: metadataOffset, "a virtual size of \(virtualSize) bytes")
+        }
         self.blockSize = blockSize
         self.logicalSectorSize = sector
         size = virtualSize
         chunkRatio = (UInt64(1) << 23) * UInt64(sector) / blockSize
         let dataBlocks = (virtualSize + blockSize - 1) / blockSize
         // A differencing disk has a sector bitmap entry after every chunk, the last one included.
-        let entries = hasParent ? (dataBlocks + chunkRatio - 1) / chunkRatio * (chunkRatio + 1) : dataBlocks + (dataBlocks - 1) / chunkRatio
+        let entries =
+            hasParent
+            ? (dataBlocks + chunkRatio - 1) / chunkRatio * (chunkRatio + 1) : dataBlocks + (dataBlocks - 1) / chunkRatio
         guard entries <= UInt64(Self.maxEntries), entries * 8 <= batLength else {
             throw file.malformed(at: batOffset, "a block table of \(batLength) bytes for \(entries) entries")
         }
@@ -152,24 +179,31 @@ struct VHDXDisk: VirtualDisk {
             return
         }
         name = "differencing VHDX"
-        guard let locator else { throw file.malformed(at: metadataOffset, "a differencing VHDX without a parent locator") }
+        guard let locator else {
+            throw file.malformed(at: metadataOffset, "a differencing VHDX without a parent locator")
+        }
         let entries2 = try Self.locatorEntries(metadata, locator, file: file, at: metadataOffset)
         let candidates = ParentDisk.candidates(
             relative: entries2["relative_path"].map { [$0] } ?? [],
             absolute: [entries2["absolute_win32_path"], entries2["volume_path"]].compactMap { $0 }, child: file.path)
-        let named = [entries2["relative_path"], entries2["absolute_win32_path"], entries2["volume_path"]].compactMap { $0 }
+        let named = [entries2["relative_path"], entries2["absolute_win32_path"], entries2["volume_path"]].compactMap {
+            $0
+        }
         let found = try ParentDisk.open(
-            for: file, candidates: candidates, named: named, chain: chain, at: metadataOffset + UInt64(locator.at), expecting: "VHDX")
+            for: file, candidates: candidates, named: named, chain: chain, at: metadataOffset + UInt64(locator.at),
+            expecting: "VHDX")
         let linkage = (entries2["parent_linkage"] ?? "").trimmingCharacters(in: ["{", "}"]).uppercased()
         let parentID = found.identity.withUnsafeBytes { GUIDText.format($0) }.trimmingCharacters(in: ["{", "}"])
         let alternate = (entries2["parent_linkage2"] ?? "").trimmingCharacters(in: ["{", "}"]).uppercased()
         guard parentID == linkage || (!alternate.isEmpty && parentID == alternate) else {
             throw file.malformed(
                 at: metadataOffset + UInt64(locator.at),
-                "its parent \(found.path) has DataWriteGuid \(parentID), not the \(linkage) this checkpoint was taken from (the parent was written to since, or is another disk)")
+                "its parent \(found.path) has DataWriteGuid \(parentID), not the \(linkage) this checkpoint was taken from (the parent was written to since, or is another disk)"
+            )
         }
         guard found.size == virtualSize else {
-            throw file.malformed(at: metadataOffset, "its parent \(found.path) holds \(found.size) bytes, this child \(virtualSize)")
+            throw file.malformed(
+                at: metadataOffset, "its parent \(found.path) holds \(found.size) bytes, this child \(virtualSize)")
         }
         parent = found
     }
@@ -184,14 +218,17 @@ struct VHDXDisk: VirtualDisk {
             throw file.malformed(at: where_, "a parent locator that is not of the VHDX type")
         }
         let count = Int(metadata.le16(base + 18))
-        guard 20 + count * 12 <= length else { throw file.malformed(at: where_ + 18, "\(count) parent locator entries in \(length) bytes") }
+        guard 20 + count * 12 <= length else {
+            throw file.malformed(at: where_ + 18, "\(count) parent locator entries in \(length) bytes")
+        }
         var out: [String: String] = [:]
         for k in 0..<count {
             let e = base + 20 + k * 12
             let (keyAt, valueAt) = (Int(metadata.le32(e)), Int(metadata.le32(e + 4)))
             let (keyLength, valueLength) = (Int(metadata.le16(e + 8)), Int(metadata.le16(e + 10)))
             guard keyAt + keyLength <= length, valueAt + valueLength <= length else {
-                throw file.malformed(at: where_ + UInt64(20 + k * 12), "parent locator entry \(k) runs past the locator")
+                throw file.malformed(
+                    at: where_ + UInt64(20 + k * 12), "parent locator entry \(k) runs past the locator")
             }
             let key = UTF16LE.string(metadata[(base + keyAt)..<(base + keyAt + keyLength)])
             out[key] = UTF16LE.string(metadata[(base + valueAt)..<(base + valueAt + valueLength)])
@@ -219,14 +256,21 @@ struct VHDXDisk: VirtualDisk {
                 (buffer + done).initializeMemory(as: UInt8.self, repeating: 0, count: n)
             case 6:
                 let fileOffset = (entry >> 20) << 20
-                try file.read(into: buffer + done, count: n, at: fileOffset + within, what: "block \(block) of the VHDX")
+                try file.read(
+                    into: buffer + done, count: n, at: fileOffset + within, what: "block \(block) of the VHDX")
             case 7:
                 guard let parent else {
-                    throw file.malformed(at: batOffset + UInt64(index) * 8, "block table entry \(index) is partially present, which a disk without a parent cannot hold")
+                    throw file.malformed(
+                        at: batOffset + UInt64(index) * 8,
+                        "block table entry \(index) is partially present, which a disk without a parent cannot hold")
                 }
-                try readPartial(into: buffer + done, count: n, block: block, within: within, blockAt: (entry >> 20) << 20, parent: parent)
+                try readPartial(
+                    into: buffer + done, count: n, block: block, within: within, blockAt: (entry >> 20) << 20,
+                    parent: parent)
             default:
-                throw file.malformed(at: batOffset + UInt64(index) * 8, "block table entry \(index) has state \(entry & 7), which a payload block cannot hold")
+                throw file.malformed(
+                    at: batOffset + UInt64(index) * 8,
+                    "block table entry \(index) has state \(entry & 7), which a payload block cannot hold")
             }
             done += n
         }
@@ -235,27 +279,33 @@ struct VHDXDisk: VirtualDisk {
     /// A partially present block: runs of sectors whose bit is set in the chunk's sector bitmap come from this
     /// file, the others from the parent. Bit 0 of byte 0 is the chunk's first sector.
     private func readPartial(
-        into buffer: UnsafeMutableRawPointer, count: Int, block: UInt64, within: UInt64, blockAt: UInt64, parent: any VirtualDisk
+        into buffer: UnsafeMutableRawPointer, count: Int, block: UInt64, within: UInt64, blockAt: UInt64,
+        parent: any VirtualDisk
     ) throws(BinaryFormatError) {
         let chunk = block / chunkRatio
         let bitmapIndex = Int(chunk * (chunkRatio + 1) + chunkRatio)
         let bitmapEntry = bat[bitmapIndex]
         guard bitmapEntry & 7 == 6 else {
-            throw file.malformed(at: batOffset + UInt64(bitmapIndex) * 8, "block \(block) is partially present but its chunk's sector bitmap (block table entry \(bitmapIndex)) is not")
+            throw file.malformed(
+                at: batOffset + UInt64(bitmapIndex) * 8,
+                "block \(block) is partially present but its chunk's sector bitmap (block table entry \(bitmapIndex)) is not"
+            )
         }
         let sectorSize = UInt64(logicalSectorSize)
         let base = (block % chunkRatio) * (blockSize / sectorSize)  // the block's first bit in the chunk's bitmap
         let first = base + within / sectorSize
         let last = base + (within + UInt64(count) - 1) / sectorSize
         let bitmap = try file.bytes(
-            Int(last / 8 - first / 8 + 1), at: ((bitmapEntry >> 20) << 20) + first / 8, what: "the sector bitmap of block \(block)")
+            Int(last / 8 - first / 8 + 1), at: ((bitmapEntry >> 20) << 20) + first / 8,
+            what: "the sector bitmap of block \(block)")
         func present(_ s: UInt64) -> Bool { bitmap[Int(s / 8 - first / 8)] & (1 << (s % 8)) != 0 }
         var s = first
         while s <= last {
             let here = present(s)
             var e = s
             while e + 1 <= last && present(e + 1) == here { e += 1 }
-            let from = max((s - base) * sectorSize, within), to = min((e + 1 - base) * sectorSize, within + UInt64(count))
+            let from = max((s - base) * sectorSize, within),
+                to = min((e + 1 - base) * sectorSize, within + UInt64(count))
             let out = buffer + Int(from - within)
             if here {
                 try file.read(into: out, count: Int(to - from), at: blockAt + from, what: "block \(block) of the VHDX")

@@ -25,7 +25,8 @@ struct BareMFT {
         let head = try file.bytes(64, at: 0, what: "MFT record 0")
         let size = Int(head.le32(0x1C))
         guard [1024, 2048, 4096].contains(size) else {
-            throw file.error(at: 0x1C, "a FILE record whose allocated size is \(size) bytes (a $MFT has records of 1,024 or 4,096)")
+            throw file.error(
+                at: 0x1C, "a FILE record whose allocated size is \(size) bytes (a $MFT has records of 1,024 or 4,096)")
         }
         guard UInt64(size) <= file.size else {
             throw file.error(at: 0x1C, "records of \(size) bytes, but the file holds only \(file.size)")
@@ -46,9 +47,10 @@ struct BareMFT {
         // record 0's strides end with its saved bytes, not with the update sequence number.
         let applied = record.withUnsafeBytes { r in
             let usa = Int(r.le16(4))
-            return usa + 2 + 2 * (size / 512) <= size && (0..<(size / 512)).allSatisfy { k in
-                r.le16(k * 512 + 510) != r.le16(usa) && r.le16(k * 512 + 510) == r.le16(usa + 2 + 2 * k)
-            }
+            return usa + 2 + 2 * (size / 512) <= size
+                && (0..<(size / 512)).allSatisfy { k in
+                    r.le16(k * 512 + 510) != r.le16(usa) && r.le16(k * 512 + 510) == r.le16(usa + 2 + 2 * k)
+                }
         }
         let problem: MFTRecord.Problem? = record.withUnsafeMutableBytes { r in
             do throws(MFTRecord.Problem) {
@@ -67,21 +69,28 @@ struct BareMFT {
             }
         }
         if let problem { throw file.error(at: 0, "MFT record 0: \(problem.reason)") }
-        guard named else { throw file.error(at: 0, "record 0 is a FILE record but not named $MFT in the root: not a $MFT file") }
+        guard named else {
+            throw file.error(at: 0, "record 0 is a FILE record but not named $MFT in the root: not a $MFT file")
+        }
         boot = BootSector(bareMFTRecordSize: size)
         var notes: [String] = []
         let whole = file.size / UInt64(size)
         if file.size % UInt64(size) != 0 {
-            notes.append("\(file.path): \(file.size % UInt64(size)) bytes after the last whole record at \(whole * UInt64(size)): not read")
+            notes.append(
+                "\(file.path): \(file.size % UInt64(size)) bytes after the last whole record at \(whole * UInt64(size)): not read"
+            )
         }
         var count = whole
         if let dataSize {
             if dataSize > file.size {
                 notes.append(
-                    "\(file.path): record 0 gives the $MFT \(dataSize) bytes but the file holds \(file.size): cut off, records from \(whole) on are missing")
+                    "\(file.path): record 0 gives the $MFT \(dataSize) bytes but the file holds \(file.size): cut off, records from \(whole) on are missing"
+                )
             } else if dataSize / UInt64(size) < whole {
                 count = dataSize / UInt64(size)
-                notes.append("\(file.path): \(file.size - dataSize) bytes after the $MFT's \(dataSize) (record 0's data size): not read")
+                notes.append(
+                    "\(file.path): \(file.size - dataSize) bytes after the $MFT's \(dataSize) (record 0's data size): not read"
+                )
             }
         }
         recordCount = count
