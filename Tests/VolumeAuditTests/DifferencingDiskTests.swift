@@ -138,7 +138,7 @@ struct DifferencingDiskTests {
             lyingPath, "is partially present but its chunk's sector bitmap (block table entry 4096) is not")
         var outside = try Self.rawBytes(avhdx)
         let payload = try #require((0..<64).first { outside[batAt + $0 * 8] & 7 == 6 })
-        // A block at 1 TiB, fully present.
+        // A block at 256 TiB (2^48), fully present.
         outside.replaceSubrange((batAt + payload * 8)..<(batAt + payload * 8 + 8), with: [6, 0, 0, 0, 0, 0, 1, 0])
         let outsidePath = dir + "/outside.avhdx"
         try Data(outside).write(to: URL(fileURLWithPath: outsidePath))
