@@ -8,8 +8,8 @@ struct EventsCommand: ParsableCommand {
         discussion: """
             Turns a native PML log into the CSV Procmon would export (UTF-8 BOM, CRLF, every field quoted), \
             so it can be read on Linux by any tool. The default columns are Procmon's 7 (\(EventColumn.defaults.map(\.rawValue).joined(separator: ", "))). \
-            Times are UTC and numbers and dates en-US: a PML log does not record the capturing machine's time zone \
-            or locale. Detail is decoded as Procmon prints it for file-system (CreateFile, reads and writes, \
+            Times are UTC (or the clock --utc-offset gives) and numbers and dates en-US: a PML log does not record \
+            the capturing machine's time zone or locale. Detail is decoded as Procmon prints it for file-system (CreateFile, reads and writes, \
             CreateFileMapping, the query and set information classes, volume information, controls, security), \
             registry, process, thread, image, profiling and network events.
             """)
@@ -31,6 +31,13 @@ struct EventsCommand: ParsableCommand {
 
     @Option(help: "Only events of this process ID.")
     var pid: Int?
+
+    @Option(
+        name: .customLong("utc-offset"),
+        help: ArgumentHelp(
+            "The capturing machine's offset from UTC (+2, -5, +5:30): times in that clock, as Procmon printed them there.",
+            discussion: "A PML does not record its time zone: without it, Time of Day and the dates in Detail are UTC."))
+    var utcOffset: String?
 
     @OptionGroup var common: CommonOptions
 
@@ -56,7 +63,8 @@ struct EventsCommand: ParsableCommand {
         defer { progress.finish() }
         let context = writer.context
         try ProcmonLog.events(
-            path: log, into: &writer, progress: progress.callback, processes: { context.processes = $0 }
+            path: log, into: &writer, progress: progress.callback, utcOffsetMinutes: try offsetMinutes(),
+            processes: { context.processes = $0 }
         ) { position, eventClass, duration, filetime in
             context.process = position
             context.eventClass = eventClass
@@ -64,6 +72,22 @@ struct EventsCommand: ParsableCommand {
             context.filetime = filetime
         }
         writer.out.flush()
+    }
+}
+
+extension EventsCommand {
+    /// `--utc-offset` in minutes: `+2`, `-5`, `+5:30`, `-03:30`; at most 14 hours either way.
+    func offsetMinutes() throws -> Int {
+        guard let text = utcOffset else { return 0 }
+        let negative = text.hasPrefix("-")
+        let body = text.drop { $0 == "+" || $0 == "-" }
+        let parts = body.split(separator: ":", omittingEmptySubsequences: false)
+        guard !body.isEmpty, parts.count <= 2, let hours = Int(parts[0]), hours >= 0,
+            let minutes = parts.count == 2 ? Int(parts[1]) : 0, (0..<60).contains(minutes), hours * 60 + minutes <= 14 * 60
+        else {
+            throw ValidationError("--utc-offset \(text): give hours and minutes from UTC, like +2, -5 or +5:30")
+        }
+        return (negative ? -1 : 1) * (hours * 60 + minutes)
     }
 }
 

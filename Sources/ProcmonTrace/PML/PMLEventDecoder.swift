@@ -32,6 +32,9 @@ final class PMLEventDecoder {
     private let tid = TextScratch(capacity: 16, limit: 32)
     private let sequence = TextScratch(capacity: 24, limit: 32)
 
+    /// Added to every time printed (100 ns): the capture's offset from UTC when it is known.
+    var clockOffset: Int64 = 0
+
     /// What the last decoded event's class was (for columns such as Event Class).
     private(set) var eventClass: UInt32 = 0
     private(set) var duration: UInt64 = 0
@@ -93,7 +96,7 @@ final class PMLEventDecoder {
         tid.append(unsigned: UInt64(tidValue), grouped: false)
         sequence.reset()
         sequence.append(unsigned: UInt64(row - 1), grouped: false)
-        formatTime(filetime)
+        formatTime(UInt64(bitPattern: Int64(bitPattern: filetime) &+ clockOffset))
         return EventView(
             row: row, pid: processes.processes[position].pid, processName: processNames[position],
             operation: operationName(cls, op, minor), path: path.bytes, result: resultName(status),
@@ -143,8 +146,8 @@ final class PMLEventDecoder {
         return r
     }
 
-    /// Time of day from a FILETIME, in UTC (the log does not record the capturing machine's time zone):
-    /// `6:55:07.0236729 AM`.
+    /// Time of day from a FILETIME, in UTC unless the capture's offset is given (the log does not record the
+    /// capturing machine's time zone): `6:55:07.0236729 AM`.
     private func formatTime(_ ft: UInt64) {
         time.reset()
         let day = ft % 864_000_000_000

@@ -79,7 +79,7 @@ extension PMLEventDecoder {
     private func times(_ b: UnsafeRawBufferPointer) {
         for (k, name) in ["CreationTime: ", ", LastAccessTime: ", ", LastWriteTime: ", ", ChangeTime: "].enumerated() {
             detail.append(name)
-            detail.append(dateTime: Int64(bitPattern: b.le64(8 * k)))
+            detail.append(dateTime: Int64(bitPattern: b.le64(8 * k)) &+ clockOffset)
         }
     }
 
@@ -196,7 +196,7 @@ extension PMLEventDecoder {
         case 1:  // FILE_FS_VOLUME_INFORMATION
             guard x.count >= 18 else { return }
             detail.append("VolumeCreationTime: ")
-            detail.append(dateTime: Int64(bitPattern: x.le64(0)))
+            detail.append(dateTime: Int64(bitPattern: x.le64(0)) &+ clockOffset)
             detail.append(", VolumeSerialNumber: ")
             let serial = String(x.le32(8), radix: 16, uppercase: true)
             let padded = String(repeating: "0", count: max(0, 8 - serial.count)) + serial

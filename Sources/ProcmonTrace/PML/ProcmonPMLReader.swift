@@ -10,6 +10,10 @@ public struct ProcmonPMLReader {
 
     public init(path: String) { self.path = path }
 
+    /// The capturing machine's offset from UTC, in minutes: Time of Day and the dates in Detail are printed in
+    /// that clock, as Procmon printed them there (0: UTC; a PML does not record the time zone).
+    public var utcOffsetMinutes = 0
+
     public struct Outcome: Sendable {
         public var rows = 0
         public var bytes: Int64 = 0
@@ -48,6 +52,7 @@ public struct ProcmonPMLReader {
         let network = PMLNetworkNames(file: file, offset: header.hostsTableOffset)
         let decoder = PMLEventDecoder(
             version: header.version, pointerSize: header.pointerSize, processes: processes, network: network)
+        decoder.clockOffset = Int64(utcOffsetMinutes) * 600_000_000
         var outcome = Outcome(version: header.version, is64Bit: header.is64Bit, computerName: header.computerName)
         if let w = network.warning { outcome.warnings.append(w) }
 
