@@ -28,7 +28,7 @@ extension PMLEventDecoder {
             let flags = flagsAndPriority & 0xE0_00FF
             if flags != 0 {
                 detail.append(", I/O Flags: ")
-                detail.append(PMLFlags.named(flags, PMLFlags.ioFlags, ", "))
+                detail.append(PMLFlags.names(flags, PMLFlags.ioFlags, ", ", unnamed: true))
             }
             let priority = Int((flagsAndPriority >> 17) & 7)
             if priority != 0 {
@@ -66,11 +66,11 @@ extension PMLEventDecoder {
         case 32 where sub == 2:  // NotifyChangeDirectory: the completion filter at p+0x10 (p+0x14)
             guard p.count >= (wide ? 0x18 : 0x14) else { return }
             detail.append("Filter: ")
-            detail.append(PMLFlags.named(p.le32(wide ? 0x14 : 0x10), PMLFlags.notifyFilters, ", "))
+            detail.append(PMLFlags.names(p.le32(wide ? 0x14 : 0x10), PMLFlags.notifyFilters, ", ", unnamed: true))
         case 40, 41:  // QuerySecurityFile, SetSecurityFile
             guard p.count >= 16 else { return }
             detail.append("Information: ")
-            detail.append(PMLFlags.named(p.le32(12), PMLFlags.securityInformation, ", "))
+            detail.append(PMLFlags.names(p.le32(12), PMLFlags.securityInformation, ", ", unnamed: true))
         default:
             break
         }
@@ -84,7 +84,7 @@ extension PMLEventDecoder {
     }
 
     private func attributes(_ value: UInt32) {
-        detail.append(value == 0 ? "n/a" : PMLFlags.named(value, PMLFlags.attributeLetters, ""))
+        detail.append(value == 0 ? "n/a" : PMLFlags.names(value, PMLFlags.attributeLetters, "", unnamed: true))
     }
 
     private func bool(_ b: UInt8) { detail.append(b != 0 ? "True" : "False") }
@@ -127,7 +127,7 @@ extension PMLEventDecoder {
             detail.append(", Position: ")
             detail.append(unsigned: x.le64(80), grouped: true)
             detail.append(", Mode: ")
-            detail.append(PMLFlags.named(x.le32(88), PMLFlags.createOptions, ", "))
+            detail.append(PMLFlags.names(x.le32(88), PMLFlags.createOptions, ", ", unnamed: true))
             detail.append(", AlignmentRequirement: ")
             detail.append(PMLFlags.alignment(x.le32(92)))
         case 0x05:
@@ -228,7 +228,7 @@ extension PMLEventDecoder {
         case 5:  // FILE_FS_ATTRIBUTE_INFORMATION
             guard x.count >= 12 else { return }
             detail.append("FileSystemAttributes: ")
-            detail.append(PMLFlags.named(x.le32(0), PMLFlags.fileSystemAttributes, ", "))
+            detail.append(PMLFlags.names(x.le32(0), PMLFlags.fileSystemAttributes, ", ", unnamed: true))
             detail.append(", MaximumComponentNameLength: ")
             detail.append(unsigned: UInt64(x.le32(4)), grouped: true)
             detail.append(", FileSystemName: ")

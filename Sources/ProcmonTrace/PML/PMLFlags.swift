@@ -52,13 +52,15 @@ enum PMLFlags {
     static let shareModes: [(UInt32, String)] = [(0x1, "Read"), (0x2, "Write"), (0x4, "Delete")]
 
     /// The names of the flags set in `mask`, in table order; a combination takes its bits out of the mask.
-    static func names(_ mask: UInt32, _ table: [(UInt32, String)], _ separator: String) -> String {
+    /// With `unnamed`, what no name covers follows as `0x…`, as Procmon prints some masks (`Owner, Group, 0x100`).
+    static func names(_ mask: UInt32, _ table: [(UInt32, String)], _ separator: String, unnamed: Bool = false) -> String {
         var m = mask
         var out: [String] = []
         for (value, name) in table where m & value == value {
             out.append(name)
             m &= ~value
         }
+        if unnamed && m != 0 { out.append("0x" + String(m, radix: 16)) }
         return out.joined(separator: separator)
     }
 
@@ -74,19 +76,6 @@ enum PMLFlags {
             "S-1-5-20": "NT AUTHORITY\\NETWORK SERVICE", "S-1-5-32-544": "BUILTIN\\Administrators",
         ]
         return known[text] ?? text
-    }
-
-    /// The names of the flags set in `mask`, in table order, and what no name covers as `0x…` after them, as
-    /// Procmon prints a mask (`Owner, Group, 0x100`); empty for 0.
-    static func named(_ mask: UInt32, _ table: [(UInt32, String)], _ separator: String) -> String {
-        var m = mask
-        var out: [String] = []
-        for (value, name) in table where m & value == value {
-            out.append(name)
-            m &= ~value
-        }
-        if m != 0 { out.append("0x" + String(m, radix: 16)) }
-        return out.joined(separator: separator)
     }
 
     /// IRP flags of reads and writes.

@@ -27,13 +27,8 @@ extension PMLEventDecoder {
                     disposition == 1 ? ", Disposition: REG_CREATED_NEW_KEY" : ", Disposition: REG_OPENED_EXISTING_KEY")
             }
         case 3, 7:  // RegQueryKey, RegEnumKey
-            guard d.count >= (op == 3 ? 12 : 16) else { return }
-            let length = d.le32(4)
-            let infoClass = op == 3 ? d.le32(8) : d.le32(12)
-            if op == 7 {
-                detail.append("Index: ")
-                detail.append(unsigned: UInt64(d.le32(8)), grouped: true)
-            } else {
+            guard let (length, infoClass) = queryOrEnumeration(d, enumeration: op == 7) else { return }
+            if op == 3 {
                 detail.append("Query: ")
                 detail.append(
                     Int(infoClass) < PMLFlags.keyInformationClasses.count
@@ -46,14 +41,8 @@ extension PMLEventDecoder {
             }
             keyInformation(infoClass, extra)
         case 5, 6:  // RegQueryValue, RegEnumValue
-            guard d.count >= (op == 5 ? 12 : 16) else { return }
-            let length = d.le32(4)
-            let infoClass = op == 5 ? d.le32(8) : d.le32(12)
-            if op == 6 {
-                detail.append("Index: ")
-                detail.append(unsigned: UInt64(d.le32(8)), grouped: true)
-                detail.append(", ")
-            }
+            guard let (length, infoClass) = queryOrEnumeration(d, enumeration: op == 6) else { return }
+            if op == 6 { detail.append(", ") }
             guard let extra, extra.count >= 8 else {
                 detail.append("Length: ")
                 detail.append(unsigned: UInt64(length), grouped: true)
@@ -70,6 +59,16 @@ extension PMLEventDecoder {
         default:
             break
         }
+    }
+
+    /// The length and information class of a query or enumeration (length at 4; the class at 8, or for an
+    /// enumeration the index at 8, printed `Index: N`, and the class at 12); nil when the details are short.
+    private func queryOrEnumeration(_ d: UnsafeRawBufferPointer, enumeration: Bool) -> (UInt32, UInt32)? {
+        guard d.count >= (enumeration ? 16 : 12) else { return nil }
+        guard enumeration else { return (d.le32(4), d.le32(8)) }
+        detail.append("Index: ")
+        detail.append(unsigned: UInt64(d.le32(8)), grouped: true)
+        return (d.le32(4), d.le32(12))
     }
 
     /// KEY_*_INFORMATION a RegQueryKey or RegEnumKey returned.
