@@ -31,11 +31,11 @@ let package = Package(
         ),
         .target(name: "BinaryFormat"),
         .target(name: "CSVStream", dependencies: ["CLibCSV", "BinaryFormat"]),
-        .target(name: "WriterScope"),
+        .target(name: "WriterScope", dependencies: ["WindowsSecurity"]),
         .target(name: "ProcmonTrace", dependencies: ["BinaryFormat", "CSVStream", "WriterScope"]),
         .target(name: "CXattr"),
         .target(name: "RegistryHive", dependencies: ["BinaryFormat"]),
-        .target(name: "EventLog", dependencies: ["BinaryFormat"]),
+        .target(name: "EventLog", dependencies: ["BinaryFormat", "WriterScope"]),
         .target(
             name: "WindowsSecurity",
             dependencies: ["BinaryFormat", .product(name: "Crypto", package: "swift-crypto")]),
@@ -44,7 +44,7 @@ let package = Package(
             dependencies: [
                 "BinaryFormat", "WindowsSecurity", "WriterScope", "CXattr", "CSVStream",
             ]),
-        .target(name: "ServiceAudit", dependencies: ["RegistryHive", "WindowsSecurity", "VolumeAudit", "BinaryFormat"]),
+        .target(name: "ServiceAudit", dependencies: ["RegistryHive", "WindowsSecurity", "VolumeAudit", "BinaryFormat", "WriterScope"]),
         .target(
             name: "CaseReport",
             dependencies: [

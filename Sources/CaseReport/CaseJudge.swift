@@ -22,9 +22,14 @@ public struct CaseJudge {
 
     // MARK: findings
 
-    /// Every finding of every audit, with the cause it points to.
+    /// Whether the case is about the System Writer: the volume, the ACLs, the services and CAPI2 speak
+    /// only of it, and never make a cause of another writer's case.
+    var judgesSystemWriter: Bool { writer == WriterEvents.systemWriterName }
+
+    /// Every finding of every audit, with its impact and the cause it points to (causes only).
     public func findings() -> [CaseFinding] {
         var out: [CaseFinding] = []
+        let own = judgesSystemWriter
         if let log = parts.eventlog {
             for f in log.findings {
                 let cause: CaseVerdict.Kind? =
@@ -32,11 +37,18 @@ public struct CaseJudge {
                     case .metadataTooLong: .folderLimit
                     case .fileAccess: .permissions
                     case .serviceAccess: .serviceAccess
+                    case .writerStartup: f.service != nil ? .serviceAccess : .writerFailed
                     case .serviceNotRunning: .serviceNotRunning
-                    case .writerFailed: nil
+                    case .vssAccessControl: .vssAccessControl
+                    case .identifyFailed, .writerFailed, .vssRegistration: .writerFailed
+                    case .backupEnumeration: .imagePath
+                    default: nil
                     }
+                let systemWriterFact = f.provider == WriterEvents.capi2
+                let impact = !own && systemWriterFact ? Impact.info : f.impact
                 out.append(CaseFinding(source: .eventlog, kind: f.kind.rawValue, file: f.file,
-                                       where: "record \(f.record)" + (f.time.map { ", \($0)" } ?? ""), summary: f.summary, cause: cause))
+                                       where: "record \(f.record)" + (f.time.map { ", \($0)" } ?? ""), summary: f.summary,
+                                       cause: cause, impact: impact, why: f.why))
             }
         }
         if let trace = parts.trace, let verdict = trace.verdict {
@@ -49,31 +61,37 @@ public struct CaseJudge {
                 }
             if let cause {
                 out.append(CaseFinding(source: .trace, kind: verdict.kind.rawValue, file: trace.file,
-                                       where: traceWhere(verdict.row, verdict.path), summary: verdict.summary, cause: cause))
+                                       where: traceWhere(verdict.row, verdict.path), summary: verdict.summary, cause: cause,
+                                       impact: verdict.impact))
             }
             for also in verdict.also {
                 out.append(CaseFinding(source: .trace, kind: also.kind.rawValue, file: trace.file, where: traceWhere(also.row, also.path),
-                                       summary: also.summary, cause: also.kind == .folderLimit ? .folderLimit : also.kind == .permissions ? .permissions : nil))
+                                       summary: also.summary, cause: also.kind == .folderLimit ? .folderLimit : also.kind == .permissions ? .permissions : nil,
+                                       impact: also.impact))
             }
         }
         if let volume = parts.volume {
-            // The folder the trace names first (the two agree), then the worst; a path over MAX_PATH alone
-            // is not what kills IDENTIFY.
+            // The folder the trace names first (the two agree), then causes before context, the worst first.
             let traced = (parts.trace?.verdict?.kind == .folderLimit ? parts.trace?.verdict?.path : nil).map(Self.normalized)
-            let over = Self.overLimit(volume).sorted { a, b in
+            let ordered = volume.findings.sorted { a, b in
                 let (ta, tb) = (Self.normalized(a.path) == traced, Self.normalized(b.path) == traced)
-                return ta != tb ? ta : a.severity > b.severity
+                if ta != tb { return ta }
+                if a.impact != b.impact { return a.impact < b.impact }
+                return a.severity > b.severity
             }
-            for f in over {
+            for f in ordered {
                 let agrees = Self.normalized(f.path) == traced ? " (the folder the trace names)" : ""
-                out.append(CaseFinding(source: .volume, kind: "folder-limit", file: volume.root, where: f.path,
-                                       summary: Self.counts(f, limits: volume.limits) + agrees, cause: .folderLimit))
+                out.append(CaseFinding(source: .volume, kind: f.over.contains(.pathLength) ? "path-length" : "folder-limit",
+                                       file: volume.root, where: f.path,
+                                       summary: Self.counts(f, limits: volume.limits) + agrees, cause: .folderLimit,
+                                       impact: own ? f.impact : .info, why: f.why))
             }
         }
         if let acl = parts.acl {
             for f in acl.findings {
                 out.append(CaseFinding(source: .acl, kind: "unreadable", file: acl.source, where: f.path,
-                                       summary: "\(f.principal) cannot read it: \(f.reason)", cause: .permissions))
+                                       summary: "\(f.principal) cannot read it: \(f.reason)", cause: .permissions,
+                                       impact: own ? f.impact : .info, why: f.why))
             }
         }
         if let services = parts.services {
@@ -84,11 +102,17 @@ public struct CaseJudge {
             for f in ordered {
                 let cause: CaseVerdict.Kind? =
                     switch f.kind {
-                    case .serviceAccess, .imagePath: .serviceAccess
-                    case .serviceDisabled, .serviceMissing, .serviceAccount: .serviceNotRunning
+                    case .serviceAccess: .serviceAccess
+                    case .imagePath, .writerSetting: nil
+                    case .imagePathSyntax: .imagePath
+                    case .serviceDisabled, .serviceMissing, .serviceAccount, .serviceHost: .serviceNotRunning
+                    case .vssAccessControl: .vssAccessControl
+                    case .setupInProgress: .setupInProgress
                     }
                 out.append(CaseFinding(source: .services, kind: f.kind.rawValue, file: services.source,
-                                       where: "\(services.controlSet)\\Services\\\(f.service)", summary: f.detail, cause: cause))
+                                       where: f.kind == .vssAccessControl || f.kind == .setupInProgress || f.kind == .writerSetting
+                                           ? f.service : "\(services.controlSet)\\Services\\\(f.service)",
+                                       summary: f.detail, cause: cause, impact: own ? f.impact : .info, why: f.basis))
             }
         }
         return out
@@ -102,9 +126,9 @@ public struct CaseJudge {
         return parts.joined(separator: ", ")
     }
 
-    /// The volume's folders in the writer's scope over the subfolder or file limit.
+    /// The volume's folders whose counts stop the writer (inside Windows\\Microsoft.NET).
     static func overLimit(_ volume: VolumeReport) -> [VolumeFinding] {
-        volume.findings.filter { $0.inWriterScope && ($0.over.contains(.files) || $0.over.contains(.subfolders)) }
+        volume.causes.filter { $0.over.contains(.files) || $0.over.contains(.subfolders) || $0.over.contains(.totalFiles) }
     }
 
     static func counts(_ f: VolumeFinding, limits: FolderLimits) -> String {
@@ -112,10 +136,12 @@ public struct CaseJudge {
             switch e {
             case .files: "over the \(limits.maxFiles.formatted())-file limit"
             case .subfolders: "over the \(limits.maxSubfolders.formatted())-subfolder limit"
-            case .pathLength: "a path over \(limits.maxPathLength) characters"
+            case .pathLength: "a path of \(f.pathLength) characters, longer than the writer's walk can build (259)"
+            case .totalFiles: "\(f.files.formatted()) files under Microsoft.NET in all, far above stock"
             }
         }
-        return "\(f.files.formatted()) files and \(f.subfolders.formatted()) subfolders: \(over.joined(separator: ", "))"
+        let what = "\(f.files.formatted()) files and \(f.subfolders.formatted()) subfolders: \(over.joined(separator: ", "))"
+        return f.impact.isCause ? what : what + " (\(f.why))"
     }
 
     // MARK: verdict
@@ -136,7 +162,10 @@ public struct CaseJudge {
                 links[cause]![i] = EvidenceLink(source: .eventlog, file: f.file, where: f.where, finding: f.summary + " (\(n) times in the log)")
             }
         }
-        let causes: [CaseVerdict.Kind] = [.folderLimit, .permissions, .serviceAccess, .serviceNotRunning]
+        let causes: [CaseVerdict.Kind] = [
+            .folderLimit, .permissions, .serviceAccess, .serviceNotRunning, .vssAccessControl, .setupInProgress,
+            .writerFailed, .imagePath,
+        ]
         let traceKind = findings.first { $0.source == .trace }?.cause
         let eventKind = findings.last { $0.source == .eventlog && $0.cause != nil }?.cause
         let ranked = causes.filter { sources[$0] != nil }.sorted { a, b in
@@ -188,8 +217,8 @@ public struct CaseJudge {
             }
             if v.kind == .clean {
                 var chain = [link]
-                for (source, file) in cleanParts() { chain.append(EvidenceLink(source: source, file: file, where: "-", finding: "no finding")) }
-                return CaseVerdict(kind: .clean, summary: "The \(writer)'s IDENTIFY completed clean and no audit found a cause.",
+                for (source, file) in cleanParts() { chain.append(EvidenceLink(source: source, file: file, where: "-", finding: "no cause")) }
+                return CaseVerdict(kind: .clean, summary: "The \(writer)'s IDENTIFY completed clean and nothing found stops the \(writer)." + Self.noiseNote(findings),
                                    confidence: chain.count >= 2 ? .confirmed : .likely, chain: chain, fix: [])
             }
         }
@@ -198,19 +227,26 @@ public struct CaseJudge {
             return CaseVerdict(kind: .unknown, summary: "Nothing in the upload could be judged for the \(writer).", confidence: .possible, chain: [],
                                fix: ["Collect what is listed under missing and run the case again."])
         }
-        let chain = clean.map { EvidenceLink(source: $0.0, file: $0.1, where: "-", finding: "no finding") }
-        return CaseVerdict(kind: .clean, summary: "No audit found a cause for a missing \(writer) (\(clean.map(\.0.rawValue).joined(separator: ", "))).",
+        let chain = clean.map { EvidenceLink(source: $0.0, file: $0.1, where: "-", finding: "no cause") }
+        return CaseVerdict(kind: .clean, summary: "Nothing found stops the \(writer) (\(clean.map(\.0.rawValue).joined(separator: ", ")))." + Self.noiseNote(findings),
                            confidence: clean.count >= 3 ? .likely : .possible, chain: chain, fix: [])
     }
 
+    /// " Known noise, safe to ignore: N benign findings (listed below)." when there are some.
+    static func noiseNote(_ findings: [CaseFinding]) -> String {
+        let n = findings.filter { $0.impact == .benign }.count
+        return n == 0 ? "" : " Known noise, safe to ignore: \(n) benign finding\(n == 1 ? "" : "s") (listed with their sources)."
+    }
+
+    /// The audits that found no cause.
     private func cleanParts() -> [(EvidenceSource, String)] {
         var out: [(EvidenceSource, String)] = []
-        if let p = parts.eventlog, p.findings.allSatisfy({ $0.kind == .writerFailed && $0.writer != writer }) {
+        if let p = parts.eventlog, !p.findings.contains(where: { $0.impact.isCause && $0.kind != .writerFailed || ($0.kind == .writerFailed && $0.writer == writer) }) {
             out.append((.eventlog, p.files.map(\.file).joined(separator: ", ")))
         }
-        if let p = parts.volume, Self.overLimit(p).isEmpty { out.append((.volume, p.root)) }
-        if let p = parts.acl, p.findings.isEmpty { out.append((.acl, p.source)) }
-        if let p = parts.services, p.findings.isEmpty { out.append((.services, p.source)) }
+        if let p = parts.volume, p.causes.isEmpty { out.append((.volume, p.root)) }
+        if let p = parts.acl, p.causes.isEmpty { out.append((.acl, p.source)) }
+        if let p = parts.services, !p.findings.contains(where: \.impact.isCause) { out.append((.services, p.source)) }
         return out
     }
 
@@ -236,7 +272,7 @@ public struct CaseJudge {
             let volume = parts.volume
         {
             let p = Self.normalized(path)
-            if !volume.findings.contains(where: { Self.normalized($0.path) == p }) {
+            if !volume.causes.contains(where: { Self.normalized($0.path) == p }) {
                 out.append(EvidenceLink(source: .volume, file: volume.root, where: path,
                                         finding: "the trace names this folder, and the volume shows it under the limits (or without it): the volume may be from after a cleanup",
                                         stance: .disagrees))
@@ -247,7 +283,7 @@ public struct CaseJudge {
         {
             let p = Self.normalized(path)
             // The denied path itself, or a folder above it (a folder the writer may not list hides its files).
-            if !acl.findings.contains(where: { let a = Self.normalized($0.path); return a == p || p.hasPrefix(a + "\\") }), acl.entries > 0 {
+            if !acl.causes.contains(where: { let a = Self.normalized($0.path); return a == p || p.hasPrefix(a + "\\") }), acl.entries > 0 {
                 out.append(EvidenceLink(source: .acl, file: acl.source, where: path,
                                         finding: "the trace was denied this path, and the ACLs let the writer read it (or do not list it)", stance: .disagrees))
             }
@@ -255,7 +291,7 @@ public struct CaseJudge {
         if primary == .serviceAccess, let services = parts.services {
             for e in parts.eventlog?.findings ?? [] where e.kind == .serviceAccess {
                 let named = e.service ?? ""
-                if !services.findings.contains(where: { $0.kind == .serviceAccess && Self.names($0, named) }) {
+                if !services.findings.contains(where: { $0.kind == .serviceAccess && $0.impact.isCause && Self.names($0, named) }) {
                     out.append(EvidenceLink(source: .services, file: services.source, where: named,
                                             finding: "CAPI2 513 names \(named), and its descriptor in this hive grants the writer what it needs: the hive may be from after a fix",
                                             stance: .disagrees))
@@ -269,7 +305,7 @@ public struct CaseJudge {
             let named = Set((parts.eventlog?.findings ?? []).filter { $0.kind == .serviceNotRunning }.compactMap(\.service))
             let keys = named.compactMap { Self.serviceNames[$0]?.lowercased() }
             let explained = services.findings.contains { f in
-                [.serviceDisabled, .serviceMissing, .serviceAccount].contains(f.kind) && keys.contains(f.service.lowercased())
+                [.serviceDisabled, .serviceMissing, .serviceAccount, .serviceHost].contains(f.kind) && keys.contains(f.service.lowercased())
             }
             if !named.isEmpty, !explained {
                 out.append(EvidenceLink(source: .services, file: services.source, where: "\(services.controlSet)\\Services",
@@ -317,9 +353,17 @@ public struct CaseJudge {
             let path = tracePath ?? findings.first { $0.source == .acl }?.where ?? "files in WinSxS or Microsoft.NET"
             return "The \(writer) cannot read files it protects (\(path))."
         case .serviceAccess:
-            return "A service's security descriptor locks the \(writer) out (CAPI2 513)."
+            return "COM+ Event System's security descriptor denies the \(writer) the right to query it (LC), so it never registers."
         case .serviceNotRunning:
             return "A service the \(writer) needs does not run (COM+ Event System, Cryptographic Services or VSS)."
+        case .vssAccessControl:
+            return "VSS refuses the \(writer)'s account: VssAccessControl does not allow NETWORK SERVICE (VSS 8213)."
+        case .setupInProgress:
+            return "Windows says setup is in progress (SystemSetupInProgress): the \(writer) does not start."
+        case .writerFailed:
+            return "The \(writer) failed to start or in OnIdentify (CAPI2 512/513, VSS)."
+        case .imagePath:
+            return "The \(writer) is there, but a driver's ImagePath makes system state backup fail (KB968247)."
         case .incomplete, .clean, .unknown:
             return ""
         }
@@ -344,16 +388,23 @@ public struct CaseJudge {
             }
             out.append("Check: vssadmin list writers lists the \(writer) again.")
         case .permissions:
-            var paths = (parts.acl?.findings ?? []).map(\.path)
+            var paths = (parts.acl?.causes ?? []).map(\.path)
             if paths.isEmpty, let path = parts.trace?.verdict?.path { paths = [path] }
             for path in paths.prefix(20) { out.append("icacls \"\(path)\" /grant *S-1-5-20:(RX)") }
             if paths.count > 20 { out.append("… and \(paths.count - 20) more (--out writes them all to fix-acl.cmd)") }
             if paths.isEmpty { out.append("Find the files with writer-audit acl on an image, or icacls /save of WinSxS and Microsoft.NET, then grant NETWORK SERVICE (*S-1-5-20) read and execute.") }
-        case .serviceAccess, .serviceNotRunning:
-            let wanted: Set<ServiceFindingKind> = kind == .serviceAccess ? [.serviceAccess, .imagePath] : [.serviceDisabled, .serviceMissing, .serviceAccount]
-            out = (parts.services?.findings ?? []).filter { wanted.contains($0.kind) }.map(\.fix)
+        case .serviceAccess, .serviceNotRunning, .vssAccessControl, .setupInProgress, .imagePath:
+            let wanted: Set<ServiceFindingKind> =
+                switch kind {
+                case .serviceAccess: [.serviceAccess]
+                case .vssAccessControl: [.vssAccessControl]
+                case .setupInProgress: [.setupInProgress]
+                case .imagePath: [.imagePathSyntax]
+                default: [.serviceDisabled, .serviceMissing, .serviceAccount, .serviceHost]
+                }
+            out = (parts.services?.findings ?? []).filter { wanted.contains($0.kind) && $0.impact.isCause }.map(\.fix)
             if out.isEmpty {
-                let eventKind: EventFindingKind = kind == .serviceAccess ? .serviceAccess : .serviceNotRunning
+                let eventKind: EventFindingKind = kind == .serviceAccess ? .writerStartup : .serviceNotRunning
                 let named = Set((parts.eventlog?.findings ?? []).filter { $0.kind == eventKind }.compactMap(\.service))
                 for name in named.sorted() {
                     if kind == .serviceNotRunning, let key = Self.serviceNames[name] {
@@ -363,6 +414,8 @@ public struct CaseJudge {
                     }
                 }
             }
+        case .writerFailed:
+            out.append("Read the CAPI2 512/513 and VSS events above for the step that failed; writer-audit services on the SYSTEM hive and volume on an image check the usual causes.")
         case .incomplete, .clean, .unknown:
             break
         }

@@ -1,3 +1,5 @@
+import WriterScope
+
 /// What the case comes to: the primary cause, how sure, the chain of evidence and the fix.
 public struct CaseVerdict: Sendable, Encodable, Equatable {
     public enum Kind: String, Sendable, Encodable, CaseIterable {
@@ -5,17 +7,20 @@ public struct CaseVerdict: Sendable, Encodable, Equatable {
         case permissions
         case serviceAccess = "service-access"
         case serviceNotRunning = "service-not-running"
+        /// VSS refuses the writer's account (VssAccessControl, VSS 8213).
+        case vssAccessControl = "vss-access-control"
+        /// Windows says setup is in progress: the writer does not start.
+        case setupInProgress = "setup-in-progress"
+        /// The writer failed to start or in OnIdentify, and the evidence says no more of where.
+        case writerFailed = "writer-failed"
+        /// A driver's ImagePath fails system state backup (KB968247): the writer is there.
+        case imagePath = "image-path"
         case incomplete
         case clean
         case unknown
     }
 
-    public enum Confidence: String, Sendable, Encodable, Comparable {
-        case possible, likely, confirmed
-
-        private var rank: Int { self == .possible ? 0 : self == .likely ? 1 : 2 }
-        public static func < (a: Confidence, b: Confidence) -> Bool { a.rank < b.rank }
-    }
+    public typealias Confidence = WriterScope.Confidence
 
     public var kind: Kind
     public var summary: String
@@ -59,18 +64,37 @@ public struct CaseFinding: Sendable, Encodable, Equatable {
     public var file: String
     public var `where`: String
     public var summary: String
-    /// The verdict kind this finding points to, when it points to one.
+    /// The verdict kind this finding points to, when it is a cause (its impact `missing-writer` or `backup-fails`).
     public var cause: CaseVerdict.Kind?
+    public var impact: Impact
+    /// Why it has that impact (for benign findings: why it is safe to ignore, and the source).
+    public var why: String?
 
-    enum CodingKeys: String, CodingKey { case source, kind, file, `where`, summary, cause }
+    public init(
+        source: EvidenceSource, kind: String, file: String, where: String, summary: String, cause: CaseVerdict.Kind?,
+        impact: Impact, why: String? = nil
+    ) {
+        self.source = source
+        self.kind = kind
+        self.file = file
+        self.where = `where`
+        self.summary = summary
+        self.cause = impact.isCause ? cause : nil
+        self.impact = impact
+        self.why = why
+    }
+
+    enum CodingKeys: String, CodingKey { case source, kind, impact, file, `where`, summary, cause, why }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(source, forKey: .source)
         try c.encode(kind, forKey: .kind)
+        try c.encode(impact, forKey: .impact)
         try c.encode(file, forKey: .file)
         try c.encode(`where`, forKey: .where)
         try c.encode(summary, forKey: .summary)
         try c.encode(cause, forKey: .cause)
+        try c.encode(why, forKey: .why)
     }
 }

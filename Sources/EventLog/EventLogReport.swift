@@ -12,7 +12,11 @@ public struct EventLogReport: Sendable, Encodable {
     public var events: [Event]
     public var findings: [EventFinding]
 
-    public var exitCode: Int32 { findings.isEmpty ? 0 : 1 }
+    /// The findings that stop the writer or the backup.
+    public var causes: [EventFinding] { findings.filter { $0.impact.isCause } }
+
+    /// 1 when a finding is a cause, else 0 (benign and info never change it).
+    public var exitCode: Int32 { causes.isEmpty ? 0 : 1 }
 
     /// Reads every log (opened first: a file that is not a log is refused before any is read) and judges
     /// its events for `writer`.
@@ -27,9 +31,9 @@ public struct EventLogReport: Sendable, Encodable {
         for log in logs {
             log.forEachRecord(whereXML: EventJudge.mayBeRelevant) { record in
                 let e = Event(file: log.path, record: record)
-                guard EventJudge.isRelevant(e) else { return }
+                guard let f = EventJudge.finding(e, writer: writer) else { return }
                 report.events.append(e)
-                if let f = EventJudge.finding(e, writer: writer) { report.findings.append(f) }
+                report.findings.append(f)
             }
             report.files.append(File(file: log.path, records: log.recordsRead, chunks: log.chunksRead, warnings: log.warningLines))
         }

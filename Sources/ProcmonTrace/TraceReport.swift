@@ -20,7 +20,7 @@ public struct TraceReport: Codable, Sendable {
     public var limits: FolderLimits
 
     /// 0 the writer's last IDENTIFY completed clean; 1 a problem was diagnosed or the writer's IDENTIFY is missing.
-    public var exitCode: Int32 { verdict?.kind == .clean ? 0 : 1 }
+    public var exitCode: Int32 { verdict.map { $0.impact.isCause ? 1 : 0 } ?? 1 }
 }
 
 /// One VSS component's markers and IDENTIFY windows.
@@ -153,12 +153,15 @@ public struct Diagnosis: Codable, Sendable, Equatable {
     public var summary: String
     /// Other findings in the same window (the one farther from Leave when both kinds are present).
     public var also: [Finding]
+    /// `missing-writer` for a cause (or a window that never ended), `info` for a clean one.
+    public var impact: Impact
 
-    enum CodingKeys: String, CodingKey { case kind, path, row, summary, also }
+    enum CodingKeys: String, CodingKey { case kind, impact, path, row, summary, also }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(kind, forKey: .kind)
+        try c.encode(impact, forKey: .impact)
         try c.encode(path, forKey: .path)
         try c.encode(row, forKey: .row)
         try c.encode(summary, forKey: .summary)
@@ -169,6 +172,9 @@ public struct Diagnosis: Codable, Sendable, Equatable {
 /// One piece of evidence: a folder over the limits or a refused access.
 public struct Finding: Codable, Sendable, Equatable {
     public var kind: Diagnosis.Kind
+    /// `missing-writer` where the writer walks file by file (Microsoft.NET) or must read (WinSxS\\FileMaps),
+    /// `info` elsewhere (WinSxS and the other areas it adds whole).
+    public var impact: Impact
     public var path: String
     public var row: Int
     public var summary: String

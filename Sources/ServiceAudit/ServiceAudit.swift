@@ -1,37 +1,17 @@
 import RegistryHive
 import VolumeAudit
 import WindowsSecurity
+import WriterScope
 
 /// Judges the services and drivers of a SYSTEM hive for the System Writer: the services it depends on,
 /// its account, every service's descriptor, and (with a volume) every service's binary.
 public enum ServiceAudit {
-    /// Services the System Writer needs, and the start type each must not fall below.
-    struct Dependency {
-        var name: String
-        var role: String
-        /// nil: any start type but disabled; a value: exactly that one.
-        var mustStart: StartType?
-        var restoreStart: StartType
-    }
-
-    static let dependencies: [Dependency] = [
-        Dependency(name: "CryptSvc", role: "Cryptographic Services hosts the System Writer", mustStart: nil, restoreStart: .automatic),
-        Dependency(name: "EventSystem", role: "COM+ Event System delivers the writer's VSS events", mustStart: .automatic, restoreStart: .automatic),
-        Dependency(name: "VSS", role: "the Volume Shadow Copy service calls the writers", mustStart: nil, restoreStart: .demand),
-        Dependency(name: "COMSysApp", role: "COM+ System Application serves VSS's COM+ calls", mustStart: nil, restoreStart: .demand),
-        Dependency(name: "swprv", role: "the Microsoft Software Shadow Copy Provider makes the snapshot", mustStart: nil, restoreStart: .demand),
-        Dependency(name: "RpcSs", role: "RPC carries every VSS call", mustStart: nil, restoreStart: .automatic),
-    ]
-
-    /// What the writer's token needs on COM+ Event System: the service user rights that matter for
-    /// querying and talking to it (CC LC LO RC). SERVICE_START is not asked: the SCM's default descriptor,
-    /// which EventSystem has on a healthy server, gives SERVICE no start right, and it starts automatically.
-    public static let eventSystemRights: UInt32 =
-        ServiceRights.queryConfig | ServiceRights.queryStatus | ServiceRights.interrogate | AccessMask.readControl
+    /// What the writer's token needs on COM+ Event System to register (SERVICE_QUERY_STATUS, `LC`).
+    public static let eventSystemRights: UInt32 = WriterServices.eventSystemRights
 
     /// The audit of `hive`'s current control set for `token`; binaries are checked on `volume` when given.
     public static func audit(
-        hive: Hive, source: String, volume: (any VolumeFiles)? = nil, token: Token = .networkServiceCryptSvc
+        hive: Hive, source: String, volume: (any VolumeFiles)? = nil, token: Token = WriterServices.token
     ) -> ServiceReport {
         var warnings: [String] = []
         var controlSet = hive.currentControlSet ?? ""
@@ -59,61 +39,82 @@ public enum ServiceAudit {
         }
         let byName = Dictionary(services.map { ($0.name.uppercased(), $0) }, uniquingKeysWith: { a, _ in a })
 
-        for dep in dependencies {
+        for dep in WriterServices.dependencies {
             guard let s = byName[dep.name.uppercased()] else {
                 findings.append(
                     ServiceFinding(
-                        kind: .serviceMissing, service: dep.name, displayName: nil, principal: nil, missing: [],
-                        sddl: nil, fixedSddl: nil,
+                        kind: .serviceMissing, impact: dep.impact, basis: dep.source, service: dep.name,
+                        displayName: nil, principal: nil, missing: [], sddl: nil, fixedSddl: nil,
                         fix: "reinstall the component: DISM /Online /Cleanup-Image /RestoreHealth, then sfc /scannow",
                         detail: "\(dep.name) is not installed in \(controlSet) (\(dep.role))"))
                 continue
             }
             let start = s.startType
-            let bad = start == .disabled || (dep.mustStart != nil && start != dep.mustStart)
+            let bad = start == .disabled || (dep.mustBeAutomatic && start != .automatic)
             if bad {
-                let want = dep.mustStart ?? dep.restoreStart
+                let want = dep.mustBeAutomatic ? StartType.automatic : StartType(rawValue: dep.defaultStart) ?? .demand
                 findings.append(
                     ServiceFinding(
-                        kind: .serviceDisabled, service: s.name, displayName: s.displayName, principal: nil,
+                        kind: .serviceDisabled, impact: dep.impact, confidence: start == .disabled ? .confirmed : .likely,
+                        basis: dep.source, service: s.name, displayName: s.displayName, principal: nil,
                         missing: [], sddl: nil, fixedSddl: nil,
                         fix: "sc.exe config \(scName(s.name)) start= \(want.scConfigWord)",
                         detail: "\(s.name) starts \(s.start ?? "never (no Start value)"); it must be \(want.scName) (\(dep.role))",
                         sawStart: start, wantStart: want))
             }
         }
-        if let crypt = byName["CRYPTSVC"], !isNetworkService(crypt.account) {
-            findings.append(
-                ServiceFinding(
-                    kind: .serviceAccount, service: crypt.name, displayName: crypt.displayName,
-                    principal: crypt.account, missing: [], sddl: nil, fixedSddl: nil,
-                    fix: "sc.exe config CryptSvc obj= \"NT AUTHORITY\\NetworkService\" password= \"\"",
-                    detail: "CryptSvc runs as \(crypt.account ?? "LocalSystem (no ObjectName)"); the System Writer expects NETWORK SERVICE"))
+        if let crypt = byName["CRYPTSVC"] {
+            if !WriterServices.isNetworkService(crypt.account) {
+                findings.append(
+                    ServiceFinding(
+                        kind: .serviceAccount, basis: "KB2009272", service: crypt.name, displayName: crypt.displayName,
+                        principal: crypt.account, missing: [], sddl: nil, fixedSddl: nil,
+                        fix: "sc.exe config CryptSvc obj= \"NT AUTHORITY\\NetworkService\" password= \"\"",
+                        detail: "CryptSvc runs as \(crypt.account ?? "LocalSystem (no ObjectName)"); the System Writer expects NETWORK SERVICE"))
+            }
+            if !WriterServices.hostsWriter(imagePath: crypt.imagePath) {
+                findings.append(
+                    ServiceFinding(
+                        kind: .serviceHost, basis: "KB2009272", service: crypt.name, displayName: crypt.displayName,
+                        principal: nil, missing: [], sddl: nil, fixedSddl: nil,
+                        fix: "sc.exe config CryptSvc binPath= \"%SystemRoot%\\system32\\svchost.exe -k NetworkService -p\"",
+                        detail: "CryptSvc's ImagePath is \(crypt.imagePath ?? "missing"); the System Writer is hosted by svchost.exe -k NetworkService"))
+            }
         }
         for s in services {
             guard let sd = descriptors[s.name.uppercased()] else { continue }
             let isEventSystem = s.name.uppercased() == "EVENTSYSTEM"
-            let required = isEventSystem ? eventSystemRights : ServiceRights.queryConfig
-            let access = ServiceAccess.judge(sd, token: token, required: required)
-            guard !access.allowed else { continue }
-            let fixed = ServiceAccess.fixed(sd, token: token, required: required).map { SDDL.string($0) }
-            let why: String
-            switch access.denial {
-            case .deniedByACE(_, let ace): why = "the ACE \(ace) denies it"
-            case .emptyDACL: why = "its DACL is empty"
-            default: why = "no ACE grants it to NETWORK SERVICE, SERVICE, Authenticated Users or Everyone"
+            // COM+ Event System: the writer must query its status to register at all (CAPI2 512, no writer).
+            if isEventSystem {
+                let access = ServiceAccess.judge(sd, token: token, required: WriterServices.eventSystemRights)
+                if !access.allowed {
+                    findings.append(
+                        accessFinding(
+                            s, sd, access, token: token, required: WriterServices.eventSystemRights, impact: .missingWriter,
+                            basis: "WRITER-MODEL.md §5 (WaitForServiceRunning, CAPI2 512)",
+                            what: "the System Writer (\(token.name)) cannot query the status of COM+ Event System, so it never registers (CAPI2 512)"))
+                    continue
+                }
             }
-            let what = isEventSystem
-                ? "the System Writer (\(token.name)) cannot query or talk to COM+ Event System"
-                : "the System Writer (\(token.name)) cannot read this \(s.isDriver ? "driver" : "service")'s configuration, so it fails to back up its binary (CAPI2 event 513, \"AddLegacyDriverFiles ... Access is denied\")"
+            // Every other service and driver: the writer asks SERVICE_QUERY_CONFIG, logs CAPI2 513 and goes on.
+            let access = ServiceAccess.judge(sd, token: token, required: WriterServices.perServiceRights)
+            guard !access.allowed else { continue }
+            findings.append(
+                accessFinding(
+                    s, sd, access, token: token, required: WriterServices.perServiceRights, impact: .benign,
+                    basis: "KB3209092 (\"can be safely ignored\")",
+                    what: "the System Writer (\(token.name)) cannot read this \(s.isDriver ? "driver" : "service")'s configuration: CAPI2 513 \"Unable to back up image of ...\", and the writer goes on without its binary (optional fix)"))
+        }
+        for s in services where s.isDriver && s.startType != .disabled {
+            guard let raw = s.imagePath, let why = WriterServices.driverImagePathProblem(raw) else { continue }
             findings.append(
                 ServiceFinding(
-                    kind: .serviceAccess, service: s.name, displayName: s.displayName, principal: token.name,
-                    missing: ServiceRights.names(access.missing), sddl: s.sddl, fixedSddl: fixed,
-                    fix: fixed.map { "sc.exe sdset \(scName(s.name)) \"\($0)\"" }
-                        ?? "grant SERVICE the rights CCLCSWLOCRRC on \(s.name) (sc.exe sdset)",
-                    detail: "\(what): \(why)"))
+                    kind: .imagePathSyntax, impact: .backupFails, confidence: .likely, basis: "KB968247",
+                    service: s.name, displayName: s.displayName, principal: nil, missing: [], sddl: nil, fixedSddl: nil,
+                    fix: "set its ImagePath to \\??\\\(ImagePath.binary(raw).filter { $0 != "\"" }) (or \\SystemRoot\\...): reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\\(s.name) /v ImagePath /t REG_EXPAND_SZ /d \"\\??\\\(ImagePath.binary(raw).filter { $0 != "\"" })\" /f",
+                    detail: "the ImagePath \(raw) of this driver: \(why); system state backup fails with 0x8078010D (\"The filename, directory name, or volume label syntax is incorrect\")"))
         }
+        findings += settingFindings(hive, controlSet: controlSet)
         if let volume {
             findings += binaryFindings(services, volume: volume, token: token, warnings: &warnings)
         }
@@ -126,13 +127,86 @@ public enum ServiceAudit {
             vssDiagnostics: diag, imagePathsChecked: volume != nil)
     }
 
+    /// A descriptor that does not grant `required`: the current and corrected SDDL, and why. An explicit
+    /// deny ACE is named as such: an appended grant does not override it, so the fix removes it.
+    static func accessFinding(
+        _ s: ServiceConfig, _ sd: SecurityDescriptor, _ access: ServiceAccess, token: Token, required: UInt32,
+        impact: Impact, basis: String, what: String
+    ) -> ServiceFinding {
+        let fixed = ServiceAccess.fixed(sd, token: token, required: required).map { SDDL.string($0) }
+        let why: String
+        switch access.denial {
+        case .deniedByACE(_, let ace): why = "the explicit deny ACE \(ace) takes it away (a grant appended after it does not override it; the fix removes it)"
+        case .emptyDACL: why = "its DACL is empty"
+        default: why = "no ACE grants it to NETWORK SERVICE, SERVICE, Authenticated Users or Everyone"
+        }
+        return ServiceFinding(
+            kind: .serviceAccess, impact: impact, basis: basis, service: s.name, displayName: s.displayName,
+            principal: token.name, missing: ServiceRights.names(access.missing), sddl: s.sddl, fixedSddl: fixed,
+            fix: fixed.map { "sc.exe sdset \(scName(s.name)) \"\($0)\"" }
+                ?? "grant SERVICE the rights CCLCSWLOCRRC on \(s.name) (sc.exe sdset)",
+            detail: "\(what): \(why)")
+    }
+
+    /// The settings outside the service keys that remove the writer: VssAccessControl (VSS 8213) and
+    /// SystemSetupInProgress; and the SystemWriter settings, as found.
+    static func settingFindings(_ hive: Hive, controlSet: String) -> [ServiceFinding] {
+        var out: [ServiceFinding] = []
+        func finding(_ kind: ServiceFindingKind, _ impact: Impact, _ basis: String, _ key: String, _ fix: String, _ detail: String)
+            -> ServiceFinding
+        {
+            ServiceFinding(
+                kind: kind, impact: impact, basis: basis, service: key, displayName: nil, principal: nil, missing: [],
+                sddl: nil, fixedSddl: nil, fix: fix, detail: detail)
+        }
+        let vacPath = controlSet + "\\" + WriterServices.vssAccessControlKey
+        let want = WriterServices.vssAccessControlName
+        let fix = "reg add HKLM\\SYSTEM\\CurrentControlSet\\\(WriterServices.vssAccessControlKey) /v \"\(want)\" /t REG_DWORD /d 1 /f"
+        if let vac = hive.key(path: vacPath) {
+            let values = hive.values(of: vac)
+            let ns = values.first { WriterServices.isNetworkService($0.name) }
+            if let ns, ns.dword == 1 {
+            } else {
+                let seen = ns.map { v in v.dword.map { "DWORD \($0)" } ?? "not a DWORD" } ?? "absent"
+                out.append(
+                    finding(
+                        .vssAccessControl, .missingWriter, "KB2009272 (VSS 8213)", vacPath, fix,
+                        "VssAccessControl\\\(want) is \(seen): VSS refuses the System Writer's account (event 8213) and the writer is missing"))
+            }
+            for v in values where v.dword == nil {
+                out.append(
+                    finding(
+                        .vssAccessControl, .benign, "KB2537096; VSS events 15, 16, 17, 23", vacPath,
+                        "none needed (or delete the value)",
+                        "VssAccessControl\\\(v.name) is not a REG_DWORD: VSS ignores the entry"))
+            }
+        } else if hive.key(path: controlSet + "\\Services\\VSS") != nil {
+            out.append(
+                finding(
+                    .vssAccessControl, .missingWriter, "KB2009272 (VSS 8213)", vacPath, fix,
+                    "there is no VssAccessControl key: VSS refuses the System Writer's account (event 8213)"))
+        }
+        if let setup = hive.key(path: "Setup"), let v = hive.value("SystemSetupInProgress", of: setup), let d = v.dword, d != 0 {
+            out.append(
+                finding(
+                    .setupInProgress, .missingWriter, "WRITER-MODEL.md §1 (CSystemWriter::Startup)", "Setup",
+                    "finish or roll back setup; then reg add HKLM\\SYSTEM\\Setup /v SystemSetupInProgress /t REG_DWORD /d 0 /f",
+                    "SystemSetupInProgress is \(d): the System Writer does not start while Windows says setup is in progress"))
+        }
+        let swPath = controlSet + "\\Control\\SystemWriter"
+        if let sw = hive.key(path: swPath), let v = hive.value("ReportWin32ServicesNonSystemState", of: sw) {
+            out.append(
+                ServiceFinding(
+                    kind: .writerSetting, impact: .info, basis: "WRITER-MODEL.md §1", service: swPath, displayName: nil,
+                    principal: nil, missing: [], sddl: nil, fixedSddl: nil, fix: "none needed",
+                    detail: "ReportWin32ServicesNonSystemState = \(v.dword.map(String.init) ?? "not a DWORD"): decides whether the Win32 service files are reported outside system state"))
+        }
+        return out
+    }
+
     /// A service name as one argument of sc.exe (quoted when it holds a space).
     static func scName(_ name: String) -> String { name.contains(" ") ? "\"" + name + "\"" : name }
 
-    static func isNetworkService(_ account: String?) -> Bool {
-        guard let a = account?.uppercased() else { return false }
-        return ["NT AUTHORITY\\NETWORKSERVICE", "NT AUTHORITY\\NETWORK SERVICE", "NETWORKSERVICE", "NETWORK SERVICE"].contains(a)
-    }
 
     /// One service key: its settings and the descriptor the SCM applies. Keys without a `Type` value
     /// (parameter or performance keys that sit under Services) are not services.
@@ -182,7 +256,8 @@ public enum ServiceAudit {
             let shown = "C:\\" + path
             func finding(_ detail: String, _ missing: [String], _ fix: String) -> ServiceFinding {
                 ServiceFinding(
-                    kind: .imagePath, service: s.name, displayName: s.displayName, principal: token.name,
+                    kind: .imagePath, impact: .benign, basis: "WRITER-MODEL.md §4 (CAPI2 513 per service: the writer goes on)",
+                    service: s.name, displayName: s.displayName, principal: token.name,
                     missing: missing, sddl: nil, fixedSddl: nil, fix: fix, detail: detail)
             }
             switch volume.state(of: path) {

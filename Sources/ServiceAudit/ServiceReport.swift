@@ -12,4 +12,8 @@ public struct ServiceReport: Sendable, Encodable {
     public var vssDiagnostics: VSSDiagnostics
     /// Whether binaries were checked on a volume (an image or mount was given).
     public var imagePathsChecked: Bool
+
+    /// 1 when a finding stops the writer or the backup (`missing-writer`, `backup-fails`), else 0: a
+    /// per-service descriptor the writer cannot read is benign (KB3209092).
+    public var exitCode: Int32 { findings.contains { $0.impact.isCause } ? 1 : 0 }
 }

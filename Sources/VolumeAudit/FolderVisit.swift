@@ -17,6 +17,13 @@ public struct FolderVisit {
     public var windowsPathLength: Int
     public var parentWindowsPathLength: Int
     public var area: WriterArea
+    /// The longest name of an entry listed in it (file, folder or other), in UTF-16 code units; 0 when empty.
+    public var longestEntryName: Int = 0
+
+    /// The longest Windows path of an entry in it (0 when it is empty).
+    public var longestEntryPath: Int {
+        longestEntryName == 0 ? 0 : windowsPathLength + (depth == 0 ? 0 : 1) + longestEntryName
+    }
 }
 
 /// Receives what a source finds.

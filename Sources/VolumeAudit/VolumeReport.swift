@@ -1,6 +1,6 @@
 import WriterScope
 
-/// A folder over the System Writer's limits.
+/// A folder over the System Writer's limits, judged by where it is.
 public struct VolumeFinding: Codable, Sendable, Equatable {
     /// The Windows path, e.g. `C:\Windows\Microsoft.NET\…`.
     public var path: String
@@ -12,10 +12,54 @@ public struct VolumeFinding: Codable, Sendable, Equatable {
     public var over: [FolderLimits.Excess]
     /// Under `Windows`: the System Writer enumerates it in OnIdentify.
     public var inWriterScope: Bool
-    /// Where in that scope: `Microsoft.NET`, `WinSxS`, `Temporary ASP.NET Files` are the usual culprits.
+    /// Where in that scope: `Microsoft.NET` and `Temporary ASP.NET Files` are walked file by file.
     public var area: WriterArea
+    /// How the writer reads the area: only `walked-file-by-file` makes counts and path lengths a cause.
+    public var reading: WriterArea.Reading
+    /// `missing-writer` inside Windows\Microsoft.NET, `info` elsewhere.
+    public var impact: Impact
+    public var confidence: Confidence
+    /// Why, with the stock size where the model has one.
+    public var why: String
+    /// What the judgement rests on.
+    public var basis: String
     /// How far over its worst limit (1.0 = at the limit); findings are sorted by it.
     public var severity: Double
+
+    public init(
+        path: String, subfolders: Int, files: Int, others: Int, pathLength: Int, over: [FolderLimits.Excess],
+        inWriterScope: Bool, area: WriterArea, reading: WriterArea.Reading, judgement: Judgement, severity: Double
+    ) {
+        self.path = path
+        self.subfolders = subfolders
+        self.files = files
+        self.others = others
+        self.pathLength = pathLength
+        self.over = over
+        self.inWriterScope = inWriterScope
+        self.area = area
+        self.reading = reading
+        self.impact = judgement.impact
+        self.confidence = judgement.confidence
+        self.why = judgement.why
+        self.basis = judgement.source
+        self.severity = severity
+    }
+
+    public var judgement: Judgement { Judgement(impact, confidence, why: why, source: basis) }
+}
+
+/// The tree the System Writer walks file by file, `Windows\Microsoft.NET`, in figures: what makes its
+/// metadata long (stock: 1.8 to 2.0 thousand files, longest path 242 characters).
+public struct MicrosoftNETTotals: Codable, Sendable, Equatable {
+    public var folders = 0
+    public var files = 0
+    /// The longest path of a folder or file under it, in characters.
+    public var longestPath = 0
+    public var stockFiles: StockSize? = StockSizes.of("Windows\\Microsoft.NET", .filesRecursive)
+    public var judgement: Judgement? = nil
+
+    public init() {}
 }
 
 /// A folder that could not be listed, and why.
@@ -47,7 +91,12 @@ public struct VolumeReport: Codable, Sendable {
     public var source = "mount"
     /// What the reader noticed and went on from (damaged MFT records, for one).
     public var warnings: [String] = []
+    /// Files, folders and the longest path under `Windows\Microsoft.NET` (nil when the walk did not reach it).
+    public var microsoftNET: MicrosoftNETTotals? = nil
 
-    /// 1 when a folder is over the limits, else 0.
-    public var exitCode: Int32 { findings.isEmpty ? 0 : 1 }
+    /// The findings that stop the writer (`missing-writer`, `backup-fails`).
+    public var causes: [VolumeFinding] { findings.filter { $0.impact.isCause } }
+
+    /// 1 when a finding is a cause, else 0 (context never changes it).
+    public var exitCode: Int32 { causes.isEmpty ? 0 : 1 }
 }

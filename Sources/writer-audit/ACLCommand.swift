@@ -112,7 +112,11 @@ struct ACLCommand: ParsableCommand {
                 out.line("Every entry can be read by \(report.principals.joined(separator: ", ")).")
             } else {
                 out.line("Entries the System Writer's account cannot read (\(report.findings.count)):")
-                for f in report.findings { out.line("  \(f.path)\n    \(f.reason)") }
+                for f in report.findings {
+                    out.line("  [\(f.impact.rawValue)] \(f.path)")
+                    out.line("    \(f.reason)")
+                    out.line("    \(f.why)")
+                }
             }
             if !report.errors.isEmpty {
                 out.line()

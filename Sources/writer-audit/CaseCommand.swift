@@ -1,6 +1,7 @@
 import ArgumentParser
 import BinaryFormat
 import CaseReport
+import WriterScope
 import Foundation
 import VolumeAudit
 
@@ -90,14 +91,19 @@ struct CaseCommand: ParsableCommand {
             for f in v.fix { out.line("  \(QuotedText.oneLine(f))") }
         }
         if let dir = self.out, !scripts.isEmpty { out.line("  Written to \(dir): \(scripts.joined(separator: ", "))") }
-        let others = r.findings.filter { $0.cause != v.kind }
-        if !others.isEmpty {
+        let groups: [(String, [CaseFinding])] = [
+            ("Other causes", r.findings.filter { $0.impact.isCause && $0.cause != v.kind }),
+            ("Known noise, safe to ignore", r.findings.filter { $0.impact == .benign }),
+            ("Context (not a cause)", r.findings.filter { $0.impact == .info }),
+        ]
+        for (title, group) in groups where !group.isEmpty {
             out.line()
-            out.line("Other findings (\(others.count)):")
-            for f in others.prefix(20) {
+            out.line("\(title) (\(group.count)):")
+            for f in group.prefix(20) {
                 out.line("  [\(f.source.rawValue) \(f.kind)] \(QuotedText.oneLine(f.where)): \(QuotedText.oneLine(f.summary))")
+                if f.impact == .benign, let why = f.why { out.line("      why: \(QuotedText.oneLine(why))") }
             }
-            if others.count > 20 { out.line("  … \(others.count - 20) more in --format json") }
+            if group.count > 20 { out.line("  … \(group.count - 20) more in --format json") }
         }
         if !r.missing.isEmpty {
             out.line()

@@ -90,14 +90,17 @@ struct EventLogCommand: ParsableCommand {
             if report.findings.isEmpty {
                 out.line("No findings.")
             } else {
-                out.line("FINDINGS (\(report.findings.count)):")
+                let causes = report.causes.count
+                out.line("FINDINGS (\(report.findings.count), \(causes) cause\(causes == 1 ? "" : "s")):")
                 for f in report.findings {
-                    out.line("  [\(f.kind.rawValue)] \(QuotedText.oneLine(f.summary))")
+                    out.line("  [\(f.impact.rawValue)] [\(f.kind.rawValue)] \(QuotedText.oneLine(f.summary))")
                     out.line("      \(f.file) record \(f.record), \(f.time ?? "no time")")
+                    out.line("      \(f.why) [\(f.basis)]")
                 }
+                if causes == 0 { out.line("Nothing here stops the \(writer): the findings above are known noise or context.") }
             }
         }
         out.flush()
-        if !report.findings.isEmpty { throw ExitCode(1) }
+        throw ExitCode(report.exitCode)
     }
 }

@@ -59,6 +59,6 @@ struct ServicesCommand: ParsableCommand {
         if !common.quiet, format == "json" {
             for w in report.warnings { printError("writer-audit: \(source): warning: \(w)") }
         }
-        if !report.findings.isEmpty { throw ExitCode(1) }
+        throw ExitCode(report.exitCode)
     }
 }

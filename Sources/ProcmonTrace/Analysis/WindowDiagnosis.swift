@@ -65,18 +65,24 @@ extension WindowState {
     private func diagnose(limits: FolderLimits, directories: [DirectoryCount]) -> Diagnosis {
         let lastWork = lastFileSystem.last
         var findings: [Finding] = []
-        if let folder = directories.last(where: { $0.overLimit != nil }) {
+        // The last folder over the limits where the writer walks file by file; one elsewhere is context.
+        let over = directories.filter { $0.overLimit != nil }
+        if let folder = over.last(where: { WriterArea.of(windowsPath: $0.path).reading == .walkedFileByFile }) ?? over.last {
             findings.append(folderFinding(folder, limits: limits, lastWork: lastWork))
         }
         if let denied = lastAccessFailure {
             findings.append(
                 Finding(
-                    kind: .permissions, path: denied.path, row: denied.row,
+                    kind: .permissions,
+                    impact: WriterAccess.judgeDenied(windowsPath: denied.path, folder: true).impact,
+                    path: denied.path, row: denied.row,
                     summary:
                         "\(denied.operation) of \(denied.path) failed with \(denied.result) at row \(denied.row)\(Self.scopeNote(denied.path)): the account of \(process) (PID \(pid)) was refused"
                 ))
         }
         findings.sort { $0.row > $1.row }
+        let context = findings.filter { !$0.impact.isCause }
+        findings = findings.filter { $0.impact.isCause }
         switch end {
         case .leave(let leave):
             guard let verdict = findings.first else {
@@ -88,12 +94,13 @@ extension WindowState {
                     summary =
                         "IDENTIFY completed (rows \(enter.row)–\(leave.row), \(events) events) with no folder over the limits and no access failure, and no file-system work in the window."
                 }
-                return Diagnosis(kind: .clean, path: lastWork?.path, row: lastWork?.row, summary: summary, also: [])
+                return Diagnosis(
+                    kind: .clean, path: lastWork?.path, row: lastWork?.row, summary: summary, also: context, impact: .info)
             }
             return Diagnosis(
                 kind: verdict.kind, path: verdict.path, row: verdict.row,
                 summary: verdict.summary + " (IDENTIFY rows \(enter.row)–\(leave.row))",
-                also: Array(findings.dropFirst()))
+                also: Array(findings.dropFirst()) + context, impact: verdict.impact)
         default:
             let last = ring.last
             var summary = "IDENTIFY (Enter) at row \(enter.row) has no Leave: " + endDescription()
@@ -104,7 +111,9 @@ extension WindowState {
                 let rows = findings.map { "\($0.kind.rawValue) at row \($0.row)" }.joined(separator: ", ")
                 summary += ". Found before that (listed under also): " + rows
             }
-            return Diagnosis(kind: .incomplete, path: last?.path, row: last?.row, summary: summary, also: findings)
+            return Diagnosis(
+                kind: .incomplete, path: last?.path, row: last?.row, summary: summary, also: findings + context,
+                impact: .missingWriter)
         }
     }
 
@@ -161,7 +170,10 @@ extension WindowState {
         if let lastWork, lastWork.path.uppercased().hasPrefix(folder.path.uppercased()) {
             summary += "; it was the last file-system work before the end of IDENTIFY"
         }
-        return Finding(kind: .folderLimit, path: folder.path, row: folder.lastRow, summary: summary)
+        let area = WriterArea.of(windowsPath: folder.path)
+        let impact: Impact = area.reading == .walkedFileByFile ? .missingWriter : .info
+        if impact == .info { summary += "; the System Writer adds this area whole and never walks it: not a cause" }
+        return Finding(kind: .folderLimit, impact: impact, path: folder.path, row: folder.lastRow, summary: summary)
     }
 
     /// Notes whether a path lies where the System Writer is known to choke.
@@ -171,7 +183,7 @@ extension WindowState {
             " (under Windows\\Microsoft.NET, in Temporary ASP.NET Files: the one place that is safe to clean)"
         case .microsoftNET: " (under Windows\\Microsoft.NET)"
         case .winSxS: " (under Windows\\WinSxS)"
-        case .windows, .outside: ""
+        default: ""
         }
     }
 

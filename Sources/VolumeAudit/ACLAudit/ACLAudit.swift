@@ -1,4 +1,5 @@
 import WindowsSecurity
+import WriterScope
 
 /// A file or folder the System Writer's account (or another principal checked) cannot read.
 public struct ACLFinding: Codable, Sendable, Equatable {
@@ -10,6 +11,10 @@ public struct ACLFinding: Codable, Sendable, Equatable {
     /// The ACE that denied them, in SDDL, or nil when no ACE grants them.
     public var ace: String?
     public var reason: String
+    /// What the denial does to the writer, by where the entry is (WriterScope's WriterAccess): a folder under
+    /// Microsoft.NET it cannot list, or WinSxS\\FileMaps and Temp\\PendingRenames, are `missing-writer`.
+    public var impact: Impact
+    public var why: String
 }
 
 /// An entry whose descriptor could not be read or parsed, with the position.
@@ -26,8 +31,11 @@ public struct ACLReport: Codable, Sendable {
     public var findings: [ACLFinding]
     public var errors: [ACLError]
 
-    /// 1 when an entry cannot be read by a principal checked, else 0.
-    public var exitCode: Int32 { findings.isEmpty ? 0 : 1 }
+    /// The findings that stop the writer.
+    public var causes: [ACLFinding] { findings.filter { $0.impact.isCause } }
+
+    /// 1 when a denial stops the writer, else 0 (denials elsewhere are context).
+    public var exitCode: Int32 { causes.isEmpty ? 0 : 1 }
 }
 
 /// Judges each entry's descriptor for each token. Knows nothing of where descriptors come from.
@@ -51,10 +59,7 @@ public struct ACLAudit {
         for token in tokens {
             let v = AccessCheck.judge(descriptor, token: token, folder: isFolder, aliases: aliases)
             guard !v.allowed else { continue }
-            findings.append(
-                ACLFinding(
-                    path: path, principal: token.name, sid: token.user.description,
-                    missing: AccessMask.fileRightNames(v.missing), ace: v.denyingACE, reason: Self.reason(v, token: token)))
+            findings.append(finding(path: path, folder: isFolder, token: token, verdict: v))
         }
     }
 
@@ -76,11 +81,15 @@ public struct ACLAudit {
         guard verdicts.contains(where: { !$0.allowed }) else { return }
         let shown = path()
         for (token, v) in zip(tokens, verdicts) where !v.allowed {
-            findings.append(
-                ACLFinding(
-                    path: shown, principal: token.name, sid: token.user.description,
-                    missing: AccessMask.fileRightNames(v.missing), ace: v.denyingACE, reason: Self.reason(v, token: token)))
+            findings.append(finding(path: shown, folder: isFolder, token: token, verdict: v))
         }
+    }
+
+    private func finding(path: String, folder: Bool, token: Token, verdict v: AccessCheck.Verdict) -> ACLFinding {
+        let judgement = WriterAccess.judgeDenied(windowsPath: path, folder: folder)
+        return ACLFinding(
+            path: path, principal: token.name, sid: token.user.description, missing: AccessMask.fileRightNames(v.missing),
+            ace: v.denyingACE, reason: Self.reason(v, token: token), impact: judgement.impact, why: judgement.why)
     }
 
     private var verdictCache: [Int: [AccessCheck.Verdict]] = [:]

@@ -1,10 +1,11 @@
 import WriterScope
 
-/// Counts what a source reports and keeps the folders over the System Writer's limits.
+/// Counts what a source reports and keeps the folders over the System Writer's limits, judged by where
+/// they are (WriterScope): a cause only inside `Windows\Microsoft.NET`, context elsewhere.
 ///
 /// Knows nothing of where the folders come from (a mounted tree, an NTFS image). Memory grows with the
-/// findings only. A path over MAX_PATH is reported once, at the folder where the branch crosses the limit;
-/// the folders below it are counted, not listed (a 10,000-level tree would otherwise list 10,000 paths).
+/// findings only. A path over the writer's limit is reported once, at the folder where the branch crosses
+/// it; the folders below it are counted, not listed (a 10,000-level tree would otherwise list 10,000 paths).
 public struct FolderAudit: FolderSink {
     public let limits: FolderLimits
     public let drive: String
@@ -14,8 +15,10 @@ public struct FolderAudit: FolderSink {
     public private(set) var findings: [VolumeFinding] = []
     public private(set) var unreadable: [UnreadableFolder] = []
     public private(set) var otherFilesystems: [String] = []
-    /// Folders below a reported path-length finding whose paths are over MAX_PATH too.
+    /// Folders below a reported path-length finding whose paths are over the limit too.
     public private(set) var foldersBelowLongPaths = 0
+    /// What is under `Windows\Microsoft.NET`, the tree the writer walks file by file.
+    public private(set) var microsoftNET = MicrosoftNETTotals()
 
     public init(limits: FolderLimits = FolderLimits(), drive: String = "C:") {
         self.limits = limits
@@ -30,18 +33,32 @@ public struct FolderAudit: FolderSink {
         subfolderEntries += v.subfolders
         files += v.files
         others += v.others
-        var over = limits.excesses(subfolders: v.subfolders, files: v.files, pathLength: v.windowsPathLength)
-        if over.contains(.pathLength) && v.parentWindowsPathLength > limits.maxPathLength {
+        let walked = v.area.reading == .walkedFileByFile
+        if walked {
+            microsoftNET.folders += 1
+            microsoftNET.files += v.files
+            microsoftNET.longestPath = max(microsoftNET.longestPath, v.windowsPathLength, v.longestEntryPath)
+        }
+        var over = limits.excesses(
+            subfolders: v.subfolders, files: v.files, pathLength: v.windowsPathLength,
+            longestEntryPath: v.longestEntryPath)
+        // Below a folder already reported for its path: this one is its long entry, or under it.
+        if over.contains(.pathLength)
+            && (v.windowsPathLength > limits.maxEntryPath || v.parentWindowsPathLength > limits.maxListedFolderPath)
+        {
             foldersBelowLongPaths += 1
             over.removeAll { $0 == .pathLength }
         }
         guard !over.isEmpty else { return }
+        let path = WindowsPath.make(drive: drive, relative: v.path)
+        let pathLength = max(v.windowsPathLength, v.longestEntryPath)
+        let judgement = limits.judge(over, area: v.area, path: path, subfolders: v.subfolders, files: v.files)
         findings.append(
             VolumeFinding(
-                path: WindowsPath.make(drive: drive, relative: v.path), subfolders: v.subfolders, files: v.files,
-                others: v.others, pathLength: v.windowsPathLength, over: over, inWriterScope: v.area.inWriterScope,
-                area: v.area,
-                severity: limits.severity(subfolders: v.subfolders, files: v.files, pathLength: v.windowsPathLength)))
+                path: path, subfolders: v.subfolders, files: v.files,
+                others: v.others, pathLength: pathLength, over: over, inWriterScope: v.area.inWriterScope,
+                area: v.area, reading: v.area.reading, judgement: judgement,
+                severity: limits.severity(subfolders: v.subfolders, files: v.files, pathLength: pathLength)))
     }
 
     public mutating func unreadable(path: UnsafeRawBufferPointer, reason: String) {
@@ -62,10 +79,39 @@ public struct FolderAudit: FolderSink {
         findings += other.findings
         unreadable += other.unreadable
         otherFilesystems += other.otherFilesystems
+        microsoftNET.folders += other.microsoftNET.folders
+        microsoftNET.files += other.microsoftNET.files
+        microsoftNET.longestPath = max(microsoftNET.longestPath, other.microsoftNET.longestPath)
     }
 
-    /// The findings, the worst first: by how far over its worst limit, then by path.
+    /// The findings, causes first, then the worst first (how far over its worst limit), then by path; with
+    /// the total under `Windows\Microsoft.NET` judged when the walk saw it.
     public var sortedFindings: [VolumeFinding] {
-        findings.sorted { ($0.severity, $1.path) > ($1.severity, $0.path) }
+        var all = findings
+        if microsoftNET.folders > 0 {
+            let explained = findings.contains { $0.area.reading == .walkedFileByFile && $0.judgement.impact.isCause }
+            let judgement = limits.judgeMicrosoftNETTotal(files: microsoftNET.files, explainedByAFolder: explained)
+            if judgement.impact.isCause {
+                all.append(
+                    VolumeFinding(
+                        path: drive + "\\Windows\\Microsoft.NET", subfolders: microsoftNET.folders - 1,
+                        files: microsoftNET.files, others: 0, pathLength: microsoftNET.longestPath,
+                        over: [.totalFiles], inWriterScope: true, area: .microsoftNET, reading: .walkedFileByFile,
+                        judgement: judgement,
+                        severity: Double(microsoftNET.files) / Double(max(limits.maxMicrosoftNETFiles, 1))))
+            }
+        }
+        return all.sorted {
+            ($0.judgement.impact, -$0.severity, $0.path) < ($1.judgement.impact, -$1.severity, $1.path)
+        }
+    }
+
+    /// The Microsoft.NET totals as reported (nil when the walk did not reach it).
+    public var microsoftNETReport: MicrosoftNETTotals? {
+        guard microsoftNET.folders > 0 else { return nil }
+        var t = microsoftNET
+        let explained = findings.contains { $0.area.reading == .walkedFileByFile && $0.judgement.impact.isCause }
+        t.judgement = limits.judgeMicrosoftNETTotal(files: t.files, explainedByAFolder: explained)
+        return t
     }
 }

@@ -40,7 +40,8 @@ extension Volume {
             scopes: found.map { WindowsPath.make(drive: options.drive, relative: $0) },
             folders: audit.folders, files: audit.files, others: audit.others, seconds: monotonicSeconds() - started,
             limits: options.limits, findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
-            unreadable: [], otherFilesystems: [], source: image.isBareMFT ? "mft" : "image", warnings: warnings)
+            unreadable: [], otherFilesystems: [], source: image.isBareMFT ? "mft" : "image", warnings: warnings,
+            microsoftNET: audit.microsoftNETReport)
     }
 
     /// Whether `path` names an image to read (a regular file or a block device) rather than a folder to walk.
@@ -125,7 +126,8 @@ struct FolderTreeEmitter {
                     path: UnsafeRawBufferPointer(start: nil, count: 0), depth: frame.depth,
                     subfolders: Int(f.subfolders),
                     files: Int(f.files), others: Int(f.others), windowsPathLength: frame.windowsLength,
-                    parentWindowsPathLength: frame.parentWindowsLength, area: frame.area)
+                    parentWindowsPathLength: frame.parentWindowsLength, area: frame.area,
+                    longestEntryName: Int(f.longestName))
                 path.withUnsafeBytes { p in
                     var v = visit
                     v.path = p

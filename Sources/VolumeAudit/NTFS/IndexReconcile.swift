@@ -113,7 +113,9 @@ extension MFTIndex {
                 let kind = kinds[record]
                 let directory = kind?.directory ?? (entry.attributes & 0x1000_0000 != 0)
                 let link = kind?.link ?? false
-                count(in: parent, directory: directory, surrogate: link)
+                count(
+                    in: parent, directory: directory, surrogate: link,
+                    nameLength: entry.name.withUnsafeBytes { WindowsPath.utf16Length($0) })
                 if directory && !link {
                     let c = folderIndex(record)
                     if folders[c].registered {

@@ -18,6 +18,8 @@ struct MFTIndex {
         var subfolders: Int32 = 0
         var files: Int32 = 0
         var others: Int32 = 0
+        /// The longest name of an entry counted in it, in UTF-16 code units.
+        var longestName: Int32 = 0
         /// Its own record was seen: a directory in use (otherwise it is only named as a parent).
         var registered = false
         var firstChild: Int32 = -1
@@ -123,7 +125,7 @@ struct MFTIndex {
         for name in facts.names where name.namespace != 2 {
             if own == nil || name.namespace == 1 || name.namespace == 3 { own = name }
             if n == Self.root { continue }
-            count(in: name.parent, directory: facts.directory, surrogate: facts.link)
+            count(in: name.parent, directory: facts.directory, surrogate: facts.link, nameLength: name.utf16.count / 2)
         }
         if facts.directory && !facts.link {
             register(n, parent: own?.parent ?? 0, utf8: own.map { Self.utf8($0.utf16) } ?? [])
@@ -172,8 +174,9 @@ struct MFTIndex {
         }
     }
 
-    mutating func count(in parent: UInt64, directory: Bool, surrogate: Bool) {
+    mutating func count(in parent: UInt64, directory: Bool, surrogate: Bool, nameLength: Int) {
         let p = folderIndex(parent)
+        folders[p].longestName = max(folders[p].longestName, Int32(clamping: nameLength))
         if surrogate {
             folders[p].others += 1
         } else if directory {
@@ -231,7 +234,9 @@ struct MFTIndex {
                 guard n >= Self.firstUserRecord else { continue }
                 records += 1
                 if info.hasList { listBases[n] = (info.directory, info.link) }
-                for entry in list { count(in: entry.parent, directory: info.directory, surrogate: entry.surrogate) }
+                for entry in list {
+                    count(in: entry.parent, directory: info.directory, surrogate: entry.surrogate, nameLength: entry.name.count / 2)
+                }
                 if info.directory && !info.link, let own = list.first {
                     own.name.withUnsafeBytes { register(n, parent: own.parent, utf8: Self.utf8($0)) }
                 }
@@ -249,7 +254,7 @@ struct MFTIndex {
             let surrogate = info.surrogate || list.contains { $0.surrogate }
             extensionNames[base] = list.filter { $0.parent != ~0 }.map { ($0.parent, $0.name) }
             for entry in list where entry.parent != ~0 {
-                count(in: entry.parent, directory: info.directory, surrogate: surrogate)
+                count(in: entry.parent, directory: info.directory, surrogate: surrogate, nameLength: entry.name.count / 2)
                 if info.directory && !surrogate {
                     entry.name.withUnsafeBytes { register(base, parent: entry.parent, utf8: Self.utf8($0)) }
                 }

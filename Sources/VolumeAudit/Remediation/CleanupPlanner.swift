@@ -66,7 +66,8 @@ public struct CleanupPlanner {
             root: root, drive: options.drive, scopes: [], folders: audit.folders, files: audit.files,
             others: audit.others, seconds: Volume.monotonicSeconds() - started, limits: options.limits,
             findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
-            unreadable: audit.unreadable, otherFilesystems: audit.otherFilesystems)
+            unreadable: audit.unreadable, otherFilesystems: audit.otherFilesystems,
+            microsoftNET: audit.microsoftNETReport)
         return (makePlan(collector, report: report), report)
     }
 
@@ -168,7 +169,10 @@ public struct CleanupPlanner {
         let deleting = Set(items.filter(\.willDelete).map { $0.path.uppercased() })
         let tempPaths = c.temps.map { windows($0).uppercased() }
         var projected: [ProjectedFolder] = []
-        for f in report.findings where f.over.contains(.subfolders) || f.over.contains(.files) {
+        // Only the folders that stop the writer (inside Windows\Microsoft.NET): WinSxS and the other areas the writer
+        // adds whole are never advised on.
+        for f in report.findings
+        where f.impact.isCause && (f.over.contains(.subfolders) || f.over.contains(.files)) {
             let upper = f.path.uppercased()
             var subAfter = f.subfolders
             var filesAfter = f.files

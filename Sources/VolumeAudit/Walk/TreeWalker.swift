@@ -234,6 +234,7 @@ public struct TreeWalker {
         var subfolders = 0
         var files = 0
         var others = 0
+        var longestName = 0
         var failure: String? = nil
         while true {
             errno = 0
@@ -249,6 +250,7 @@ public struct TreeWalker {
                 var kind = type
                 if kind == UInt8(DT_UNKNOWN) { kind = typeByStat(level.fd, raw.baseAddress!) }
                 if let onEntry { path.withUnsafeBytes { onEntry(level.fd, $0, name, kind) } }
+                if name.count > longestName { longestName = max(longestName, WindowsPath.utf16Length(name)) }
                 switch Int32(kind) {
                 case Int32(DT_DIR):
                     subfolders += 1
@@ -269,7 +271,7 @@ public struct TreeWalker {
                 FolderVisit(
                     path: bytes, depth: level.depth, subfolders: subfolders, files: files, others: others,
                     windowsPathLength: level.windowsLength, parentWindowsPathLength: level.parentWindowsLength,
-                    area: level.area))
+                    area: level.area, longestEntryName: longestName))
             if let failure { sink.unreadable(path: bytes, reason: "listing stopped part-way: \(failure)") }
         }
     }

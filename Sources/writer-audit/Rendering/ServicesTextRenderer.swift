@@ -38,11 +38,24 @@ enum ServicesTextRenderer {
             out.line("No findings: the services give the System Writer what it needs.")
             return
         }
-        out.line("FINDINGS (\(r.findings.count)):")
-        for f in r.findings {
+        let causes = r.findings.filter { $0.impact.isCause }
+        let noise = r.findings.filter { !$0.impact.isCause }
+        out.line(
+            causes.isEmpty
+                ? "Nothing here stops the System Writer."
+                : "CAUSES (\(causes.count)): what stops the System Writer or the backup")
+        render(causes, into: &out)
+        if !noise.isEmpty {
+            out.line("KNOWN NOISE AND CONTEXT (\(noise.count)): safe to ignore; the fix is optional")
+            render(noise, into: &out)
+        }
+    }
+
+    private static func render(_ findings: [ServiceFinding], into out: inout Output) {
+        for f in findings {
             let name = f.displayName.map { "\(f.service) (\($0))" } ?? f.service
-            out.line("  [\(f.kind.rawValue)] \(name)")
-            out.line("    \(f.detail)")
+            out.line("  [\(f.impact.rawValue)] [\(f.kind.rawValue)] \(name)")
+            out.line("    \(f.detail) [\(f.basis)]")
             if !f.missing.isEmpty { out.line("    missing: \(f.missing.joined(separator: ", "))") }
             if let sddl = f.sddl, f.kind == .serviceAccess { out.line("    now:  \(sddl)") }
             out.line("    fix:  \(f.fix)")

@@ -6,11 +6,12 @@ struct VolumeCSVRenderer {
     let report: VolumeReport
 
     func render(into out: inout Output) {
-        out.write("\"path\",\"subfolders\",\"files\",\"others\",\"pathLength\",\"over\",\"inWriterScope\",\"area\"\r\n")
+        out.write("\"path\",\"subfolders\",\"files\",\"others\",\"pathLength\",\"over\",\"inWriterScope\",\"area\",\"impact\",\"why\"\r\n")
         for f in report.findings {
             let fields = [
                 f.path, String(f.subfolders), String(f.files), String(f.others), String(f.pathLength),
                 f.over.map(\.rawValue).joined(separator: " "), f.inWriterScope ? "true" : "false", f.area.rawValue,
+                f.impact.rawValue, f.why,
             ]
             out.write(
                 fields.map(CSVQuoting.quoted).joined(separator: ","))

@@ -6,33 +6,31 @@ struct VolumeTextRenderer {
 
     func render(into out: inout Output) {
         let limits = report.limits
-        if report.findings.isEmpty {
+        let causes = report.findings.filter { $0.impact.isCause }
+        let context = report.findings.filter { !$0.impact.isCause }
+        if causes.isEmpty {
             out.line(
-                "No folder over the System Writer's limits (\(grouped(limits.maxSubfolders)) subfolders, \(grouped(limits.maxFiles)) files, \(limits.maxPathLength)-character paths)."
+                "Nothing here stops the System Writer: no folder under Windows\\Microsoft.NET (which it walks file by file) over \(grouped(limits.maxSubfolders)) subfolders or \(grouped(limits.maxFiles)) files, and no path there longer than \(limits.maxEntryPath) characters."
             )
         } else {
-            out.line("Folders over the System Writer's limits (worst first):")
-            out.line("  \(pad("subfolders", 10))  \(pad("files", 10))  \(pad("over", 24))  path")
-            for f in report.findings {
-                let over = f.over.map(\.rawValue).joined(separator: ",")
-                var note = ""
-                if f.over.contains(.pathLength) { note += "  [\(f.pathLength) characters]" }
-                switch f.area {
-                case .temporaryASPNET: note += "  [Temporary ASP.NET Files: the one place safe to clean]"
-                case .microsoftNET: note += "  [Windows\\Microsoft.NET]"
-                case .winSxS: note += "  [Windows\\WinSxS]"
-                case .windows: note += "  [in the System Writer's scope]"
-                case .outside: note += "  [outside the System Writer's scope]"
-                }
-                out.line(
-                    "  \(pad(grouped(f.subfolders), 10))  \(pad(grouped(f.files), 10))  \(pad(over, 24))  \(f.path)\(note)"
-                )
-            }
-            if report.foldersBelowLongPaths > 0 {
-                out.line(
-                    "  … and \(grouped(report.foldersBelowLongPaths)) folders below those whose paths are over \(limits.maxPathLength) characters too"
-                )
-            }
+            out.line("CAUSES: folders that stop the System Writer (missing-writer), worst first:")
+            row(causes, into: &out)
+        }
+        if let t = report.microsoftNET {
+            out.line()
+            out.line(
+                "Windows\\Microsoft.NET: \(grouped(t.files)) files in \(grouped(t.folders)) folders, longest path \(t.longestPath) characters"
+                    + (t.stockFiles.map { " (\($0.text) files)" } ?? "") + (t.judgement?.impact.isCause == true ? ": FAR ABOVE STOCK" : ""))
+        }
+        if !context.isEmpty {
+            out.line()
+            out.line("Context (info, not a cause): folders over the limits where the System Writer does not walk:")
+            row(context, into: &out)
+        }
+        if report.foldersBelowLongPaths > 0 {
+            out.line(
+                "  … and \(grouped(report.foldersBelowLongPaths)) folders below those whose paths are too long as well"
+            )
         }
         if !report.unreadable.isEmpty {
             out.line()
@@ -48,8 +46,24 @@ struct VolumeTextRenderer {
         let scope = report.scopes.isEmpty ? "" : " in \(report.scopes.joined(separator: ", "))"
         let seconds = String(Double(Int(report.seconds * 1000)) / 1000)
         out.line(
-            "\(report.root)\(scope): \(grouped(report.folders)) folders, \(grouped(report.files)) files, \(grouped(report.others)) others in \(seconds) s; \(report.findings.count) finding\(report.findings.count == 1 ? "" : "s")"
+            "\(report.root)\(scope): \(grouped(report.folders)) folders, \(grouped(report.files)) files, \(grouped(report.others)) others in \(seconds) s; \(report.causes.count) cause\(report.causes.count == 1 ? "" : "s"), \(report.findings.count - report.causes.count) for context"
         )
+    }
+}
+
+extension VolumeTextRenderer {
+    private func row(_ findings: [VolumeFinding], into out: inout Output) {
+        out.line("  \(pad("impact", 14))  \(pad("subfolders", 10))  \(pad("files", 10))  \(pad("over", 24))  path")
+        for f in findings {
+            let over = f.over.map(\.rawValue).joined(separator: ",")
+            var note = ""
+            if f.over.contains(.pathLength) { note += "  [\(f.pathLength) characters]" }
+            if f.area == .temporaryASPNET { note += "  [Temporary ASP.NET Files: the one place safe to clean]" }
+            out.line(
+                "  \(pad(f.impact.rawValue, 14))  \(pad(grouped(f.subfolders), 10))  \(pad(grouped(f.files), 10))  \(pad(over, 24))  \(f.path)\(note)"
+            )
+            out.line("      \(f.why) [\(f.basis)]")
+        }
     }
 }
 
