@@ -71,6 +71,7 @@ let package = Package(
         ),
         .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
         .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream"]),
+        .testTarget(name: "WriterScopeTests", dependencies: ["WriterScope"]),
         .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace", "TestSupport"]),
         .target(
             name: "TestSupport",
@@ -79,7 +80,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/TestSupport"),
-        .testTarget(name: "ServiceAuditTests", dependencies: ["ServiceAudit", "RegistryHive", "WindowsSecurity", "TestSupport"]),
+        .testTarget(name: "ServiceAuditTests", dependencies: ["ServiceAudit", "RegistryHive", "WindowsSecurity", "WriterScope", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BinaryFormat", "TestSupport", "writer-audit"]),
         .testTarget(name: "RegistryHiveTests", dependencies: ["RegistryHive", "BinaryFormat", "TestSupport"]),
         .testTarget(name: "WindowsSecurityTests", dependencies: ["WindowsSecurity", "TestSupport"]),

@@ -131,7 +131,8 @@ public enum EventJudge {
     public static func finding(_ e: Event, writer wanted: String = WriterEvents.systemWriterName) -> EventFinding? {
         guard let provider = e.provider, let id = e.eventId,
             let c = WriterEvents.classify(
-                WriterEvents.Input(provider: provider, eventId: id, data: e.data, channel: e.channel), writer: wanted)
+                WriterEvents.Input(provider: provider, eventId: id, data: e.data, channel: e.channel, level: e.level),
+                writer: wanted)
         else { return nil }
         let short = provider == WriterEvents.capi2 ? "CAPI2" : provider == WriterEvents.backup ? "Backup" : provider
         var summary = "\(short) \(id)"

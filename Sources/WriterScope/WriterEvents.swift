@@ -72,12 +72,15 @@ public enum WriterEvents {
         public var eventId: Int
         public var data: [String]
         public var channel: String?
+        /// 1 critical, 2 error, 3 warning, 4 information.
+        public var level: Int?
 
-        public init(provider: String, eventId: Int, data: [String], channel: String? = nil) {
+        public init(provider: String, eventId: Int, data: [String], channel: String? = nil, level: Int? = nil) {
             self.provider = provider
             self.eventId = eventId
             self.data = data
             self.channel = channel
+            self.level = level
         }
     }
 
@@ -234,7 +237,7 @@ public enum WriterEvents {
                 judgement: j(.missingWriter, .likely, "a VSS or COM+ class is not registered: no writer can be reached", "VSS message table"),
                 detail: e.data.first?.oneLine())
         case 8224:
-            return Class(kind: .shutdown, judgement: j(.benign, .confirmed, "VSS stopped because it was idle", "VSS message table"))
+            return nil  // VSS stopping when idle: by design, many times a day; not worth a line
         default:
             return Class(
                 kind: .unknown, judgement: j(.info, .possible, "a VSS event the model does not class", "WRITER-MODEL.md §4"),
@@ -302,8 +305,9 @@ public enum WriterEvents {
                 kind: .unknown,
                 judgement: j(.info, .possible, "a CAPI2 513 the model does not class", "WRITER-MODEL.md §4"), detail: details)
         default:
-            // CAPI2's own certificate events are many and not the writer's; only the Application log's are listed.
-            guard e.channel == "Application" else { return nil }
+            // CAPI2's own certificate events are many and not the writer's (it logs 512 and 513 only): listed
+            // when the Application log has them as errors or warnings.
+            guard e.channel == "Application", let level = e.level, level >= 1, level <= 3 else { return nil }
             return Class(
                 kind: .unknown, judgement: j(.info, .possible, "a CAPI2 event the model does not class", "WRITER-MODEL.md §4"),
                 detail: details)
@@ -339,9 +343,9 @@ public enum WriterEvents {
                 service: name, detail: scmErrorText(error))
         }
         guard let dep else { return nil }
-        // The shadow copy provider and VSS stop when idle, by design.
+        // The shadow copy provider and VSS stop when idle, by design; a service entering "running" is no news.
         if e.eventId == 7036 {
-            guard dep.name != "VSS" && dep.name != "swprv" else { return nil }
+            guard dep.name != "VSS" && dep.name != "swprv", e.data.dropFirst().first == "stopped" else { return nil }
             return Class(
                 kind: .serviceState, judgement: j(.info, .confirmed, "\(name): \(e.data.dropFirst().first ?? "")", "SCM message table"),
                 service: name, detail: e.data.dropFirst().first)

@@ -79,17 +79,40 @@ struct CaseVerdictTests {
         #expect(Set(c.inputs.compactMap { $0["kind"] as? String }) == ["procmon-csv", "evtx", "icacls-save"])
     }
 
-    @Test("service descriptor: CAPI2 513 names MSLLDP's display name, the hive's descriptor locks the writer out; sc.exe sdset is the fix")
-    func serviceAccess() async throws {
+    @Test("a driver's descriptor (MSLLDP): CAPI2 513 and the hive agree, and it is known noise: no cause, exit 0 (KB3209092)")
+    func serviceDescriptorIsNoise() async throws {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await script("make-event-log", ["application-service-access", dir + "/Application.evtx"])
         try await hive("SYSTEM_WIN_10_1709", into: dir)
         let c = try await CaseJSON([dir])
-        #expect(c.kind == "service-access" && c.confidence == "confirmed", "\(c.verdict)")
-        #expect(c.supporting == ["eventlog", "services"] && c.disagreeing.isEmpty)
-        #expect((c.chain.last?["where"] as? String)?.hasSuffix("\\Services\\MsLldp") == true)
-        #expect(c.fix.contains { $0.hasPrefix("sc.exe sdset MsLldp ") })
+        #expect(c.status == 0)
+        #expect(c.kind == "clean", "\(c.verdict)")
+        #expect((c.verdict["summary"] as? String)?.contains("Known noise, safe to ignore") == true)
+        let findings = try #require(c.object["findings"] as? [[String: Any]])
+        let mslldp = findings.filter { ($0["where"] as? String)?.hasSuffix("\\Services\\MsLldp") == true }
+        #expect(mslldp.count == 1 && mslldp.first?["impact"] as? String == "benign" && mslldp.first?["cause"] is NSNull)
+        #expect(findings.filter { $0["source"] as? String == "eventlog" }.allSatisfy { $0["impact"] as? String == "benign" })
+        #expect(findings.allSatisfy { $0["cause"] is NSNull })
+    }
+
+    @Test("COM+ Event System's descriptor without LC: the writer never registers; service-access from the hive")
+    func eventSystemDescriptor() async throws {
+        let dir = try caseFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let noLC = "D:(A;;CCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCSWLOCRRC;;;IU)(A;;CCSWLOCRRC;;;SU)"
+        let made = try await Run(["sddl", noLC, "--format", "json"])
+        let hex = try #require((try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any])?["hex"] as? String)
+        try await hive(
+            "SYSTEM", into: dir,
+            edits: [
+                "--subkeys-of", "ControlSet001\\Services\\EventSystem", "ControlSet001\\Services\\RpcSs",
+                "--binary", "ControlSet001\\Services\\RpcSs\\Security", "Security", hex,
+            ])
+        let c = try await CaseJSON([dir])
+        #expect(c.status == 1)
+        #expect(c.kind == "service-access" && c.supporting == ["services"], "\(c.verdict)")
+        #expect(c.fix.contains { $0.hasPrefix("sc.exe sdset EventSystem ") && $0.contains("(A;;CCLCSWLOCRRC;;;SU)") }, "\(c.fix)")
     }
 
     @Test("COM+ Event System not running: the SCM's events and the hive's disabled start type; start it and set it automatic")

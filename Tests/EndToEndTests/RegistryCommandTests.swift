@@ -44,28 +44,34 @@ struct RegistryCommandTests {
         #expect(missing.status == 2 && missing.stderr.filter { $0 == "\n" }.count == 1)
     }
 
-    @Test("services: exit 1 with the MSLLDP finding, JSON in the documented shape, fix scripts written")
+    @Test("services: exit 0 with the MSLLDP finding benign, JSON in the documented shape, fix scripts written")
     func services() async throws {
         let hive = try await ReferenceHives.path("SYSTEM_WIN_10_1709")
         let out = NSTemporaryDirectory() + "services-\(UUID().uuidString)"
         defer { ProcessRun.runToEnd("/bin/rm", ["-rf", out]) }
         let run = try await Run(["services", hive, "--format", "json", "--out", out])
-        #expect(run.status == 1)
+        #expect(run.status == 0)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         for key in ["source", "controlSet", "dirty", "logsApplied", "warnings", "services", "findings"] {
             #expect(report[key] != nil, "no \(key)")
         }
         let findings = try #require(report["findings"] as? [[String: Any]])
         let f = try #require(findings.first { $0["service"] as? String == "MsLldp" })
-        #expect(Set(f.keys) == ["kind", "service", "displayName", "principal", "missing", "sddl", "fixedSddl", "fix", "detail"])
+        #expect(
+            Set(f.keys) == [
+                "kind", "impact", "confidence", "basis", "service", "displayName", "principal", "missing", "sddl",
+                "fixedSddl", "fix", "detail",
+            ])
         #expect(f["kind"] as? String == "service-access" && f["principal"] as? String == "NETWORK SERVICE")
+        #expect(f["impact"] as? String == "benign")
         let services = try #require(report["services"] as? [[String: Any]])
         #expect(services.allSatisfy { ["name", "displayName", "start", "type", "account", "imagePath", "sddl"].allSatisfy($0.keys.contains) })
         #expect(FileManager.default.fileExists(atPath: out + "/fix-services.ps1"))
         #expect(FileManager.default.fileExists(atPath: out + "/fix-services.cmd"))
         let text = try await Run(["services", hive])
-        #expect(text.status == 1)
-        #expect(text.stdout.contains("  [service-access] MsLldp (@%SystemRoot%\\system32\\drivers\\mslldp.sys,-200)\n"))
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("Nothing here stops the System Writer.\n"))
+        #expect(text.stdout.contains("  [benign] [service-access] MsLldp (@%SystemRoot%\\system32\\drivers\\mslldp.sys,-200)\n"))
     }
 
     @Test("services --out onto the audited mount is refused")

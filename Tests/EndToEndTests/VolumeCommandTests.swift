@@ -24,21 +24,24 @@ private func system2(_ program: String, _ arguments: [String]) async -> Int32 {
 
 @Suite("writer-audit volume, end to end")
 struct VolumeCommandTests {
-    @Test("findings first, worst first, then the summary line; exit 1")
+    @Test("causes first (only under Microsoft.NET), then the Microsoft.NET totals, then context, then the summary; exit 1")
     func text() async throws {
         let tree = try Tree()
         try await tree.files("Windows/Microsoft.NET/Framework/v4.0.30319/Temporary ASP.NET Files/root/x", 12)
         try await tree.files("Windows/WinSxS/Temp", 11)
         let run = try await Run(["volume", tree.root, "--max-files", "10", "--drive", "d:"])
         #expect(run.status == 1)
-        let lines = run.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == "Folders over the System Writer's limits (worst first):")
-        #expect(
-            lines[2].contains("D:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Temporary ASP.NET Files\\root\\x"))
-        #expect(lines[3].contains("D:\\Windows\\WinSxS\\Temp"))
-        #expect(lines.last?.hasPrefix("\(tree.root): ") == true)
-        #expect(lines.last?.contains("23 files") == true)
-        #expect(lines.last?.hasSuffix("2 findings") == true)
+        let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "CAUSES: folders that stop the System Writer (missing-writer), worst first:")
+        #expect(lines[2].hasPrefix("  missing-writer") && lines[2].contains("D:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Temporary ASP.NET Files\\root\\x"))
+        #expect(lines[3].contains("KB3098315"))
+        #expect(lines.contains("Windows\\Microsoft.NET: 12 files in 6 folders, longest path 80 characters (stock Windows 10 1,779, Server 2016 1,797, Server 2019 1,980 files)"))
+        let context = try #require(lines.firstIndex { $0.hasPrefix("Context (info, not a cause)") })
+        #expect(lines[context + 2].hasPrefix("  info") && lines[context + 2].contains("D:\\Windows\\WinSxS\\Temp"))
+        #expect(lines[context + 3].contains("never walked by the System Writer"))
+        let last = try #require(lines.last { !$0.isEmpty })
+        #expect(last.hasPrefix("\(tree.root): ") && last.contains("23 files"))
+        #expect(last.hasSuffix("1 cause, 1 for context"))
     }
 
     @Test("json: the documented shape; exit 0 without findings")
@@ -62,10 +65,11 @@ struct VolumeCommandTests {
         let tree = try Tree()
         try await tree.files("inetpub/logs", 3)
         let run = try await Run(["volume", tree.root, "--format", "csv", "--max-files", "2"])
-        #expect(run.status == 1)
+        // Outside Windows: context, not a cause.
+        #expect(run.status == 0)
         #expect(
             run.stdout
-                == "\"path\",\"subfolders\",\"files\",\"others\",\"pathLength\",\"over\",\"inWriterScope\",\"area\"\r\n\"C:\\inetpub\\logs\",\"0\",\"3\",\"0\",\"15\",\"files\",\"false\",\"outside\"\r\n"
+                == "\"path\",\"subfolders\",\"files\",\"others\",\"pathLength\",\"over\",\"inWriterScope\",\"area\",\"impact\",\"why\"\r\n\"C:\\inetpub\\logs\",\"0\",\"3\",\"0\",\"15\",\"files\",\"false\",\"outside\",\"info\",\"not read by the System Writer\"\r\n"
         )
     }
 

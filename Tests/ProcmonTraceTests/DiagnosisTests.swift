@@ -9,7 +9,7 @@ struct DiagnosisTests {
         arguments: [
             ("healthy.csv", Diagnosis.Kind.clean, "C:\\Windows\\System32\\ntdll.dll"),
             ("folder-files.csv", .folderLimit, "Temporary ASP.NET Files\\root\\5c1f8a2e\\assembly\\dl3"),
-            ("folder-subfolders.csv", .folderLimit, "C:\\Windows\\WinSxS"),
+            ("folder-subfolders.csv", .folderLimit, "Temporary ASP.NET Files\\root"),
             ("permissions.csv", .permissions, "C:\\Windows\\WinSxS\\FileMaps\\$$.cdf-ms"),
             ("both-permissions-last.csv", .permissions, "GAC_MSIL\\Locked\\x.dll"),
             ("both-folder-last.csv", .folderLimit, "Temporary ASP.NET Files\\root\\77aa01bc"),
@@ -33,7 +33,7 @@ struct DiagnosisTests {
         let folders = try #require(try analyze("folder-subfolders.csv").verdict)
         #expect(folders.summary.contains("1,500 names"))
         #expect(folders.summary.contains("if they are folders"))
-        #expect(folders.summary.contains("Windows\\WinSxS"))
+        #expect(folders.summary.contains("in Temporary ASP.NET Files"))
         #expect(!folders.summary.contains("last file-system work"))
     }
 
@@ -114,11 +114,23 @@ struct DiagnosisTests {
         #expect(rows == rows.sorted())
     }
 
-    @Test("limits can be set: a lower file limit turns the healthy WinSxS listing into a finding")
+    @Test("limits can be set: a lower file limit turns the healthy Microsoft.NET listing into a cause")
     func limits() throws {
-        let report = try analyze("healthy.csv") { $0.limits = FolderLimits(maxSubfolders: 100, maxFiles: 800) }
+        let report = try analyze("healthy.csv") { $0.limits = FolderLimits(maxSubfolders: 100, maxFiles: 250) }
         #expect(report.verdict?.kind == .folderLimit)
-        #expect(report.verdict?.path == "C:\\Windows\\WinSxS\\Manifests")
-        #expect(report.verdict?.summary.contains("901 names") == true)
+        #expect(report.verdict?.impact == .missingWriter)
+        #expect(report.verdict?.path == "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319")
+        #expect(report.verdict?.summary.contains("300 names") == true)
+        #expect(report.exitCode == 1)
+    }
+
+    @Test("a WinSxS listing over the limits is context, never the verdict: the writer adds WinSxS whole")
+    func winSxSIsNotACause() throws {
+        let report = try analyze("healthy.csv") { $0.limits = FolderLimits(maxSubfolders: 1000, maxFiles: 800) }
+        let verdict = try #require(report.verdict)
+        #expect(verdict.kind == .clean && verdict.impact == .info)
+        #expect(report.exitCode == 0)
+        let context = try #require(verdict.also.first { $0.path == "C:\\Windows\\WinSxS\\Manifests" })
+        #expect(context.kind == .folderLimit && context.impact == .info)
     }
 }

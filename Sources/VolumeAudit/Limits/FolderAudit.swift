@@ -51,7 +51,8 @@ public struct FolderAudit: FolderSink {
         }
         guard !over.isEmpty else { return }
         let path = WindowsPath.make(drive: drive, relative: v.path)
-        let pathLength = max(v.windowsPathLength, v.longestEntryPath)
+        // For a path finding, the longest path (its own or an entry's); else the folder's own.
+        let pathLength = over.contains(.pathLength) ? max(v.windowsPathLength, v.longestEntryPath) : v.windowsPathLength
         let judgement = limits.judge(over, area: v.area, path: path, subfolders: v.subfolders, files: v.files)
         findings.append(
             VolumeFinding(
