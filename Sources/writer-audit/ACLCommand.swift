@@ -8,8 +8,8 @@ struct ACLCommand: ParsableCommand {
         abstract: "Find files and folders the System Writer's account (NETWORK SERVICE in CryptSvc) cannot read.",
         discussion: """
             Reads descriptors from a mounted NTFS volume (ntfs-3g's system.ntfs_acl), from an NTFS image \
-            without mounting it (through its MFT and $Secure; default scope for both Windows\\WinSxS and \
-            Windows\\Microsoft.NET; a VHDX or VHD too), from a collected $MFT with its $Secure:$SDS (--sds), \
+            without mounting it (through its MFT and $Secure; default scope: what the \
+            System Writer lists (Windows\\Microsoft.NET, WinSxS\\FileMaps, Temp\\PendingRenames, catroot, the driver store, servicing\\Packages, Crypto); a VHDX or VHD too), from a collected $MFT with its $Secure:$SDS (--sds), \
             or from an export: icacls /save, icacls display \
             output, or Get-Acl | Select-Object Path,Sddl | Export-Csv.
             """)

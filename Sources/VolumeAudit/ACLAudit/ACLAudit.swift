@@ -86,7 +86,10 @@ public struct ACLAudit {
     }
 
     private func finding(path: String, folder: Bool, token: Token, verdict v: AccessCheck.Verdict) -> ACLFinding {
-        let judgement = WriterAccess.judgeDenied(windowsPath: path, folder: folder)
+        // A path relative to the folder an export was saved in (icacls /save without --base) is taken as
+        // relative to C:\Windows, where the writer's areas are and where the collectors save.
+        let rooted = path.hasPrefix("\\") || path.dropFirst().first == ":"
+        let judgement = WriterAccess.judgeDenied(windowsPath: rooted ? path : "C:\\Windows\\" + path, folder: folder)
         return ACLFinding(
             path: path, principal: token.name, sid: token.user.description, missing: AccessMask.fileRightNames(v.missing),
             ace: v.denyingACE, reason: Self.reason(v, token: token), impact: judgement.impact, why: judgement.why)

@@ -1,3 +1,4 @@
+import WriterScope
 import WindowsSecurity
 import CXattr
 
@@ -19,7 +20,9 @@ public struct MountedACLReader {
     }
 
     /// The folders audited when no scope is given: where the System Writer dies on unreadable files.
-    public static let defaultScopes = ["Windows\\WinSxS", "Windows\\Microsoft.NET"]
+    /// What the writer lists or enumerates (WriterScope): every folder under Microsoft.NET, WinSxS\\FileMaps,
+    /// Temp\\PendingRenames, the catalogs, the driver store, servicing\\Packages, the Crypto folders.
+    public static let defaultScopes = WriterAccess.defaultScopes
 
     public func read(scopes: [String], into audit: inout ACLAudit) throws {
         let resolver = ScopeResolver(root: root)
@@ -32,7 +35,7 @@ public struct MountedACLReader {
             }
         }
         guard !starts.isEmpty else {
-            throw VolumeError(.badScope, "\(root): no Windows\\WinSxS or Windows\\Microsoft.NET here; give --scope")
+            throw VolumeError(.badScope, "\(root): none of the folders the System Writer reads (Windows\\Microsoft.NET, WinSxS\\FileMaps ...) here; give --scope")
         }
         final class Shared {
             var audit: ACLAudit

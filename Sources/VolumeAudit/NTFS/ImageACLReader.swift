@@ -48,7 +48,7 @@ public struct ImageACLReader {
             scopeRoots.append(f)
         }
         guard !scopeRoots.isEmpty else {
-            throw VolumeError(.badScope, "\(path): no Windows\\WinSxS or Windows\\Microsoft.NET here; give --scope")
+            throw VolumeError(.badScope, "\(path): none of the folders the System Writer reads (Windows\\Microsoft.NET, WinSxS\\FileMaps ...) here; give --scope")
         }
         // The folders in scope by record, with their position in the tree: a path is built only when an entry
         // is reported (keeping every folder's path made an 8,000-level chain take 96 MiB).
