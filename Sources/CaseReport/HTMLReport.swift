@@ -1,4 +1,5 @@
 import Foundation
+import WriterScope
 import Mustache
 import ProcmonTrace
 import VolumeAudit
@@ -35,9 +36,13 @@ public enum HTMLReport {
             "hasChain": !v.chain.isEmpty,
             "findings": r.findings.map { f in
                 ["source": f.source.rawValue, "kind": f.kind, "file": f.file, "where": f.where, "summary": f.summary,
-                 "primary": f.cause == v.kind] as [String: Any]
+                 "primary": f.cause == v.kind, "impact": f.impact.rawValue] as [String: Any]
             },
             "hasFindings": !r.findings.isEmpty,
+            "noise": r.findings.filter { $0.impact == .benign }.map { f in
+                ["source": f.source.rawValue, "kind": f.kind, "where": f.where, "summary": f.summary, "why": f.why ?? ""]
+            },
+            "hasNoise": r.findings.contains { $0.impact == .benign },
             "missing": r.missing,
             "hasMissing": !r.missing.isEmpty,
             "warnings": r.warnings,
@@ -53,11 +58,11 @@ public enum HTMLReport {
         let bars = folderBars(r)
         if !bars.isEmpty { c["folders"] = ["bars": bars, "height": 40 + bars.count * 34, "mark1000": markX(1_000), "mark10000": markX(10_000)] }
         if let acl = r.parts.acl, !acl.findings.isEmpty {
-            c["acl"] = ["rows": acl.findings.prefix(200).map { ["path": $0.path, "principal": $0.principal, "reason": $0.reason] },
+            c["acl"] = ["rows": acl.findings.prefix(200).map { ["path": $0.path, "principal": $0.principal, "reason": $0.reason, "impact": $0.impact.rawValue] },
                         "more": max(0, acl.findings.count - 200).formatted(), "hasMore": acl.findings.count > 200, "source": acl.source]
         }
         if let services = r.parts.services, !services.findings.isEmpty {
-            c["services"] = ["rows": services.findings.map { ["service": $0.service, "kind": $0.kind.rawValue, "detail": $0.detail, "fix": $0.fix] },
+            c["services"] = ["rows": services.findings.map { ["service": $0.service, "kind": $0.kind.rawValue, "detail": $0.detail, "fix": $0.fix, "impact": $0.impact.rawValue] },
                              "source": services.source]
         }
         return c
@@ -109,7 +114,7 @@ public enum HTMLReport {
             rows = CaseJudge.overLimit(volume).prefix(12).map { ($0.path, $0.files, $0.subfolders) }
         }
         if rows.isEmpty, let w = r.parts.trace?.judgedWindow {
-            rows = w.directories.filter { $0.overLimit != nil }.prefix(12).map { ($0.path, $0.files ?? $0.entries, $0.subfolders ?? 0) }
+            rows = w.directories.filter { $0.overLimit != nil && WriterArea.of(windowsPath: $0.path).reading == .walkedFileByFile }.prefix(12).map { ($0.path, $0.files ?? $0.entries, $0.subfolders ?? 0) }
         }
         return rows.enumerated().map { i, row in
             let (path, files, subfolders) = row
@@ -218,21 +223,27 @@ public enum HTMLReport {
         {{/folders}}
         {{#acl}}
         <h2>Files the writer cannot read</h2>
-        <table id="acl"><thead><tr><th>path</th><th>principal</th><th>why</th></tr></thead><tbody>
-        {{#rows}}<tr><td class="path">{{path}}</td><td>{{principal}}</td><td>{{reason}}</td></tr>
+        <table id="acl"><thead><tr><th>impact</th><th>path</th><th>principal</th><th>why</th></tr></thead><tbody>
+        {{#rows}}<tr><td>{{impact}}</td><td class="path">{{path}}</td><td>{{principal}}</td><td>{{reason}}</td></tr>
         {{/rows}}</tbody></table>
         {{#hasMore}}<p class="muted">… {{more}} more in the JSON.</p>{{/hasMore}}
         {{/acl}}
         {{#services}}
         <h2>Services</h2>
-        <table id="services"><thead><tr><th>service</th><th>finding</th><th>detail</th><th>fix</th></tr></thead><tbody>
-        {{#rows}}<tr><td>{{service}}</td><td>{{kind}}</td><td>{{detail}}</td><td class="path">{{fix}}</td></tr>
+        <table id="services"><thead><tr><th>impact</th><th>service</th><th>finding</th><th>detail</th><th>fix</th></tr></thead><tbody>
+        {{#rows}}<tr><td>{{impact}}</td><td>{{service}}</td><td>{{kind}}</td><td>{{detail}}</td><td class="path">{{fix}}</td></tr>
         {{/rows}}</tbody></table>
         {{/services}}
+        {{#hasNoise}}
+        <h2>Known noise, safe to ignore</h2>
+        <table id="noise"><thead><tr><th>source</th><th>kind</th><th>where</th><th>summary</th><th>why it is safe</th></tr></thead><tbody>
+        {{#noise}}<tr><td>{{source}}</td><td>{{kind}}</td><td class="path">{{where}}</td><td>{{summary}}</td><td>{{why}}</td></tr>
+        {{/noise}}</tbody></table>
+        {{/hasNoise}}
         {{#hasFindings}}
         <h2>Every finding</h2>
-        <table id="findings"><thead><tr><th>source</th><th>kind</th><th>where</th><th>summary</th></tr></thead><tbody>
-        {{#findings}}<tr{{#primary}} class="primary"{{/primary}}><td>{{source}}</td><td>{{kind}}</td><td class="path">{{where}}</td><td>{{summary}}</td></tr>
+        <table id="findings"><thead><tr><th>impact</th><th>source</th><th>kind</th><th>where</th><th>summary</th></tr></thead><tbody>
+        {{#findings}}<tr{{#primary}} class="primary"{{/primary}}><td>{{impact}}</td><td>{{source}}</td><td>{{kind}}</td><td class="path">{{where}}</td><td>{{summary}}</td></tr>
         {{/findings}}</tbody></table>
         {{/hasFindings}}
         {{#hasMissing}}
