@@ -337,12 +337,10 @@ public struct CaseJudge {
 
     // MARK: fix and summary
 
-    /// Display names (as the SCM writes them) to service names.
-    static let serviceNames: [String: String] = [
-        "COM+ Event System": "EventSystem", "Cryptographic Services": "CryptSvc", "Volume Shadow Copy": "VSS",
-        "COM+ System Application": "COMSysApp", "Microsoft Software Shadow Copy Provider": "swprv",
-        "Remote Procedure Call (RPC)": "RpcSs", "Remote Procedure Call": "RpcSs",
-    ]
+    /// Display names (as the SCM writes them) to service names, from the model.
+    static let serviceNames: [String: String] = Dictionary(
+        WriterServices.displayNames.compactMap { name in WriterEvents.dependency(displayName: name).map { (name, $0.name) } },
+        uniquingKeysWith: { a, _ in a })
 
     static func summary(_ kind: CaseVerdict.Kind, writer: String, findings: [CaseFinding], tracePath: String?) -> String {
         switch kind {
@@ -407,8 +405,8 @@ public struct CaseJudge {
                 let eventKind: EventFindingKind = kind == .serviceAccess ? .writerStartup : .serviceNotRunning
                 let named = Set((parts.eventlog?.findings ?? []).filter { $0.kind == eventKind }.compactMap(\.service))
                 for name in named.sorted() {
-                    if kind == .serviceNotRunning, let key = Self.serviceNames[name] {
-                        out.append("sc.exe config \(key) start= \(key == "EventSystem" || key == "CryptSvc" || key == "RpcSs" ? "auto" : "demand") && net start \(key)")
+                    if kind == .serviceNotRunning, let dep = WriterEvents.dependency(displayName: name) {
+                        out.append("sc.exe config \(dep.name) start= \(dep.defaultStart == 2 ? "auto" : "demand") && net start \(dep.name)")
                     } else {
                         out.append("writer-audit services on the SYSTEM hive gives the sc.exe sdset line for \(name) (reg save HKLM\\SYSTEM system.hiv).")
                     }

@@ -55,8 +55,10 @@ public enum HTMLReport {
             "hasScripts": !scripts.isEmpty,
         ]
         if let timeline = timeline(r) { c["timeline"] = timeline }
-        let bars = folderBars(r)
-        if !bars.isEmpty { c["folders"] = ["bars": bars, "height": 40 + bars.count * 34, "mark1000": markX(1_000), "mark10000": markX(10_000)] }
+        let limits = r.parts.volume?.limits ?? r.parts.trace?.limits ?? FolderLimits()
+        let bars = folderBars(r, limits: limits)
+        if !bars.isEmpty { c["folders"] = ["bars": bars, "height": 40 + bars.count * 34, "mark1000": markX(limits.maxSubfolders), "mark10000": markX(limits.maxFiles),
+                "subfolderLimit": limits.maxSubfolders.formatted(), "fileLimit": limits.maxFiles.formatted()] }
         if let acl = r.parts.acl, !acl.findings.isEmpty {
             c["acl"] = ["rows": acl.findings.prefix(200).map { ["path": $0.path, "principal": $0.principal, "reason": $0.reason, "impact": $0.impact.rawValue] },
                         "more": max(0, acl.findings.count - 200).formatted(), "hasMore": acl.findings.count > 200, "source": acl.source]
@@ -108,7 +110,7 @@ public enum HTMLReport {
     /// Log scale from 1 to 1,000,000 names on 0…900 (plus the label column).
     static func markX(_ count: Int) -> Int { 300 + Int(log10(Double(max(1, count))) / 6 * 640) }
 
-    static func folderBars(_ r: CaseReport) -> [[String: Any]] {
+    static func folderBars(_ r: CaseReport, limits: FolderLimits) -> [[String: Any]] {
         var rows: [(String, Int, Int)] = []
         if let volume = r.parts.volume {
             rows = CaseJudge.overLimit(volume).prefix(12).map { ($0.path, $0.files, $0.subfolders) }
@@ -123,7 +125,7 @@ public enum HTMLReport {
                 "path": path, "label": shortPath(path), "y": y, "ty": y + 12, "fy": y, "sy": y + 14,
                 "filesW": max(1, markX(files) - 300), "subW": max(1, markX(subfolders) - 300),
                 "files": files.formatted(), "subfolders": subfolders.formatted(),
-                "filesOver": files > 10_000, "subOver": subfolders > 1_000,
+                "filesOver": files > limits.maxFiles, "subOver": subfolders > limits.maxSubfolders,
             ]
         }
     }
@@ -209,8 +211,8 @@ public enum HTMLReport {
         {{#folders}}
         <h2>Folders against the limits</h2>
         <svg id="folders" viewBox="0 0 1000 {{height}}" width="100%" role="img" aria-label="folders over the limits">
-        <line x1="{{mark1000}}" y1="16" x2="{{mark1000}}" y2="{{height}}" stroke="#b3261e" stroke-dasharray="4 3"/><text x="{{mark1000}}" y="12" text-anchor="middle">1,000 subfolders</text>
-        <line x1="{{mark10000}}" y1="16" x2="{{mark10000}}" y2="{{height}}" stroke="#b3261e" stroke-dasharray="4 3"/><text x="{{mark10000}}" y="12" text-anchor="middle">10,000 files</text>
+        <line x1="{{mark1000}}" y1="16" x2="{{mark1000}}" y2="{{height}}" stroke="#b3261e" stroke-dasharray="4 3"/><text x="{{mark1000}}" y="12" text-anchor="middle">{{subfolderLimit}} subfolders</text>
+        <line x1="{{mark10000}}" y1="16" x2="{{mark10000}}" y2="{{height}}" stroke="#b3261e" stroke-dasharray="4 3"/><text x="{{mark10000}}" y="12" text-anchor="middle">{{fileLimit}} files</text>
         {{#bars}}<text x="0" y="{{ty}}">{{label}}<title>{{path}}</title></text>
         <rect x="300" y="{{fy}}" width="{{filesW}}" height="12" fill="{{#filesOver}}#b3261e{{/filesOver}}{{^filesOver}}#8ab4f8{{/filesOver}}"><title>{{files}} files</title></rect>
         <rect x="300" y="{{sy}}" width="{{subW}}" height="8" fill="{{#subOver}}#e37400{{/subOver}}{{^subOver}}#c6dafc{{/subOver}}"><title>{{subfolders}} subfolders</title></rect>

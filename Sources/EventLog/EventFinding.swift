@@ -101,7 +101,7 @@ public enum EventJudge {
         let named = providerNeedles.filter { find($0.bytes) != nil }.map(\.name)
         guard !named.isEmpty else { return false }
         if named.contains { $0 != WriterEvents.capi2 } { return true }
-        // CAPI2: its writer events (512, 513), and anything it logs in the Application log.
+        // CAPI2: the writer's own events, and anything it logs in the Application log.
         if find(applicationChannel) != nil { return true }
         var ids: [Int] = []
         var at = 0
@@ -122,7 +122,7 @@ public enum EventJudge {
             ids.append(value)
             at = p
         }
-        return ids.contains(512) || ids.contains(513)
+        return ids.contains { WriterEvents.capi2WriterEvents.contains($0) }
     }
 
     /// The finding an event makes, if the model classes it (WriterScope's WriterEvents): every event of

@@ -12,6 +12,9 @@ public enum WriterEvents {
     public static let systemWriterClassId = "e8132975-6f93-4464-a53e-1050253ae220"
     public static let systemWriterName = "System Writer"
 
+    /// The events the System Writer itself logs (LogSystemErrorEvent): 512 at startup, 513 in OnIdentify.
+    public static let capi2WriterEvents: Set<Int> = [512, 513]
+
     /// The SCM's events that a service did not start or stopped unexpectedly [S10].
     public static let scmFailures: Set<Int> = [7000, 7001, 7009, 7011, 7022, 7023, 7024, 7031, 7034]
 

@@ -1,3 +1,4 @@
+import WriterScope
 import ArgumentParser
 import ProcmonTrace
 
@@ -27,10 +28,10 @@ struct TraceCommand: ParsableCommand {
     var context = 25
 
     @Option(help: "Folder limit on subfolders.")
-    var maxSubfolders = 1000
+    var maxSubfolders = FolderLimits().maxSubfolders
 
     @Option(help: "Folder limit on files.")
-    var maxFiles = 10000
+    var maxFiles = FolderLimits().maxFiles
 
     @Option(help: "text (default), json (stable schema, see README) or csv (the events of the judged window).")
     var format: Format = .text

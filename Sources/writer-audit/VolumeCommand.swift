@@ -1,3 +1,4 @@
+import WriterScope
 import ArgumentParser
 import VolumeAudit
 
@@ -26,10 +27,10 @@ struct VolumeCommand: ParsableCommand {
     var drive = "C:"
 
     @Option(help: "Folder limit on subfolders.")
-    var maxSubfolders = 1000
+    var maxSubfolders = FolderLimits().maxSubfolders
 
     @Option(help: "Folder limit on files.")
-    var maxFiles = 10000
+    var maxFiles = FolderLimits().maxFiles
 
     @Option(
         parsing: .singleValue,

@@ -1,3 +1,4 @@
+import WriterScope
 import RegistryHive
 import ServiceAudit
 
@@ -14,7 +15,7 @@ enum ServicesTextRenderer {
             out.line("hive: DIRTY and not recovered (\(reason)): recent changes may be missing")
         }
         out.line("System Writer's services:")
-        for name in ["CryptSvc", "EventSystem", "VSS", "COMSysApp", "swprv", "RpcSs"] {
+        for name in WriterServices.dependencies.map(\.name) {
             guard let s = r.services.first(where: { $0.name.uppercased() == name.uppercased() }) else {
                 out.line("  \(pad(name, 12)) MISSING")
                 continue
