@@ -77,9 +77,10 @@ public enum EventJudge {
     ]
     private static let eventIDTag: [UInt8] = Array("<EventID".utf8)
     private static let applicationChannel: [UInt8] = Array("<Channel>Application<".utf8)
+    private static let levelTag: [UInt8] = Array("<Level".utf8)
 
     /// Whether a record, by its XML, may bear on the writer: it names one of the judged providers (and,
-    /// for VSS and CAPI2, an event id the judge looks at). A superset of `isRelevant`: a record it lets
+    /// for VSS and CAPI2, an event id, and for CAPI2 a level, the judge looks at). A superset of `isRelevant`: a record it lets
     /// through is read into a tree and judged exactly; a record it stops cannot be relevant (its provider
     /// or event id is not one the judge takes). An EventID whose text is not a plain number lets it through.
     public static func mayBeRelevant(xml: UnsafeRawBufferPointer) -> Bool {
@@ -98,31 +99,40 @@ public enum EventJudge {
             }
             return nil
         }
+        /// The plain numbers in every `<TAG ...>N<` of the record; nil when one is not a plain number.
+        func numbers(_ tag: [UInt8]) -> [Int]? {
+            var out: [Int] = []
+            var at = 0
+            while let hit = find(tag, from: at) {
+                var p = hit + tag.count
+                while p < xml.count, xml[p] != 0x3E { p += 1 }  // >
+                p += 1
+                var value = 0
+                var digits = 0
+                while p < xml.count, xml[p] == 0x20 || xml[p] == 0x09 || xml[p] == 0x0A { p += 1 }
+                while p < xml.count, xml[p] >= 0x30, xml[p] <= 0x39, digits < 9 {
+                    value = value * 10 + Int(xml[p] - 0x30)
+                    digits += 1
+                    p += 1
+                }
+                while p < xml.count, xml[p] == 0x20 || xml[p] == 0x09 || xml[p] == 0x0A { p += 1 }
+                guard digits > 0, p < xml.count, xml[p] == 0x3C else { return nil }
+                out.append(value)
+                at = p
+            }
+            return out
+        }
         let named = providerNeedles.filter { find($0.bytes) != nil }.map(\.name)
         guard !named.isEmpty else { return false }
-        if named.contains { $0 != WriterEvents.capi2 } { return true }
-        // CAPI2: the writer's own events, and anything it logs in the Application log.
-        if find(applicationChannel) != nil { return true }
-        var ids: [Int] = []
-        var at = 0
-        while let tag = find(eventIDTag, from: at) {
-            var p = tag + eventIDTag.count
-            while p < xml.count, xml[p] != 0x3E { p += 1 }  // >
-            p += 1
-            var value = 0
-            var digits = 0
-            while p < xml.count, xml[p] == 0x20 || xml[p] == 0x09 || xml[p] == 0x0A { p += 1 }
-            while p < xml.count, xml[p] >= 0x30, xml[p] <= 0x39, digits < 9 {
-                value = value * 10 + Int(xml[p] - 0x30)
-                digits += 1
-                p += 1
-            }
-            while p < xml.count, xml[p] == 0x20 || xml[p] == 0x09 || xml[p] == 0x0A { p += 1 }
-            guard digits > 0, p < xml.count, xml[p] == 0x3C else { return true }  // not a plain number
-            ids.append(value)
-            at = p
-        }
-        return ids.contains { WriterEvents.capi2WriterEvents.contains($0) }
+        if named.contains(WriterEvents.scm) || named.contains(WriterEvents.backup) { return true }
+        guard let ids = numbers(eventIDTag) else { return true }
+        if named.contains(WriterEvents.vss), ids.contains(where: { !WriterEvents.vssNotListed.contains($0) }) { return true }
+        guard named.contains(WriterEvents.capi2) else { return false }
+        // CAPI2: the writer's own events, and its errors and warnings in the Application log.
+        if ids.contains(where: { WriterEvents.capi2WriterEvents.contains($0) }) { return true }
+        guard find(applicationChannel) != nil else { return false }
+        guard let levels = numbers(levelTag) else { return true }
+        return levels.contains { (1...3).contains($0) }
     }
 
     /// The finding an event makes, if the model classes it (WriterScope's WriterEvents): every event of

@@ -15,6 +15,9 @@ public enum WriterEvents {
     /// The events the System Writer itself logs (LogSystemErrorEvent): 512 at startup, 513 in OnIdentify.
     public static let capi2WriterEvents: Set<Int> = [512, 513]
 
+    /// VSS events not listed at all: 8224, VSS stopping when idle (by design, many times a day).
+    public static let vssNotListed: Set<Int> = [8224]
+
     /// The SCM's events that a service did not start or stopped unexpectedly [S10].
     public static let scmFailures: Set<Int> = [7000, 7001, 7009, 7011, 7022, 7023, 7024, 7031, 7034]
 
@@ -239,8 +242,8 @@ public enum WriterEvents {
                 kind: .vssRegistration,
                 judgement: j(.missingWriter, .likely, "a VSS or COM+ class is not registered: no writer can be reached", "VSS message table"),
                 detail: e.data.first?.oneLine())
-        case 8224:
-            return nil  // VSS stopping when idle: by design, many times a day; not worth a line
+        case _ where vssNotListed.contains(e.eventId):
+            return nil
         default:
             return Class(
                 kind: .unknown, judgement: j(.info, .possible, "a VSS event the model does not class", "WRITER-MODEL.md §4"),
