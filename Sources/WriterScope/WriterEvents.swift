@@ -251,6 +251,19 @@ public enum WriterEvents {
         }
     }
 
+    /// Whether a VSS 8193 logged in the same minute as a VSS 13 "A system shutdown is in progress" is the
+    /// field's shutdown noise (WRITER-MODEL.md §4: VSS 13 CEventSystem 0x8007045b, then 8193 naming the
+    /// CryptSvc svchost): the error is benign then, however it reads alone.
+    public static func isShutdownNoise(eventId: Int, provider: String, kind: Kind) -> Bool {
+        provider == vss && eventId == 8193 && kind != .metadataTooLong && kind != .metadataConsequence
+    }
+
+    /// The judgement of an event that is shutdown noise (its kind becomes `shutdown`).
+    public static let shutdownNoise = j(
+        .benign, .likely,
+        "logged as the system shut down (VSS 13 \"A system shutdown is in progress\" in the same minute): shutdown noise, not a broken COM+ Event System",
+        "WRITER-MODEL.md §4 (field noise)")
+
     // MARK: CAPI2
 
     static let fatal513: [String] = [

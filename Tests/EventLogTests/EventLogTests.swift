@@ -132,6 +132,22 @@ struct EventJudgeTests {
             data: [routine, hr, "\n\nOperation:\n   Gathering Writer Data\n\nContext:\n   Execution Context: Requestor\n   Writer Class Id: {e8132975-6f93-4464-a53e-1050253ae220}\n   Writer Name: \(writer)\n"])
     }
 
+    @Test("VSS 8193 in the minute of a VSS 13 'shutdown in progress' is shutdown noise; the same 8193 alone is a cause")
+    func shutdownNoise() throws {
+        func event(_ id: Int, _ time: String, _ data: [String]) -> EventFinding {
+            EventJudge.finding(Event(file: "Application.evtx", record: 1, time: time, provider: "VSS", eventId: id, data: data))!
+        }
+        let com = event(13, "2026-11-30T23:59:10.000000Z", ["{4e14fba2-2e22-11d1-9964-00c04fbbb345}", "CEventSystem", "0x8007045b, A system shutdown is in progress."])
+        let during = event(8193, "2026-11-30T23:59:40.000000Z", ["IEventSystem::Store", "0x80070422, The service cannot be started", ""])
+        let later = event(8193, "2026-12-01T02:00:00.000000Z", ["IEventSystem::Store", "0x80070422, The service cannot be started", ""])
+        #expect(com.kind == .shutdown && during.impact == .missingWriter)
+        var report = EventLogReport(files: [], events: [], findings: [com, during, later])
+        report.markShutdownNoise()
+        #expect(report.findings[1].kind == .shutdown && report.findings[1].impact == .benign)
+        #expect(report.findings[2].kind == .serviceNotRunning && report.findings[2].impact == .missingWriter)
+        #expect(report.exitCode == 1)
+    }
+
     @Test("VSS 8193 XML document is too long for the System Writer: metadata-too-long")
     func tooLong() throws {
         let f = try #require(EventJudge.finding(vss(8193, routine: "XML document is too long", hr: "0x80070018, The program issued a command but the command length is incorrect.", writer: "System Writer")))
