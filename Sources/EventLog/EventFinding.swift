@@ -56,9 +56,6 @@ public struct EventFinding: Sendable, Equatable, Encodable {
 
 /// Judges events for the System Writer (or another writer named).
 public enum EventJudge {
-    /// Display names of the services the writer needs, as the Service Control Manager names them.
-    public static let writerServices = WriterServices.displayNames
-
     /// Whether the event bears on the writer: the model classes it.
     public static func isRelevant(_ e: Event, writer: String = WriterEvents.systemWriterName) -> Bool {
         finding(e, writer: writer) != nil

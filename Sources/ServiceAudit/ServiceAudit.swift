@@ -6,9 +6,6 @@ import WriterScope
 /// Judges the services and drivers of a SYSTEM hive for the System Writer: the services it depends on,
 /// its account, every service's descriptor, and (with a volume) every service's binary.
 public enum ServiceAudit {
-    /// What the writer's token needs on COM+ Event System to register (SERVICE_QUERY_STATUS, `LC`).
-    public static let eventSystemRights: UInt32 = WriterServices.eventSystemRights
-
     /// The audit of `hive`'s current control set for `token`; binaries are checked on `volume` when given.
     public static func audit(
         hive: Hive, source: String, volume: (any VolumeFiles)? = nil, token: Token = WriterServices.token
