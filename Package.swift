@@ -31,7 +31,7 @@ let package = Package(
         ),
         .target(name: "BinaryFormat"),
         .target(name: "CSVStream", dependencies: ["CLibCSV", "BinaryFormat"]),
-        .target(name: "WriterScope", dependencies: ["WindowsSecurity"]),
+        .target(name: "WriterScope", dependencies: ["BinaryFormat", "WindowsSecurity"]),
         .target(name: "ProcmonTrace", dependencies: ["BinaryFormat", "CSVStream", "WriterScope"]),
         .target(name: "CXattr"),
         .target(name: "RegistryHive", dependencies: ["BinaryFormat"]),

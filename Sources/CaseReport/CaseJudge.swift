@@ -241,7 +241,7 @@ public struct CaseJudge {
     /// The audits that found no cause.
     private func cleanParts() -> [(EvidenceSource, String)] {
         var out: [(EvidenceSource, String)] = []
-        if let p = parts.eventlog, !p.findings.contains(where: { $0.impact.isCause && $0.kind != .writerFailed || ($0.kind == .writerFailed && $0.writer == writer) }) {
+        if let p = parts.eventlog, p.causes.isEmpty {
             out.append((.eventlog, p.files.map(\.file).joined(separator: ", ")))
         }
         if let p = parts.volume, p.causes.isEmpty { out.append((.volume, p.root)) }

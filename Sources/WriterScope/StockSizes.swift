@@ -1,3 +1,5 @@
+import BinaryFormat
+
 /// How big the writer's areas are on a freshly installed Windows (WRITER-MODEL.md §3, from `where /R \ *`
 /// listings of Windows 10, Server 2016 and Server 2019 [S11]): what a count is compared with before anyone
 /// calls it large.
@@ -26,15 +28,7 @@ public struct StockSize: Sendable, Codable, Equatable {
         "stock Windows 10 \(Self.grouped(windows10)), Server 2016 \(Self.grouped(server2016)), Server 2019 \(Self.grouped(server2019))"
     }
 
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n.magnitude))
-        var out = ""
-        for (i, d) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(d)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func grouped(_ n: Int) -> String { BinaryFormat.grouped(n) }
 }
 
 public enum StockSizes {

@@ -1,3 +1,4 @@
+import BinaryFormat
 import ArgumentParser
 import Foundation
 import VolumeAudit

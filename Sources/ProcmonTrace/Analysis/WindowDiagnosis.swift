@@ -1,3 +1,4 @@
+import BinaryFormat
 import WriterScope
 
 /// Turns a finished window into its report value and verdict.
@@ -187,13 +188,5 @@ extension WindowState {
         }
     }
 
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return (n < 0 ? "-" : "") + out
-    }
+    static func grouped(_ n: Int) -> String { BinaryFormat.grouped(n) }
 }

@@ -89,29 +89,22 @@ public struct FolderAudit: FolderSink {
     /// the total under `Windows\Microsoft.NET` judged when the walk saw it.
     public var sortedFindings: [VolumeFinding] {
         var all = findings
-        if microsoftNET.folders > 0 {
-            let explained = findings.contains { $0.area.reading == .walkedFileByFile && $0.judgement.impact.isCause }
-            let judgement = limits.judgeMicrosoftNETTotal(files: microsoftNET.files, explainedByAFolder: explained)
-            if judgement.impact.isCause {
-                all.append(
-                    VolumeFinding(
-                        path: drive + "\\Windows\\Microsoft.NET", subfolders: microsoftNET.folders - 1,
-                        files: microsoftNET.files, others: 0, pathLength: microsoftNET.longestPath,
-                        over: [.totalFiles], inWriterScope: true, area: .microsoftNET, reading: .walkedFileByFile,
-                        judgement: judgement,
-                        severity: Double(microsoftNET.files) / Double(max(limits.maxMicrosoftNETFiles, 1))))
-            }
+        if let total = microsoftNETReport, let judgement = total.judgement, judgement.impact.isCause {
+            all.append(
+                VolumeFinding(
+                    path: drive + "\\Windows\\Microsoft.NET", subfolders: total.folders - 1, files: total.files,
+                    others: 0, pathLength: total.longestPath, over: [.totalFiles], inWriterScope: true,
+                    area: .microsoftNET, reading: .walkedFileByFile, judgement: judgement,
+                    severity: Double(total.files) / Double(max(limits.maxMicrosoftNETFiles, 1))))
         }
-        return all.sorted {
-            ($0.judgement.impact, -$0.severity, $0.path) < ($1.judgement.impact, -$1.severity, $1.path)
-        }
+        return all.sorted { ($0.impact, -$0.severity, $0.path) < ($1.impact, -$1.severity, $1.path) }
     }
 
     /// The Microsoft.NET totals as reported (nil when the walk did not reach it).
     public var microsoftNETReport: MicrosoftNETTotals? {
         guard microsoftNET.folders > 0 else { return nil }
         var t = microsoftNET
-        let explained = findings.contains { $0.area.reading == .walkedFileByFile && $0.judgement.impact.isCause }
+        let explained = findings.contains { $0.area.reading == .walkedFileByFile && $0.impact.isCause }
         t.judgement = limits.judgeMicrosoftNETTotal(files: t.files, explainedByAFolder: explained)
         return t
     }

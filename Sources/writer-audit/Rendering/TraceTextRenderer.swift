@@ -1,3 +1,4 @@
+import BinaryFormat
 import ProcmonTrace
 
 /// The readable report: verdict first, then its evidence, then the windows, failures and the last events.
@@ -100,12 +101,3 @@ struct TraceTextRenderer {
     }
 }
 
-func grouped(_ n: Int) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (i, c) in digits.enumerated() {
-        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-        out.append(c)
-    }
-    return (n < 0 ? "-" : "") + out
-}

@@ -1,3 +1,4 @@
+import BinaryFormat
 import VolumeAudit
 
 /// The readable volume report: findings first (worst first), then unreadable folders, then the summary line.
