@@ -32,6 +32,14 @@ struct Run {
         try await self.init(program: Self.binary, arguments, in: directory)
     }
 
+    /// Runs the binary with a limit of `cpuSeconds` of its own CPU time (`ulimit -t`): a hang guard that a
+    /// busy machine or a starved test runner cannot trip, since waiting costs the child no CPU. Over the
+    /// limit the kernel ends it with SIGXCPU or SIGKILL, so `status` is 128 + that signal.
+    init(_ arguments: [String], cpuSeconds: Int) async throws {
+        try await self.init(
+            program: "/bin/bash", ["-c", "ulimit -t \(cpuSeconds) && exec \"$0\" \"$@\"", Self.binary] + arguments)
+    }
+
     init(program: String, _ arguments: [String], in directory: String? = nil) async throws {
         let run = try await ProcessRun.run(program, arguments, in: directory)
         status = run.status
