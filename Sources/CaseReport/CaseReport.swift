@@ -1,5 +1,6 @@
 import BinaryFormat
 import Foundation
+import WriterScope
 
 /// A customer's upload judged as one case: the inputs, the verdict with its chain of evidence and fix,
 /// every finding, what is missing to be sure, and each audit's own report.
@@ -12,8 +13,15 @@ public struct CaseReport: Sendable, Encodable {
     public var warnings: [String]
     public var writer: String
 
-    /// 0 nothing wrong found (clean, or nothing to judge), 1 a cause or a window that did not end.
-    public var exitCode: Int32 { verdict.kind == .clean || verdict.kind == .unknown ? 0 : 1 }
+    /// 0 clean, 1 a cause, 4 the evidence cannot decide (the capture incomplete, nothing that bears on the writer).
+    public var exitStatus: ExitStatus {
+        switch verdict.kind {
+        case .clean: .nothingFound
+        case .incomplete, .unknown: .undecided
+        default: .causeFound
+        }
+    }
+    public var exitCode: Int32 { exitStatus.rawValue }
 
     enum CodingKeys: String, CodingKey { case inputs, verdict, findings, missing, parts, warnings, writer }
 

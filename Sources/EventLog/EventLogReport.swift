@@ -18,7 +18,7 @@ public struct EventLogReport: Sendable, Encodable {
     public var causes: [EventFinding] { findings.filter { $0.impact.isCause } }
 
     /// 1 when a finding is a cause, else 0 (benign and info never change it).
-    public var exitCode: Int32 { causes.isEmpty ? 0 : 1 }
+    public var exitCode: Int32 { (causes.isEmpty ? ExitStatus.nothingFound : .causeFound).rawValue }
 
     /// VSS 8193 errors in the minute of a VSS 13 shutdown are the field's shutdown noise: benign.
     mutating func markShutdownNoise() {

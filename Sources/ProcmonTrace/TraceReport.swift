@@ -19,8 +19,13 @@ public struct TraceReport: Codable, Sendable {
     public var advice: [String]
     public var limits: FolderLimits
 
-    /// 0 the writer's last IDENTIFY completed clean; 1 a problem was diagnosed or the writer's IDENTIFY is missing.
-    public var exitCode: Int32 { verdict.map { $0.impact.isCause ? 1 : 0 } ?? 1 }
+    /// 0 the writer's last IDENTIFY completed clean; 1 a cause was diagnosed; 4 the capture cannot decide
+    /// (the writer's IDENTIFY is not in it, or did not end).
+    public var exitStatus: ExitStatus {
+        guard let verdict, verdict.kind != .incomplete else { return .undecided }
+        return ExitStatus.judging([verdict.impact])
+    }
+    public var exitCode: Int32 { exitStatus.rawValue }
 }
 
 /// One VSS component's markers and IDENTIFY windows.

@@ -8,6 +8,8 @@ public struct RegistryError: UserError, Equatable {
         case notAHive
         case noRootKey
         case keyNotFound
+        /// A sound hive of another kind than the one asked for (a SOFTWARE hive given as SYSTEM).
+        case wrongKind
     }
 
     public let code: Code

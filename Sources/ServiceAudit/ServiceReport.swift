@@ -1,3 +1,4 @@
+import WriterScope
 /// The `services` command's report: the control set read, every service and driver, and the findings.
 public struct ServiceReport: Sendable, Encodable {
     /// The hive file, image or mount that was read.
@@ -15,5 +16,5 @@ public struct ServiceReport: Sendable, Encodable {
 
     /// 1 when a finding stops the writer or the backup (`missing-writer`, `backup-fails`), else 0: a
     /// per-service descriptor the writer cannot read is benign (KB3209092).
-    public var exitCode: Int32 { findings.contains { $0.impact.isCause } ? 1 : 0 }
+    public var exitCode: Int32 { ExitStatus.judging(findings.map(\.impact)).rawValue }
 }

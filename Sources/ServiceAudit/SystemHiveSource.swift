@@ -14,7 +14,9 @@ public enum SystemHiveSource {
         hive: Hive, volume: (any VolumeFiles)?
     ) {
         if Volume.isImage(path), try isHiveFile(path) {
-            return (try Hive(path: path, applyLogs: applyLogs), nil)
+            let hive = try Hive(path: path, applyLogs: applyLogs)
+            try requireSystem(hive, path)
+            return (hive, nil)
         }
         let volume = try VolumeFilesOpener.open(path, partition: partition)
         guard let bytes = try volume.contents(of: hivePath, limit: sizeLimit) else {
@@ -32,7 +34,18 @@ public enum SystemHiveSource {
             }
         }
         let hive = try Hive(bytes: bytes, name: volume.source + ":\\" + hivePath, logs: logs)
+        try requireSystem(hive, volume.source + ":\\" + hivePath)
         return (hive, volume)
+    }
+
+    /// Refuses a hive that is not a SYSTEM hive (no `Select` key and control sets), naming what it looks like.
+    static func requireSystem(_ hive: Hive, _ path: String) throws(RegistryError) {
+        let kind = HiveKind.of(hive)
+        guard kind == .system else {
+            throw RegistryError(
+                .wrongKind, path: path, offset: nil,
+                "\(kind.described), not a SYSTEM hive (no Select key and control sets): give the hive saved with reg save HKLM\\SYSTEM")
+        }
     }
 
     /// A regular file that starts with "regf".

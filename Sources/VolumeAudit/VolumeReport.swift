@@ -98,5 +98,5 @@ public struct VolumeReport: Codable, Sendable {
     public var causes: [VolumeFinding] { findings.filter { $0.impact.isCause } }
 
     /// 1 when a finding is a cause, else 0 (context never changes it).
-    public var exitCode: Int32 { causes.isEmpty ? 0 : 1 }
+    public var exitCode: Int32 { (causes.isEmpty ? ExitStatus.nothingFound : .causeFound).rawValue }
 }

@@ -67,7 +67,7 @@ struct TraceCommand: ParsableCommand {
         case .csv:
             guard let window = report.judgedWindow else {
                 printError("writer-audit: \(log): no IDENTIFY window of \(report.writer) to write")
-                throw ExitCode(1)
+                throw ExitCode(ExitStatus.undecided.rawValue)
             }
             var csv = ProcmonCSVWriter(out: out)
             csv.header()

@@ -1,6 +1,7 @@
 import WindowsSecurity
 import ArgumentParser
 import BinaryFormat
+import CaseReport
 import ProcmonTrace
 import VolumeAudit
 
@@ -14,14 +15,19 @@ import VolumeAudit
 struct WriterAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "writer-audit",
-        abstract: "Find out why the VSS System Writer fails: Procmon traces, folder limits, ACLs.",
+        abstract: "Find out why the VSS System Writer fails: Procmon traces, event logs, the SYSTEM hive, folder limits, ACLs.",
         discussion: """
-            Exit codes: 0 nothing found, 1 a problem found (or the writer's IDENTIFY missing), \
-            2 bad usage or input, 3 internal error.
+            Start with `writer-audit collector` (the script that gathers an upload on the server) and \
+            `writer-audit case UPLOAD` (everything judged at once).
+
+            Exit codes, the same for every command: 0 nothing found that stops the writer, 1 a cause found, \
+            2 bad usage or unusable input, 3 internal error, 4 the evidence cannot decide (the writer's \
+            IDENTIFY not in the capture or not ended, nothing that bears on the writer).
             """,
+        version: ToolVersion.string,
         subcommands: [
-            TraceCommand.self, EventsCommand.self, VolumeCommand.self, ACLCommand.self, RemediateCommand.self,
-            CaseCommand.self, ServicesCommand.self, RegistryCommand.self, EventLogCommand.self,
+            CaseCommand.self, CollectorCommand.self, TraceCommand.self, EventsCommand.self, EventLogCommand.self,
+            ServicesCommand.self, RegistryCommand.self, VolumeCommand.self, ACLCommand.self, RemediateCommand.self,
             SDDLCommand.self,
             SIDCommand.self,
             SDDLConformanceCommand.self,
@@ -49,7 +55,10 @@ struct WriterAudit: ParsableCommand {
                 Glibc.exit(0)
             }
             if code == .validationFailure {
-                printError(message)
+                // The parser's own lines (the error, the usage): printed as they are, on real lines.
+                var err = Output(fd: STDERR_FILENO)
+                err.line(message)
+                err.flush()
                 Glibc.exit(2)
             }
             printError("writer-audit: internal error: \(message.isEmpty ? String(describing: error) : message)")

@@ -35,7 +35,7 @@ public struct ACLReport: Codable, Sendable {
     public var causes: [ACLFinding] { findings.filter { $0.impact.isCause } }
 
     /// 1 when a denial stops the writer, else 0 (denials elsewhere are context).
-    public var exitCode: Int32 { causes.isEmpty ? 0 : 1 }
+    public var exitCode: Int32 { (causes.isEmpty ? ExitStatus.nothingFound : .causeFound).rawValue }
 }
 
 /// Judges each entry's descriptor for each token. Knows nothing of where descriptors come from.
