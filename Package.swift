@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "CaseReport",
             dependencies: [
-                "BinaryFormat", "EventLog", "ProcmonTrace", "ServiceAudit", "VolumeAudit", "WriterScope", "WindowsSecurity",
+                "BinaryFormat", "EventLog", "ProcmonTrace", "RegistryHive", "ServiceAudit", "VolumeAudit", "WriterScope", "WindowsSecurity",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Mustache", package: "swift-mustache"),

@@ -3,6 +3,7 @@ import Dispatch
 import EventLog
 import Foundation
 import ProcmonTrace
+import RegistryHive
 import ServiceAudit
 import VolumeAudit
 import WriterScope
@@ -14,10 +15,16 @@ public struct CaseParts: Sendable, Encodable {
     public var services: ServiceReport?
     public var volume: VolumeReport?
     public var acl: ACLReport?
+    /// What `vssadmin list writers` showed.
+    public var vssadmin: VSSWriterList?
+    /// The SOFTWARE hive's facts: the Windows version, PnpLockdownFiles.
+    public var software: SoftwareHiveFacts?
+    /// The collector's manifest.
+    public var manifest: CollectorManifest?
     /// The cleanup plan of a mounted volume's Temporary ASP.NET Files (for `--out`; not in the JSON).
     public var cleanup: CleanupPlan?
 
-    enum CodingKeys: String, CodingKey { case trace, eventlog, services, volume, acl }
+    enum CodingKeys: String, CodingKey { case trace, eventlog, services, volume, acl, vssadmin, software, manifest }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -26,6 +33,9 @@ public struct CaseParts: Sendable, Encodable {
         try c.encode(services, forKey: .services)
         try c.encode(volume, forKey: .volume)
         try c.encode(acl, forKey: .acl)
+        try c.encode(vssadmin, forKey: .vssadmin)
+        try c.encode(software, forKey: .software)
+        try c.encode(manifest, forKey: .manifest)
     }
 }
 
@@ -37,49 +47,98 @@ public enum CaseAudits {
         public init() {}
     }
 
-    /// Which file each audit reads (the first of its kind; every event log).
+    /// Which file each audit reads (the first of its kind; every event log and every ACL export).
     struct Plan {
         var trace: String?
         var eventLogs: [String] = []
         var hive: String?
-        var volume: (path: String, mounted: Bool)?
-        var aclExport: (path: String, kind: InputKind)?
+        var software: String?
+        var volume: (path: String, kind: InputKind)?
+        var aclExports: [(path: String, kind: InputKind, base: String)] = []
         /// The $Secure:$SDS stream that goes with a collected $MFT.
         var sds: String?
+        var vssadmin: String?
+        var manifest: CollectorManifest?
+        var manifestPath: String?
+        /// `sc.exe` output files, with the service each names (from the manifest or the file name).
+        var serviceQueries: [(path: String, service: String?)] = []
         /// The volume is a collected $MFT: no file contents (no hive), descriptors only from `sds`.
-        var collectedMFT = false
+        var collectedMFT: Bool { volume?.kind == .collectedMFT }
+        var mounted: Bool { volume?.kind == .mountedVolume }
+    }
+
+    /// Which volume source is preferred when an upload has several: an image or a mount shows the
+    /// descriptors and the files; a collected $MFT the files; the collector's listing only Microsoft.NET.
+    static func volumeRank(_ kind: InputKind) -> Int {
+        switch kind {
+        case .mountedVolume, .volumeImage: 0
+        case .collectedMFT: 1
+        default: 2
+        }
     }
 
     /// What each input is used for, or why it is not: the second Procmon log of an upload, say.
-    static func plan(_ inputs: inout [CaseInput], paths: [String]) -> Plan {
+    /// `shown` gives each path's name as the customer gave it (for the manifest's relative names).
+    static func plan(_ inputs: inout [CaseInput], paths: [String], shown: [String]) -> Plan {
         var plan = Plan()
+        // The manifest first: it says what each collected file is (an icacls export's base folder).
+        if let i = paths.indices.first(where: { inputs[$0].kind == .collectorManifest }) {
+            do {
+                plan.manifest = try CollectorManifest.read(paths[i])
+                plan.manifestPath = paths[i]
+            } catch {
+                inputs[i].ignored = "could not be read: " + ((error as? any UserError)?.message ?? "\(error)")
+            }
+        }
+        /// The manifest's item for a file of the upload: its path relative to the manifest's folder.
+        func item(_ i: Int) -> CollectorManifest.Item? {
+            guard let manifest = plan.manifest, let m = plan.manifestPath else { return nil }
+            let folder = (m as NSString).deletingLastPathComponent + "/"
+            guard paths[i].hasPrefix(folder) else { return nil }
+            return manifest.item(file: String(paths[i].dropFirst(folder.count)))
+        }
         // A checkpoint and the disks it was taken from: the checkpoint is the volume (read through them).
         var childOf: [String: String] = [:]
         for (i, path) in paths.enumerated() where inputs[i].kind == .volumeImage {
             for parent in (Volume.diskChain(path) ?? []).dropFirst() { childOf[(parent as NSString).resolvingSymlinksInPath] = path }
         }
+        var volumeIndex: Int?
         for (i, path) in paths.enumerated() {
             if inputs[i].kind == .volumeImage, let child = childOf[(path as NSString).resolvingSymlinksInPath] {
-                inputs[i].ignored = "the parent of \(child), read through it"
+                inputs[i].ignored = "the parent of \(shown[paths.firstIndex(of: child) ?? i]), read through it"
                 continue
             }
             switch inputs[i].kind {
             case .procmonPML, .procmonCSV:
-                if plan.trace == nil { plan.trace = path } else { inputs[i].ignored = "a second Procmon log: the first one given is judged" }
+                if plan.trace == nil { plan.trace = path } else { inputs[i].ignored = "a second Procmon log: the first one found is judged" }
             case .eventLog: plan.eventLogs.append(path)
             case .hive:
-                if plan.hive == nil { plan.hive = path } else { inputs[i].ignored = "a second hive: the first one given is audited" }
+                if plan.hive == nil { plan.hive = path } else { inputs[i].ignored = "a second SYSTEM hive: the first one found is audited" }
+            case .softwareHive:
+                if plan.software == nil { plan.software = path } else { inputs[i].ignored = "a second SOFTWARE hive: the first one found is read" }
             case .sds:
-                if plan.sds == nil { plan.sds = path } else { inputs[i].ignored = "a second $Secure:$SDS: the first one given is read" }
-            case .volumeImage, .mountedVolume, .collectedMFT:
-                if plan.volume == nil {
-                    plan.volume = (path, inputs[i].kind == .mountedVolume)
-                    plan.collectedMFT = inputs[i].kind == .collectedMFT
+                if plan.sds == nil { plan.sds = path } else { inputs[i].ignored = "a second $Secure:$SDS: the first one found is read" }
+            case .volumeImage, .mountedVolume, .collectedMFT, .fileListing:
+                if let v = volumeIndex, volumeRank(inputs[v].kind) <= volumeRank(inputs[i].kind) {
+                    inputs[i].ignored = "a second volume source: \(shown[v]) is audited"
                 } else {
-                    inputs[i].ignored = "a second volume: the first one given is audited"
+                    if let v = volumeIndex { inputs[v].ignored = "a second volume source: \(shown[i]) is audited" }
+                    volumeIndex = i
+                    plan.volume = (path, inputs[i].kind)
                 }
             case .icaclsSave, .icaclsDisplay, .getAclCSV:
-                if plan.aclExport == nil { plan.aclExport = (path, inputs[i].kind) } else { inputs[i].ignored = "a second ACL export: the first one given is audited" }
+                plan.aclExports.append((path, inputs[i].kind, item(i)?.base ?? "C:\\Windows"))
+            case .vssadminWriters:
+                if plan.vssadmin == nil { plan.vssadmin = path } else { inputs[i].ignored = "a second vssadmin list writers output: the first one found is read" }
+            case .serviceQuery:
+                var service = item(i)?.what.split(separator: " ").last.map(String.init)
+                if service == nil {
+                    let name = (shown[i] as NSString).lastPathComponent
+                    if let dash = name.range(of: "-", options: .backwards) { service = String(name[..<dash.lowerBound]) }
+                }
+                plan.serviceQueries.append((path, service))
+            case .collectorManifest:
+                if path != plan.manifestPath, inputs[i].ignored == nil { inputs[i].ignored = "a second collector manifest: the first one found is read" }
             case .hiveLog, .ignored:
                 break
             }
@@ -107,16 +166,43 @@ public enum CaseAudits {
                 results.set(logs[0]) { $0.eventlog = try EventLogReport.judge(paths: logs, writer: options.writer) }
             }
         }
-        if let source = plan.hive ?? (plan.collectedMFT ? nil : plan.volume?.path) {
+        let imageOrMount = plan.volume.flatMap { $0.kind == .volumeImage || $0.kind == .mountedVolume ? $0.path : nil }
+        if let source = plan.hive ?? imageOrMount {
             add(plan.hive.map { CaseTask.size($0) * 3 } ?? 5e7) {
                 results.set(source) {
                     let (hive, volume) = try SystemHiveSource.open(source)
-                    $0.services = ServiceAudit.audit(hive: hive, source: source, volume: volume)
+                    var report = ServiceAudit.audit(hive: hive, source: source, volume: volume)
+                    if !plan.serviceQueries.isEmpty { report.warnings += try Self.compareLive(report, plan.serviceQueries) }
+                    $0.services = report
+                }
+            }
+        } else if !plan.serviceQueries.isEmpty {
+            let queries = plan.serviceQueries
+            add(1e6) {
+                results.set(queries[0].path) {
+                    var q = ServiceQueries()
+                    for (path, service) in queries { try q.read(path, service: service) }
+                    $0.services = ServiceAudit.audit(queries: q, source: (queries[0].path as NSString).deletingLastPathComponent)
                 }
             }
         }
+        if let path = plan.software {
+            add(CaseTask.size(path)) {
+                results.set(path) { $0.software = SoftwareHiveFacts.read(try Hive(path: path), source: path) }
+            }
+        }
+        if let path = plan.vssadmin {
+            add(1e5) { results.set(path) { $0.vssadmin = try VSSWriterList.read(path) } }
+        }
         var volumeACL = false
-        if let (path, mounted) = plan.volume {
+        if let (path, kind) = plan.volume, kind == .fileListing {
+            add(CaseTask.size(path) * 2) {
+                var o = Volume.Options()
+                o.limits = options.limits
+                results.set(path) { $0.volume = try FileListing.audit(path, options: o) }
+            }
+        } else if let (path, kind) = plan.volume {
+            let mounted = kind == .mountedVolume
             add(mounted ? 1e9 : CaseTask.size(path) * 0.3) {
                 var o = Volume.Options()
                 o.limits = options.limits
@@ -150,16 +236,21 @@ public enum CaseAudits {
                 }
             }
         }
-        if !volumeACL, let (path, kind) = plan.aclExport {
-            add(CaseTask.size(path) * 5) {
-                results.set(path) {
+        if !volumeACL, !plan.aclExports.isEmpty {
+            // Every export of the upload into one audit (the collector saves one per folder).
+            let exports = plan.aclExports
+            add(exports.map { CaseTask.size($0.path) }.reduce(0, +) * 5) {
+                results.set(exports[0].path) {
                     var audit = ACLAudit()
-                    switch kind {
-                    case .icaclsSave: try IcaclsSaveReader(path: path, base: "C:\\Windows").read(into: &audit)
-                    case .icaclsDisplay: try IcaclsDisplayReader(path: path).read(into: &audit)
-                    default: try GetAclCSVReader(path: path).read(into: &audit)
+                    for (path, kind, base) in exports {
+                        switch kind {
+                        case .icaclsSave: try IcaclsSaveReader(path: path, base: base).read(into: &audit)
+                        case .icaclsDisplay: try IcaclsDisplayReader(path: path).read(into: &audit)
+                        default: try GetAclCSVReader(path: path).read(into: &audit)
+                        }
                     }
-                    $0.acl = audit.report(source: path)
+                    let source = exports.count == 1 ? exports[0].path : (exports[0].path as NSString).deletingLastPathComponent
+                    $0.acl = audit.report(source: source)
                 }
             }
         }
@@ -168,6 +259,21 @@ public enum CaseAudits {
         let all = (tasks + alongside).sorted { $0.cost > $1.cost }
         DispatchQueue.concurrentPerform(iterations: all.count) { all[$0].run() }
         return (results.parts, results.errors)
+    }
+}
+
+extension CaseAudits {
+    /// The hive's descriptors against what `sc.exe sdshow` printed on the server: a difference means the
+    /// hive is older than the server's state (or the other way round), so the fix scripts' check may refuse.
+    static func compareLive(_ report: ServiceReport, _ queries: [(path: String, service: String?)]) throws -> [String] {
+        var q = ServiceQueries()
+        for (path, service) in queries { try q.read(path, service: service) }
+        var out = q.warnings
+        for s in report.services {
+            guard let live = q.descriptors[s.name.uppercased()], let hive = s.sddl, live != hive else { continue }
+            out.append("\(s.name): sc.exe sdshow printed \(live) on the server, the hive holds \(hive): the hive and the server differ")
+        }
+        return out
     }
 }
 
@@ -207,5 +313,7 @@ private final class Results: @unchecked Sendable {
         if let v = local.volume { parts.volume = v }
         if let v = local.acl { parts.acl = v }
         if let v = local.cleanup { parts.cleanup = v }
+        if let v = local.vssadmin { parts.vssadmin = v }
+        if let v = local.software { parts.software = v }
     }
 }

@@ -5,6 +5,8 @@ public struct CaseError: UserError, Equatable {
     public enum Code: String, Sendable {
         /// A path given does not exist or cannot be read.
         case unreadable
+        /// Nothing in the upload is an input the case reads.
+        case unusable
         /// A .zip that cannot be read, or holds a member whose path climbs out (`..`) or is absolute.
         case badArchive
         /// An output location that cannot be written.

@@ -1,4 +1,7 @@
 import BinaryFormat
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Crypto
 import Foundation
 import ZIPFoundation
@@ -41,14 +44,25 @@ public struct CaseInput: Sendable, Encodable {
     }
 }
 
-/// The files of an upload: the paths given, each folder's files one level deep (a folder holding
-/// `Windows\System32` is a mounted volume, taken whole), and the members of each .zip, extracted to a
-/// private temporary folder (never beside the input) that `removeExtracted` deletes.
+/// The files of an upload: the paths given, every file in each folder at any depth (a folder holding
+/// `Windows\System32` is a mounted volume, taken whole), and the members of each .zip (a .zip inside one
+/// too), extracted to a private temporary folder (never beside the input) that `removeExtracted` deletes.
+/// A member is named as the customer would name it, `upload.zip/Server01/System.evtx`; `names` turns the
+/// temporary paths back into those names wherever an audit quoted them.
 public struct CaseInputs {
     public private(set) var paths: [String] = []
-    /// Where a path came from, when it is a member of a .zip: "upload.zip: Logfile.PML".
+    /// Where a path came from, when it is a member of a .zip: "upload.zip/Server01/Logfile.PML".
     public private(set) var shownAs: [String: String] = [:]
+    /// What was found and not read, with why: a special file, a symbolic link, a folder that cannot be listed.
+    public private(set) var skipped: [(file: String, why: String)] = []
+    /// Each extraction folder and the name of the .zip it holds.
+    public private(set) var names = CaseNames()
     private var extracted: String? = nil
+
+    /// Folders are searched this deep; deeper ones are listed as skipped.
+    static let maxDepth = 32
+    /// A .zip inside a .zip is opened this deep.
+    static let maxZipDepth = 3
 
     public init(_ given: [String]) throws(CaseError) {
         do {
@@ -61,35 +75,56 @@ public struct CaseInputs {
 
     private mutating func gather(_ given: [String]) throws(CaseError) {
         for path in given {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-                throw CaseError(.unreadable, "\(path): no such file or folder")
+            var st = stat()
+            guard stat(path, &st) == 0 else {
+                throw CaseError(.unreadable, "\(path): \(String(cString: strerror(errno)))")
             }
-            if isFolder.boolValue, !FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("Windows/System32")) {
-                guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-                    throw CaseError(.unreadable, "\(path): the folder cannot be read")
-                }
-                for name in names.sorted() where !name.hasPrefix(".") {
-                    try add((path as NSString).appendingPathComponent(name), topLevel: false)
-                }
+            if st.st_mode & S_IFMT == S_IFDIR {
+                try folder(path, depth: 0)
             } else {
-                try add(path, topLevel: true)
+                try file(path, shown: nil, zipDepth: 0)
             }
         }
     }
 
-    private mutating func add(_ path: String, topLevel: Bool) throws(CaseError) {
-        var isFolder: ObjCBool = false
-        _ = FileManager.default.fileExists(atPath: path, isDirectory: &isFolder)
-        if isFolder.boolValue && !topLevel {
-            // One level deep: a subfolder is taken only when it is a mounted system volume.
+    /// A folder of the upload: a mounted volume whole, else every entry at any depth. Symbolic links are
+    /// not followed (they could lead out of the upload) and special files are never opened.
+    private mutating func folder(_ path: String, depth: Int) throws(CaseError) {
+        if FileManager.default.fileExists(atPath: (path as NSString).appendingPathComponent("Windows/System32")) {
             paths.append(path)
             return
         }
-        if !isFolder.boolValue, Self.isZip(path) {
-            try unzip(path)
+        guard depth < Self.maxDepth else {
+            skipped.append((path, "a folder nested more than \(Self.maxDepth) deep: not searched"))
+            return
+        }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            if depth == 0 { throw CaseError(.unreadable, "\(path): the folder cannot be read") }
+            skipped.append((path, "a folder that cannot be listed"))
+            return
+        }
+        for name in names.sorted() where !name.hasPrefix(".") {
+            let entry = (path as NSString).appendingPathComponent(name)
+            var st = stat()
+            guard lstat(entry, &st) == 0 else {
+                skipped.append((entry, "cannot be read: \(String(cString: strerror(errno)))"))
+                continue
+            }
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR: try folder(entry, depth: depth + 1)
+            case S_IFREG: try file(entry, shown: nil, zipDepth: 0)
+            case S_IFLNK: skipped.append((entry, "a symbolic link: not followed"))
+            default: skipped.append((entry, "a special file (a pipe, socket or device): not read"))
+            }
+        }
+    }
+
+    private mutating func file(_ path: String, shown: String?, zipDepth: Int) throws(CaseError) {
+        if Self.isZip(path), zipDepth < Self.maxZipDepth {
+            try unzip(path, shown: shown ?? path, zipDepth: zipDepth)
         } else {
             paths.append(path)
+            if let shown { shownAs[path] = shown }
         }
     }
 
@@ -106,26 +141,27 @@ public struct CaseInputs {
     /// Extracts every file member into a folder of its own (mode 0700) under the temporary folder: the
     /// directory checked first (`ZipDirectory`), stored members copied, deflated ones inflated by
     /// ZIPFoundation from exactly their bytes, each checked against its size and CRC-32.
-    private mutating func unzip(_ path: String) throws(CaseError) {
+    private mutating func unzip(_ path: String, shown: String, zipDepth: Int) throws(CaseError) {
         let (directory, problem) = ZipDirectory.read(path)
-        guard let directory else { throw CaseError(.badArchive, "\(path): \(problem ?? "not a readable .zip")") }
+        guard let directory else { throw CaseError(.badArchive, "\(shown): \(problem ?? "not a readable .zip")") }
         let declared = directory.members.reduce(UInt64(0)) { $0 &+ $1.uncompressed }
         if declared > Self.maxExtracted {
-            throw CaseError(.badArchive, "\(path): byte offset \(directory.endRecord) (the end of central directory): its members would take more than \(Self.maxExtracted >> 30) GiB unpacked; refused")
+            throw CaseError(.badArchive, "\(shown): byte offset \(directory.endRecord) (the end of central directory): its members would take more than \(Self.maxExtracted >> 30) GiB unpacked; refused")
         }
         for m in directory.members {
             let parts = m.name.split(whereSeparator: { $0 == "/" || $0 == "\\" })
             if m.name.hasPrefix("/") || m.name.hasPrefix("\\") || (m.name.count >= 2 && m.name.dropFirst().first == ":") || parts.contains("..") {
-                throw CaseError(.badArchive, "\(path): central directory record \(m.record), member \(QuotedText.oneLine(m.name)): a path that climbs out of the archive or is absolute; refused")
+                throw CaseError(.badArchive, "\(shown): central directory record \(m.record), member \(QuotedText.oneLine(m.name)): a path that climbs out of the archive or is absolute; refused")
             }
         }
         let root = try extractionFolder()
-        let folder = (root as NSString).appendingPathComponent("\(paths.count)-" + (path as NSString).lastPathComponent)
+        let folder = (root as NSString).appendingPathComponent("\(names.count)")
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw CaseError(.badOutput, "\(folder): cannot be created (\(error))")
+            throw CaseError(.badOutput, "a private temporary folder for \(shown) cannot be created (\(error))")
         }
+        names.add(folder, shownAs: shown)
         let source: ReadOnlyFile
         do {
             source = try ReadOnlyFile(path: path)
@@ -135,7 +171,7 @@ public struct CaseInputs {
         for m in directory.members where m.isFile {
             let name = m.name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).joined(separator: "/")
             let target = (folder as NSString).appendingPathComponent(name)
-            let at = "\(path): central directory record \(m.record), member \(QuotedText.oneLine(m.name))"
+            let at = "\(shown): central directory record \(m.record), member \(QuotedText.oneLine(m.name))"
             do {
                 try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try ZipMemberExtraction.extract(m, from: source, to: target)
@@ -144,8 +180,7 @@ public struct CaseInputs {
             } catch {
                 throw CaseError(.badArchive, "\(at): cannot be extracted (\(error))")
             }
-            paths.append(target)
-            shownAs[target] = "\(path): \(m.name)"
+            try file(target, shown: shown + "/" + name, zipDepth: zipDepth + 1)
         }
     }
 

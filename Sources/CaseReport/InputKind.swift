@@ -1,5 +1,6 @@
 import BinaryFormat
 import Foundation
+import RegistryHive
 import VolumeAudit
 
 /// What a file of a customer's upload is, told by its content (never by its name).
@@ -7,8 +8,10 @@ public enum InputKind: String, Sendable, Codable {
     case procmonPML = "procmon-pml"
     case procmonCSV = "procmon-csv"
     case eventLog = "evtx"
-    /// A registry hive (the SYSTEM hive, saved with `reg save`, or a copy).
+    /// The SYSTEM hive (saved with `reg save`, or a copy): told by its Select key and control sets.
     case hive
+    /// The SOFTWARE hive: read for the Windows version and what the writer reads from it (PnpLockdownFiles).
+    case softwareHive = "software-hive"
     /// A hive's transaction log (.LOG1, .LOG2), read with the hive beside it.
     case hiveLog = "hive-log"
     /// An NTFS partition image, a raw disk (MBR or GPT), a VHDX or VHD (fixed or dynamic).
@@ -22,6 +25,14 @@ public enum InputKind: String, Sendable, Codable {
     case icaclsSave = "icacls-save"
     case icaclsDisplay = "icacls-display"
     case getAclCSV = "getacl-csv"
+    /// The collector's listing of a tree (`listing/Microsoft.NET.csv`), read as a volume.
+    case fileListing = "file-listing"
+    /// `vssadmin list writers` output: is the writer listed, its state and last error.
+    case vssadminWriters = "vssadmin-writers"
+    /// `sc.exe sdshow` or `sc.exe qc` output of a service.
+    case serviceQuery = "sc-output"
+    /// The collector's manifest: the server, the Windows version, what was collected and what failed.
+    case collectorManifest = "collector-manifest"
     case ignored
 
     /// Reads the first bytes of `path` (and the last 512, for a VHD footer) and says what it is, or why it
@@ -45,7 +56,14 @@ public enum InputKind: String, Sendable, Codable {
         if starts("regf") {
             // The base block's file type: 0 a primary hive, else a transaction log.
             let type = head.count >= 32 ? head.le32(28) : 0
-            return type == 0 ? (.hive, nil) : (.hiveLog, nil)
+            guard type == 0 else { return (.hiveLog, nil) }
+            // Which hive, by its keys; a hive too damaged to open is left to the audit, which says why.
+            guard let hive = try? Hive(path: path, applyLogs: false) else { return (.hive, nil) }
+            switch HiveKind.of(hive) {
+            case .system: return (.hive, nil)
+            case .software: return (.softwareHive, nil)
+            case let other: return (.ignored, "\(other.described): not used (the case reads the SYSTEM and SOFTWARE hives)")
+            }
         }
         switch Volume.probeImage(path) {
         case .ntfs: return (.volumeImage, nil)
@@ -55,6 +73,17 @@ public enum InputKind: String, Sendable, Codable {
         }
         if Volume.isSecureDescriptorStream(path) { return (.sds, nil) }
         let text = TextSniff(head)
+        if text.firstLine.trimmingCharacters(in: .whitespaces).isEmpty,
+            ["D:", "O:", "G:", "S:"].contains(where: { text.secondLine.hasPrefix($0) })
+        {
+            return (.serviceQuery, nil)
+        }
+        if text.contains("QueryServiceConfig SUCCESS") || text.contains("[SC] OpenService FAILED") { return (.serviceQuery, nil) }
+        if text.contains("Writer name:") || text.contains("Volume Shadow Copy Service administrative command-line tool") {
+            return (.vssadminWriters, nil)
+        }
+        if FileListing.isListing(firstLine: text.firstLine) { return (.fileListing, nil) }
+        if text.text.hasPrefix("{"), text.contains("\"collector\""), text.contains("\"items\"") { return (.collectorManifest, nil) }
         if text.contains("Process Name") && text.contains("Operation") && text.contains("Path") { return (.procmonCSV, nil) }
         if text.firstLine.contains("#TYPE") || (text.contains("\"Path\"") && (text.contains("\"Sddl\"") || text.contains("\"AccessToString\""))) {
             return (.getAclCSV, nil)

@@ -34,10 +34,38 @@ public enum ServiceAudit {
         } else {
             warnings.append("\(controlSet) has no Services key")
         }
+        findings += judge(services, descriptors: descriptors, in: controlSet, token: token)
+        findings += settingFindings(hive, controlSet: controlSet)
+        if let volume {
+            findings += binaryFindings(services, volume: volume, token: token, warnings: &warnings)
+        }
+        let diag = servicesKey.map { VSSDiagnostics.read(hive, services: $0) }
+            ?? VSSDiagnostics(enabled: false, components: [], systemWriterMarkers: [])
+        warnings += hive.warnings.lines
+        return ServiceReport(
+            source: source, controlSet: controlSet, dirty: hive.fileBaseBlock.isDirty,
+            logsApplied: hive.recovery.logsApplied, warnings: warnings, services: services, findings: findings,
+            vssDiagnostics: diag, imagePathsChecked: volume != nil,
+            computerName: hive.key(path: controlSet + "\\Control\\ComputerName\\ComputerName").flatMap {
+                hive.value("ComputerName", of: $0)?.string
+            })
+    }
+
+    /// The findings of the services the writer needs (present, started, CryptSvc's account and host), of
+    /// every descriptor (COM+ Event System's query-status right, the others' query-config right) and of
+    /// the drivers' ImagePaths. `descriptors` are keyed by upper-cased service name; `place` names where
+    /// the services were read (a control set, or `sc.exe` output).
+    public static func judge(
+        _ services: [ServiceConfig], descriptors: [String: SecurityDescriptor], in place: String,
+        token: Token = WriterServices.token, expectAll: Bool = true
+    ) -> [ServiceFinding] {
+        var findings: [ServiceFinding] = []
+        let controlSet = place
         let byName = Dictionary(services.map { ($0.name.uppercased(), $0) }, uniquingKeysWith: { a, _ in a })
 
         for dep in WriterServices.dependencies {
             guard let s = byName[dep.name.uppercased()] else {
+                guard expectAll else { continue }
                 findings.append(
                     ServiceFinding(
                         kind: .serviceMissing, impact: dep.impact, basis: dep.source, service: dep.name,
@@ -111,17 +139,7 @@ public enum ServiceAudit {
                     fix: "set its ImagePath to \\??\\\(ImagePath.binary(raw).filter { $0 != "\"" }) (or \\SystemRoot\\...): reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\\(s.name) /v ImagePath /t REG_EXPAND_SZ /d \"\\??\\\(ImagePath.binary(raw).filter { $0 != "\"" })\" /f",
                     detail: "the ImagePath \(raw) of this driver: \(why); system state backup fails with 0x8078010D (\"The filename, directory name, or volume label syntax is incorrect\")"))
         }
-        findings += settingFindings(hive, controlSet: controlSet)
-        if let volume {
-            findings += binaryFindings(services, volume: volume, token: token, warnings: &warnings)
-        }
-        let diag = servicesKey.map { VSSDiagnostics.read(hive, services: $0) }
-            ?? VSSDiagnostics(enabled: false, components: [], systemWriterMarkers: [])
-        warnings += hive.warnings.lines
-        return ServiceReport(
-            source: source, controlSet: controlSet, dirty: hive.fileBaseBlock.isDirty,
-            logsApplied: hive.recovery.logsApplied, warnings: warnings, services: services, findings: findings,
-            vssDiagnostics: diag, imagePathsChecked: volume != nil)
+        return findings
     }
 
     /// A descriptor that does not grant `required`: the current and corrected SDDL, and why. An explicit
@@ -130,7 +148,7 @@ public enum ServiceAudit {
         _ s: ServiceConfig, _ sd: SecurityDescriptor, _ access: ServiceAccess, token: Token, required: UInt32,
         impact: Impact, basis: String, what: String
     ) -> ServiceFinding {
-        let fixed = ServiceAccess.fixed(sd, token: token, required: required).map { SDDL.string($0) }
+        let fixed = ServiceAccess.fixed(sd, token: token, required: required).map { SDDL.serviceControlString($0) }
         let why: String
         switch access.denial {
         case .deniedByACE(_, let ace): why = "the explicit deny ACE \(ace) takes it away (a grant appended after it does not override it; the fix removes it)"
@@ -233,7 +251,7 @@ public enum ServiceAudit {
             name: key.name, displayName: v("DisplayName")?.string,
             start: startRaw.map { StartType(rawValue: $0)?.scName ?? "0x" + String($0, radix: 16) },
             startType: startRaw.flatMap(StartType.init(rawValue:)), type: ServiceConfig.typeName(typeValue),
-            typeValue: typeValue, account: v("ObjectName")?.string, imagePath: imagePath, sddl: SDDL.string(sd),
+            typeValue: typeValue, account: v("ObjectName")?.string, imagePath: imagePath, sddl: SDDL.serviceControlString(sd),
             defaultDescriptor: isDefault)
         return (config, sd)
     }

@@ -62,7 +62,7 @@ public struct ServiceConfig: Sendable, Equatable, Encodable {
     public var isDriver: Bool { (typeValue ?? 0) & 0x0B != 0 && (typeValue ?? 0) & 0xF0 == 0 }
 
     /// `sc qc`'s words for a service type.
-    static func typeName(_ t: UInt32) -> String {
+    public static func typeName(_ t: UInt32) -> String {
         var parts: [String] = []
         let known: [(UInt32, String)] = [
             (0x1, "KERNEL_DRIVER"), (0x2, "FILE_SYSTEM_DRIVER"), (0x4, "ADAPTER"), (0x8, "RECOGNIZER_DRIVER"),

@@ -13,6 +13,8 @@ public struct ServiceReport: Sendable, Encodable {
     public var vssDiagnostics: VSSDiagnostics
     /// Whether binaries were checked on a volume (an image or mount was given).
     public var imagePathsChecked: Bool
+    /// The server's name (`Control\ComputerName\ComputerName`), when the hive has it.
+    public var computerName: String? = nil
 
     /// 1 when a finding stops the writer or the backup (`missing-writer`, `backup-fails`), else 0: a
     /// per-service descriptor the writer cannot read is benign (KB3209092).

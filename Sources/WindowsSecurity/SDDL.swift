@@ -39,6 +39,15 @@ public enum SDDL {
         return out
     }
 
+    /// A service's descriptor as `sc.exe sdshow` prints it and `sc.exe sdset` takes it: the DACL and the
+    /// SACL (`D:…S:…`), no owner or group (sdset keeps the service's own).
+    public static func serviceControlString(_ sd: SecurityDescriptor, aliases: SIDAliases = SIDAliases()) -> String {
+        var bare = sd
+        bare.owner = nil
+        bare.group = nil
+        return string(bare, aliases: aliases)
+    }
+
     public static func sidString(_ sid: SID, _ aliases: SIDAliases) -> String {
         aliases.alias(for: sid) ?? sid.description
     }

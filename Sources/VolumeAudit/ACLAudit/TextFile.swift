@@ -3,8 +3,8 @@ import Foundation
 
 /// Reads a small text export (icacls output): UTF-16LE/BE with or without BOM, or UTF-8; lines split on
 /// CRLF, LF or CR. These files hold a line or two per file on the volume, so they are read whole.
-enum TextFile {
-    static func lines(_ path: String) throws -> [String] {
+public enum TextFile {
+    public static func lines(_ path: String) throws -> [String] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw VolumeError(.badRoot, "\(path): cannot read")
         }
