@@ -6,15 +6,19 @@ import VolumeAudit
 struct RemediateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remediate",
-        abstract: "Plan the safe cleanup of Temporary ASP.NET Files: plan.csv, plan.json, remediate.ps1, remediate.sh.",
+        abstract: "Plan the safe cleanup of Temporary ASP.NET Files: plan.csv, plan.json, remediate.ps1 (and remediate.sh on a mount).",
         discussion: """
             Only what lies inside Windows\\Microsoft.NET\\Framework*\\v*\\Temporary ASP.NET Files is ever planned, \
             never the folder itself, never across a symbolic link or junction. Nothing on the volume is changed: \
-            the scripts do that, as dry runs unless told to apply.
+            the scripts do that, as dry runs unless told to apply. From a mounted volume, an NTFS image (raw, \
+            disk, VHD, VHDX) or the collector's listing/Microsoft.NET.csv; remediate.ps1 runs on the server.
             """)
 
-    @Argument(help: "The mounted volume's root folder.")
+    @Argument(help: "The mounted volume's root folder, an NTFS image or disk (raw, VHD, VHDX), or the collector's listing/Microsoft.NET.csv.")
     var root: String
+
+    @Option(help: "The partition of a disk image to read (1-based), when it holds several NTFS partitions.")
+    var partition: Int?
 
     @Option(help: "Folder to write the plan and scripts to (created; must not be on the audited volume).")
     var out: String
@@ -44,7 +48,15 @@ struct RemediateCommand: ParsableCommand {
         options.drive = drive.uppercased()
         options.olderThanDays = olderThan
         options.framework = framework
-        let (plan, _) = try CleanupPlanner(root: root, options: options).plan()
+        let planner = CleanupPlanner(root: root, options: options)
+        let plan: CleanupPlan
+        if !Volume.isImage(root) {
+            (plan, _) = try planner.plan()
+        } else if FileListing.isListing(path: root) {
+            (plan, _) = try planner.plan(listing: root)
+        } else {
+            (plan, _) = try planner.plan(image: root, partition: partition)
+        }
         try RemediationOutput.write(plan, to: out, root: root, generated: ISO8601DateFormatter().string(from: Date()))
         var o = Output.standardOutput
         if format == "json" {
@@ -78,7 +90,9 @@ struct RemediateCommand: ParsableCommand {
             }
             o.line("")
             o.line(
-                "Written to \(out): plan.csv, plan.json, remediate.sh (sh remediate.sh --apply on the mounted image), remediate.ps1 (.\\remediate.ps1 -Apply on the server)"
+                plan.source == .mount
+                    ? "Written to \(out): plan.csv, plan.json, remediate.sh (sh remediate.sh --apply on the mounted image), remediate.ps1 (.\\remediate.ps1 -Apply on the server)"
+                    : "Written to \(out): plan.csv, plan.json, remediate.ps1 (a dry run on the server; .\\remediate.ps1 -Apply to delete)"
             )
         }
         o.flush()

@@ -148,7 +148,8 @@ public enum CollectorScript {
                         @{ n = 'Type'; e = { if ($_.PSIsContainer) { 'Directory' } else { 'File' } } },
                         @{ n = 'Length'; e = { if ($_.PSIsContainer) { '' } else { $_.Length } } },
                         @{ n = 'CreationTimeUtc'; e = { $_.CreationTimeUtc.ToString('o') } },
-                        @{ n = 'LastWriteTimeUtc'; e = { $_.LastWriteTimeUtc.ToString('o') } } |
+                        @{ n = 'LastWriteTimeUtc'; e = { $_.LastWriteTimeUtc.ToString('o') } },
+                        @{ n = 'Attributes'; e = { [int]$_.Attributes } } |
                     Export-Csv -LiteralPath (Join-Path $root $listingFile) -NoTypeInformation -Encoding UTF8
                 if ($listErrors.Count -gt 0) {
                     $errorFile = '\#(UploadLayout.listing)\Microsoft.NET-errors.txt'

@@ -10,7 +10,7 @@ import Foundation
 /// top folder of the listing.
 public enum FileListing {
     /// The header the collector writes; a file is recognised as a listing by it.
-    public static let columns = ["Path", "Type", "Length", "CreationTimeUtc", "LastWriteTimeUtc"]
+    public static let columns = ["Path", "Type", "Length", "CreationTimeUtc", "LastWriteTimeUtc", "Attributes"]
 
     /// One listed folder: its counts, filled as its entries are read.
     struct Folder {
@@ -115,6 +115,16 @@ public enum FileListing {
             others: 0, seconds: Volume.monotonicSeconds() - started, limits: options.limits,
             findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths, unreadable: [],
             otherFilesystems: [], source: "listing", warnings: sink.warnings, microsoftNET: audit.microsoftNETReport)
+    }
+
+    /// Whether the file at `path` starts with the collector's listing header.
+    public static func isListing(path: String) -> Bool {
+        guard let file = try? ReadOnlyFile(path: path), file.size > 0,
+            let head = try? file.bytes(Int(min(file.size, 512)), at: 0, what: "the header")
+        else { return false }
+        var text = String(decoding: head, as: UTF8.self)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return isListing(firstLine: String(text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }))
     }
 
     /// Whether the first line of `head` is the collector's listing header.

@@ -14,6 +14,9 @@ enum DirectoryIndex {
         var namespace: UInt8
         var attributes: UInt32
         var name: UnsafeRawBufferPointer
+        /// The $FILE_NAME copy's modification time and data size (NTFS updates these copies lazily).
+        var modified: UInt64 = 0
+        var size: UInt64 = 0
     }
 
     /// Calls `body` with each keyed entry of the node at `header` in `b`; false when the node is damaged.
@@ -39,7 +42,8 @@ enum DirectoryIndex {
             body(
                 Entry(
                     record: b.le64(at) & MFTIndex.recordMask, namespace: b[key + 0x41], attributes: b.le32(key + 0x38),
-                    name: UnsafeRawBufferPointer(rebasing: b[(key + 0x42)..<(key + 0x42 + 2 * nameLength)])))
+                    name: UnsafeRawBufferPointer(rebasing: b[(key + 0x42)..<(key + 0x42 + 2 * nameLength)]),
+                    modified: b.le64(key + 0x10), size: b.le64(key + 0x30)))
             at += length
             count += 1
         }

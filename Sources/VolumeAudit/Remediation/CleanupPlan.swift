@@ -39,6 +39,10 @@ public struct CleanupPlan: Codable, Sendable {
     public var projected: [ProjectedFolder]
     public var olderThanDays: Int?
     public var framework: String?
+    /// What the plan was made from: a mounted tree (remediate.sh can apply it there), an image or the
+    /// collector's listing (remediate.ps1 applies it on the server).
+    public enum Source: String, Codable, Sendable { case mount, image, listing }
+    public var source: Source = .mount
 
     public var deletions: [CleanupItem] { items.filter(\.willDelete) }
     /// 1 when there is something to clean.

@@ -79,35 +79,66 @@ public struct CleanupPlanner {
             && lower[3].hasPrefix("v") && lower[4] == "temporary asp.net files"
     }
 
+    /// One entry as a source reports it: a mounted tree's walker, an image's indexes, a listing's rows.
+    enum EntryKind { case folder, file, link }
+
     static func observe(
         _ c: Collector, folderFd: Int32, folderPath: UnsafeRawBufferPointer, name: UnsafeRawBufferPointer, type: UInt8
     ) {
+        let kind: EntryKind = type == UInt8(DT_DIR) ? .folder : type == UInt8(DT_LNK) ? .link : .file
+        observe(c, folderPath: Array(folderPath), name: Array(name), kind: kind) {
+            var cname = Array(name)
+            cname.append(0)
+            var st = stat()
+            let ok = cname.withUnsafeBufferPointer {
+                fstatat(
+                    folderFd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st,
+                    AT_SYMLINK_NOFOLLOW) == 0
+            }
+            return ok ? (Int64(st.st_size), Int64(st.st_mtim.tv_sec)) : nil
+        }
+    }
+
+    /// Totals `name` (in the folder `folderPath`, `/`-separated below the volume root) into its item when it
+    /// lies in a Temporary ASP.NET Files folder; `measure` gives its size and change time (seconds since
+    /// 1970) when asked.
+    static func observe(
+        _ c: Collector, folderPath: [UInt8], name: [UInt8], kind: EntryKind, measure: () -> (size: Int64, changed: Int64)?
+    ) {
         let components = folderPath.split(separator: 0x2F).map(Array.init)
+        let isDir = kind == .folder
+        let isLink = kind == .link
         // Where is the listing folder relative to a temp folder? depth 0 = the temp folder itself.
         guard components.count >= 5, isTempFolder(Array(components.prefix(5))) else {
-            if components.count == 4, type == UInt8(DT_DIR), isTempFolder(components + [Array(name)]) {
-                c.temps.append(Array(folderPath) + [0x2F] + Array(name))
+            if components.count == 4, isDir, isTempFolder(components + [name]) {
+                c.temps.append(folderPath + [0x2F] + name)
             }
             return
         }
         let temp = Array(components.prefix(5).joined(separator: [0x2F]))
         let depth = components.count - 5
-        let isDir = type == UInt8(DT_DIR)
-        let isLink = type == UInt8(DT_LNK)
+        func account(_ item: inout Collector.Item) {
+            guard let (size, changed) = measure() else { return }
+            if !isDir {
+                item.files += 1
+                item.bytes += size
+            }
+            item.newest = max(item.newest, changed)
+        }
         // Item key: temp/<a>/<b> for entries two levels down or deeper; temp/<a> for loose files (and links) at level one.
         let key: [UInt8]
         if depth == 0 {
             if isDir { return }  // a vdir folder such as "root": its children are the items
-            key = temp + [0x2F] + Array(name)
+            key = temp + [0x2F] + name
             var item = c.items[key] ?? Collector.Item(relative: key, temp: temp, isFolder: false)
             if c.items[key] == nil { c.order.append(key) }
             item.selfIsLink = isLink
             item.reparse = isLink
-            if !isLink { account(&item, folderFd: folderFd, name: name, isDir: false) }
+            if !isLink { account(&item) }
             c.items[key] = item
             return
         }
-        let itemComponents = Array(components.prefix(6)) + (depth == 1 ? [Array(name)] : [Array(components[6])])
+        let itemComponents = Array(components.prefix(6)) + (depth == 1 ? [name] : [components[6]])
         key = Array(itemComponents.joined(separator: [0x2F]))
         var item = c.items[key] ?? Collector.Item(relative: key, temp: temp, isFolder: depth > 1 || isDir)
         if c.items[key] == nil { c.order.append(key) }
@@ -115,30 +146,13 @@ public struct CleanupPlanner {
             item.isFolder = isDir
             item.selfIsLink = isLink
             if isLink { item.reparse = true }
-            if !isLink && !isDir { account(&item, folderFd: folderFd, name: name, isDir: false) }
+            if !isLink && !isDir { account(&item) }
         } else {
             if isLink { item.reparse = true }
             if isDir { item.folders += 1 }
-            if !isLink { account(&item, folderFd: folderFd, name: name, isDir: isDir) }
+            if !isLink { account(&item) }
         }
         c.items[key] = item
-    }
-
-    static func account(_ item: inout Collector.Item, folderFd: Int32, name: UnsafeRawBufferPointer, isDir: Bool) {
-        var cname = Array(name)
-        cname.append(0)
-        var st = stat()
-        let ok = cname.withUnsafeBufferPointer {
-            fstatat(
-                folderFd, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &st,
-                AT_SYMLINK_NOFOLLOW) == 0
-        }
-        guard ok else { return }
-        if !isDir {
-            item.files += 1
-            item.bytes += Int64(st.st_size)
-        }
-        item.newest = max(item.newest, Int64(st.st_mtim.tv_sec))
     }
 
     func makePlan(_ c: Collector, report: VolumeReport) -> CleanupPlan {

@@ -7,6 +7,11 @@ import Foundation
 public enum RemediationOutput {
     public static let files = ["plan.json", "plan.csv", "remediate.sh", "remediate.ps1"]
 
+    /// The files `write` makes for `plan`.
+    public static func files(for plan: CleanupPlan) -> [String] {
+        plan.source == .mount ? files : files.filter { $0 != "remediate.sh" }
+    }
+
     /// Refuses an output folder inside the audited root (symbolic links resolved on both sides).
     public static func checkLocation(out: String, root: String) throws(VolumeError) {
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
@@ -27,17 +32,20 @@ public enum RemediationOutput {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let contents: [(String, Data)] = [
+            var contents: [(String, Data)] = [
                 ("plan.json", try encoder.encode(plan)),
                 ("plan.csv", Data(RemediationScripts.csv(plan).utf8)),
-                ("remediate.sh", Data(RemediationScripts.shell(plan, generated: generated).utf8)),
                 ("remediate.ps1", Data(("\u{FEFF}" + RemediationScripts.powerShell(plan, generated: generated)).utf8)),
             ]
+            // remediate.sh deletes on the mounted tree the plan was made from; an image or a listing has none.
+            if plan.source == .mount {
+                contents.append(("remediate.sh", Data(RemediationScripts.shell(plan, generated: generated).utf8)))
+            }
             for (name, data) in contents {
                 current = outURL.appendingPathComponent(name).path
                 try data.write(to: outURL.appendingPathComponent(name))
             }
-            chmod(outURL.appendingPathComponent("remediate.sh").path, 0o755)
+            if plan.source == .mount { chmod(outURL.appendingPathComponent("remediate.sh").path, 0o755) }
         } catch {
             throw VolumeError(.badOutput, "\(current): cannot write the plan: \(reason(error))")
         }
