@@ -199,7 +199,13 @@ public enum CaseAudits {
             add(CaseTask.size(path) * 2) {
                 var o = Volume.Options()
                 o.limits = options.limits
-                results.set(path) { $0.volume = try FileListing.audit(path, options: o) }
+                var po = CleanupPlanner.Options()
+                po.limits = o.limits
+                results.set(path) {
+                    let (cleanup, report) = try CleanupPlanner(root: path, options: po).plan(listing: path)
+                    $0.volume = report
+                    $0.cleanup = cleanup
+                }
             }
         } else if let (path, kind) = plan.volume {
             let mounted = kind == .mountedVolume
@@ -212,6 +218,12 @@ public enum CaseAudits {
                         var po = CleanupPlanner.Options()
                         po.limits = options.limits
                         let (cleanup, report) = try CleanupPlanner(root: path, options: po).plan()
+                        $0.volume = report
+                        $0.cleanup = cleanup
+                    } else if kind == .volumeImage {
+                        var po = CleanupPlanner.Options()
+                        po.limits = options.limits
+                        let (cleanup, report) = try CleanupPlanner(root: path, options: po).plan(image: path)
                         $0.volume = report
                         $0.cleanup = cleanup
                     } else {

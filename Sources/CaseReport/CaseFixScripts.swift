@@ -19,15 +19,15 @@ public enum CaseFixScripts {
         var written: [String] = []
         if let plan = report.parts.cleanup, !plan.deletions.isEmpty {
             try RemediationOutput.write(plan, to: directory, root: plan.root, generated: ISO8601DateFormatter().string(from: Date()))
-            written += RemediationOutput.files
+            written += RemediationOutput.files(for: plan)
         }
-        if let services = report.parts.services, !services.findings.isEmpty {
-            written += try ServiceFixScripts.write(services, to: directory, auditedRoot: mounted)
+        if let services = report.parts.services, !ServiceFixScripts.changes(services).isEmpty {
+            written += try ServiceFixScripts.write(services, to: directory, auditedRoot: mounted).map { ($0 as NSString).lastPathComponent }
         }
-        if let acl = report.parts.acl, !acl.findings.isEmpty {
+        if let acl = report.parts.acl, !acl.causes.isEmpty {
             let path = (directory as NSString).appendingPathComponent("fix-acl.ps1")
             do {
-                try aclScript(acl.findings.map(\.path)).write(toFile: path, atomically: true, encoding: .utf8)
+                try Data(("\u{FEFF}" + aclScript(acl.causes)).utf8).write(to: URL(fileURLWithPath: path))
             } catch {
                 throw VolumeError(.badOutput, "\(path): cannot be written (\(RemediationOutput.reason(error)))")
             }
@@ -37,23 +37,47 @@ public enum CaseFixScripts {
     }
 
     /// PowerShell: grants NETWORK SERVICE read and execute on each path (`icacls PATH /grant
-    /// *S-1-5-20:(RX)`), a dry run unless -Apply; a path that no longer exists is reported and skipped.
-    static func aclScript(_ paths: [String]) -> String {
+    /// *S-1-5-20:(RX)`); where an explicit deny ACE blocks the writer, its removal (`icacls PATH /remove:d
+    /// TRUSTEE`) is a step of its own, done only with -RemoveDeny (a grant alone fixes nothing there). A dry
+    /// run unless -Apply; a path that no longer exists is reported and skipped; each path once.
+    static func aclScript(_ findings: [ACLFinding]) -> String {
+        var seen = Set<String>()
+        let unique = findings.filter { seen.insert($0.path.uppercased()).inserted }
         var s = """
-            # Written by writer-audit case: grants NETWORK SERVICE (the System Writer's account) read and execute
-            # on the files it could not read. Dry run unless -Apply. Run elevated on the server.
-            param([switch]$Apply)
+            # fix-acl.ps1, written by writer-audit case: gives NETWORK SERVICE (the System Writer's account) read
+            # and execute on the files and folders it could not read. Run elevated on the server.
+            #   .\\fix-acl.ps1                      dry run: prints what it would do
+            #   .\\fix-acl.ps1 -Apply               grants (RX) where no deny ACE is in the way
+            #   .\\fix-acl.ps1 -Apply -RemoveDeny   also removes the explicit deny ACEs that block the writer
+            #                                      (a grant does not override a deny), then grants
+            param([switch]$Apply, [switch]$RemoveDeny)
             $failed = 0
-            $paths = @(
+            $entries = @(
 
             """
-        s += paths.map { "    " + RemediationScripts.psQuote($0) }.joined(separator: ",\n")
+        s += unique.map { f -> String in
+            let deny = f.ace.flatMap(ACLFix.denyTrustee)
+            let trustee = deny.map { $0.inherited ? "" : $0.trustee } ?? ""
+            let note = deny.map { $0.inherited ? "inherited deny \(f.ace ?? ""): remove it on the parent folder" : "deny \(f.ace ?? "")" } ?? ""
+            return "    @(\(RemediationScripts.psQuote(f.path)), \(RemediationScripts.psQuote(trustee)), \(RemediationScripts.psQuote(note)))"
+        }.joined(separator: ",\n")
         s += """
 
             )
-            foreach ($p in $paths) {
+            foreach ($e in $entries) {
+                $p = $e[0]; $deny = $e[1]; $note = $e[2]
                 if (-not (Test-Path -LiteralPath $p)) { Write-Output "missing, skipped: $p"; continue }
-                if ($Apply) {
+                if ($deny) {
+                    if (-not ($Apply -and $RemoveDeny)) { Write-Output "would remove the deny ACEs of $deny ($note): $p" }
+                    else {
+                        & icacls.exe $p /remove:d $deny | Out-Null
+                        if ($LASTEXITCODE -ne 0) { Write-Output "failed to remove the deny of ${deny}: $p"; $failed++; continue }
+                        Write-Output "removed the deny ACEs of ${deny}: $p"
+                    }
+                } elseif ($note) {
+                    Write-Output "not fixable here ($note): $p"
+                }
+                if ($Apply -and (-not $deny -or $RemoveDeny)) {
                     & icacls.exe $p /grant '*S-1-5-20:(RX)' | Out-Null
                     if ($LASTEXITCODE -ne 0) { Write-Output "failed: $p"; $failed++ } else { Write-Output "granted: $p" }
                 } else {

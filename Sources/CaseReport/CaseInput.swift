@@ -77,7 +77,7 @@ public struct CaseInputs {
         for path in given {
             var st = stat()
             guard stat(path, &st) == 0 else {
-                throw CaseError(.unreadable, "\(path): \(String(cString: strerror(errno)))")
+                throw CaseError(.unreadable, "\(path): \(errno == ENOENT ? "no such file or folder" : String(cString: strerror(errno)))")
             }
             if st.st_mode & S_IFMT == S_IFDIR {
                 try folder(path, depth: 0)

@@ -13,11 +13,14 @@ public struct CaseJudge {
     public let parts: CaseParts
     public let writer: String
     public let limits: FolderLimits
+    /// The upload as given on the command line, for the fix lines that run the case again.
+    public let upload: [String]
 
-    public init(parts: CaseParts, writer: String = "System Writer", limits: FolderLimits = FolderLimits()) {
+    public init(parts: CaseParts, writer: String = "System Writer", limits: FolderLimits = FolderLimits(), upload: [String] = []) {
         self.parts = parts
         self.writer = writer
         self.limits = limits
+        self.upload = upload
     }
 
     // MARK: findings
@@ -115,7 +118,28 @@ public struct CaseJudge {
                                        summary: f.detail, cause: cause, impact: own ? f.impact : .info, why: f.basis))
             }
         }
+        if let list = parts.vssadmin, own {
+            out.append(vssadminFinding(list))
+        }
         return out
+    }
+
+    /// What `vssadmin list writers` says of the writer: not listed or failed is the symptom (it points to
+    /// `writer-failed` until another source says why); listed and stable is context.
+    func vssadminFinding(_ list: VSSWriterList) -> CaseFinding {
+        guard let w = list.writer(named: writer) else {
+            return CaseFinding(source: .vssadmin, kind: "writer-not-listed", file: list.file, where: "\(list.writers.count) writers listed",
+                               summary: "vssadmin list writers does not list the \(writer) (\(list.writers.count) other writers are listed): it did not register",
+                               cause: .writerFailed, impact: .missingWriter, why: "the symptom a System State backup fails on (KB2009272)")
+        }
+        let state = "State [\(w.stateNumber.map(String.init) ?? "?")] \(w.state), last error: \(w.lastError)"
+        if w.healthy {
+            return CaseFinding(source: .vssadmin, kind: "writer-listed", file: list.file, where: "line \(w.line)",
+                               summary: "vssadmin list writers lists the \(writer): \(state)", cause: nil, impact: .info)
+        }
+        return CaseFinding(source: .vssadmin, kind: "writer-failed-state", file: list.file, where: "line \(w.line)",
+                           summary: "vssadmin list writers lists the \(writer) as failed: \(state)", cause: .writerFailed,
+                           impact: .missingWriter, why: "a writer in a failed state fails the System State backup")
     }
 
     private func traceWhere(_ row: Int?, _ path: String?) -> String {
@@ -169,6 +193,8 @@ public struct CaseJudge {
         let traceKind = findings.first { $0.source == .trace }?.cause
         let eventKind = findings.last { $0.source == .eventlog && $0.cause != nil }?.cause
         let ranked = causes.filter { sources[$0] != nil }.sorted { a, b in
+            // writer-failed says only that the writer failed: any cause that says why comes first.
+            if (a == .writerFailed) != (b == .writerFailed) { return b == .writerFailed }
             let (sa, sb) = (score(sources[a]!), score(sources[b]!))
             if sa != sb { return sa > sb }
             for preferred in [traceKind, eventKind] where preferred != nil {
@@ -179,6 +205,10 @@ public struct CaseJudge {
         }
         guard let primary = ranked.first else { return noCause(findings: findings) }
         var chain = links[primary] ?? []
+        // The symptom vssadmin shows supports any cause that removes the writer.
+        if primary != .writerFailed, primary != .imagePath, let v = findings.first(where: { $0.source == .vssadmin && $0.cause != nil }) {
+            chain.append(EvidenceLink(source: .vssadmin, file: v.file, where: v.where, finding: v.summary))
+        }
         chain.sort { order($0.source) < order($1.source) }
         let disagreements = self.disagreements(primary, findings: findings)
         chain += disagreements
@@ -187,12 +217,21 @@ public struct CaseJudge {
             used.count >= 2 && used.contains(where: \.isState) ? .confirmed
             : used.count >= 2 || used.contains(where: \.isState) ? .likely : .possible
         if !disagreements.isEmpty { confidence = confidence == .confirmed ? .likely : .possible }
-        let others = ranked.dropFirst().map(\.rawValue)
+        // vssadmin's "not listed" is the symptom the chain already shows, not another cause.
+        let symptomOnly = sources[.writerFailed] == [.vssadmin]
+        let others = ranked.dropFirst().filter { !($0 == .writerFailed && symptomOnly) }.map(\.rawValue)
         var summary = Self.summary(primary, writer: writer, findings: findings.filter { $0.cause == primary }, tracePath: parts.trace?.verdict?.path)
-        summary += " Supported by \(used.count == 1 ? "one source" : "\(used.count) sources") (\(chain.filter { $0.stance == .supports }.map(\.source.rawValue).joined(separator: ", ")))"
+        summary += " Supported by \(used.count == 1 ? "one source" : "\(used.count) sources") (\(chain.filter { $0.stance == .supports && $0.source != .vssadmin }.map(\.source.rawValue).joined(separator: ", ")))"
+        if chain.contains(where: { $0.source == .vssadmin && $0.stance == .supports }) { summary += "; vssadmin shows the writer missing" }
         summary += disagreements.isEmpty ? "." : "; \(disagreements.count) disagreeing."
         if !others.isEmpty { summary += " Also found: \(others.joined(separator: ", "))." }
         return CaseVerdict(kind: primary, summary: summary, confidence: confidence, chain: chain, fix: fix(primary, findings: findings))
+    }
+
+    /// A path as a POSIX shell takes it (quoted only when it must be).
+    static func shellQuoted(_ s: String) -> String {
+        let plain = !s.isEmpty && s.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || "-_./:@%+=,".unicodeScalars.contains($0) }
+        return plain ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     private func score(_ s: [EvidenceSource]) -> Int { s.count * 2 + (s.contains(where: \.isState) ? 1 : 0) }
@@ -204,11 +243,20 @@ public struct CaseJudge {
         case .volume: 2
         case .acl: 3
         case .services: 4
+        case .vssadmin: -1
         }
     }
 
     /// No cause: a clean IDENTIFY (and clean audits), a window that did not end, or nothing to judge.
     private func noCause(findings: [CaseFinding]) -> CaseVerdict {
+        if let trace = parts.trace, trace.verdict == nil {
+            // A capture without the writer's IDENTIFY cannot say the writer is healthy.
+            return CaseVerdict(kind: .incomplete,
+                               summary: "Capture incomplete: the Procmon log holds no IDENTIFY of the \(writer), so it cannot show where it fails (or that it does not).",
+                               confidence: .likely,
+                               chain: [EvidenceLink(source: .trace, file: trace.file, where: "\(trace.rows.formatted()) rows", finding: "no IDENTIFY window of the \(writer) (\(trace.writers.count) VSS components logged markers)")],
+                               fix: ["Capture again as the collector does (writer-audit collector): VSS diagnostic logging on, stop CryptSvc, start Procmon, start CryptSvc, vssadmin list writers, save the PML."])
+        }
         if let trace = parts.trace, let v = trace.verdict {
             let link = EvidenceLink(source: .trace, file: trace.file, where: traceWhere(v.row, v.path), finding: v.summary)
             if v.kind == .incomplete {
@@ -247,6 +295,7 @@ public struct CaseJudge {
         if let p = parts.volume, p.causes.isEmpty { out.append((.volume, p.root)) }
         if let p = parts.acl, p.causes.isEmpty { out.append((.acl, p.source)) }
         if let p = parts.services, !p.findings.contains(where: \.impact.isCause) { out.append((.services, p.source)) }
+        if let p = parts.vssadmin, p.writer(named: writer)?.healthy == true { out.append((.vssadmin, p.file)) }
         return out
     }
 
@@ -262,6 +311,11 @@ public struct CaseJudge {
 
     private func disagreements(_ primary: CaseVerdict.Kind, findings: [CaseFinding]) -> [EvidenceLink] {
         var out: [EvidenceLink] = []
+        if primary != .imagePath, let listed = findings.first(where: { $0.source == .vssadmin && $0.kind == "writer-listed" }) {
+            out.append(EvidenceLink(source: .vssadmin, file: listed.file, where: listed.where,
+                                    finding: listed.summary + ": the writer was there when vssadmin ran (after a fix, or it fails only now and then)",
+                                    stance: .disagrees))
+        }
         let events = findings.filter { $0.source == .eventlog && $0.cause == primary }
         if let trace = parts.trace, let v = trace.verdict, v.kind == .clean, let e = events.last {
             out.append(EvidenceLink(source: .trace, file: trace.file, where: traceWhere(v.row, v.path),
@@ -376,9 +430,16 @@ public struct CaseJudge {
             let temporary = folders.filter { $0.1 == .temporaryASPNET }
             if !temporary.isEmpty {
                 if let plan = parts.cleanup, !plan.deletions.isEmpty {
-                    out.append("Empty Temporary ASP.NET Files (\(plan.deletions.count) items planned): with --out, run .\\remediate.ps1 (a dry run), then .\\remediate.ps1 -Apply -RestartIis on the server.")
+                    let again = (["writer-audit", "case"] + upload.map(Self.shellQuoted) + ["--out", "fix"]).joined(separator: " ")
+                    out.append("\(again)   (writes fix/remediate.ps1: \(plan.deletions.count) item\(plan.deletions.count == 1 ? "" : "s") planned in Temporary ASP.NET Files; copy it to the server)")
+                    out.append(".\\remediate.ps1            (on the server, elevated: a dry run that lists what it would delete)")
+                    out.append(".\\remediate.ps1 -Apply -RestartIis")
                 } else {
-                    out.append("Empty Temporary ASP.NET Files: writer-audit remediate MOUNT_ROOT --out DIR plans it and writes remediate.ps1; on the server .\\remediate.ps1 -Apply -RestartIis.")
+                    // No volume, image or listing to plan from: the folder the trace names, emptied by hand.
+                    for (path, _) in temporary {
+                        out.append("iisreset /stop; Remove-Item -LiteralPath '\(path.replacingOccurrences(of: "'", with: "''"))\\*' -Recurse -Force; iisreset /start")
+                    }
+                    out.append("(or collect the upload with writer-audit collector: the case then plans the cleanup and writes remediate.ps1)")
                 }
             }
             for (path, area) in folders where area != .temporaryASPNET {
@@ -386,10 +447,14 @@ public struct CaseJudge {
             }
             out.append("Check: vssadmin list writers lists the \(writer) again.")
         case .permissions:
-            var paths = (parts.acl?.causes ?? []).map(\.path)
-            if paths.isEmpty, let path = parts.trace?.verdict?.path { paths = [path] }
-            for path in paths.prefix(20) { out.append("icacls \"\(path)\" /grant *S-1-5-20:(RX)") }
-            if paths.count > 20 { out.append("… and \(paths.count - 20) more (--out writes them all to fix-acl.cmd)") }
+            let causes = parts.acl?.causes ?? []
+            var lines = causes.flatMap(ACLFix.lines)
+            if causes.isEmpty, let path = parts.trace?.verdict?.path { lines = ACLFix.grant(path) }
+            var seen = Set<String>()
+            lines = lines.filter { seen.insert($0).inserted }
+            out += lines.prefix(20)
+            if lines.count > 20 { out.append("… and \(lines.count - 20) more: --out writes them all to fix-acl.ps1") }
+            let paths = lines
             if paths.isEmpty { out.append("Find the files with writer-audit acl on an image, or icacls /save of WinSxS and Microsoft.NET, then grant NETWORK SERVICE (*S-1-5-20) read and execute.") }
         case .serviceAccess, .serviceNotRunning, .vssAccessControl, .setupInProgress, .imagePath:
             let wanted: Set<ServiceFindingKind> =
@@ -400,7 +465,9 @@ public struct CaseJudge {
                 case .imagePath: [.imagePathSyntax]
                 default: [.serviceDisabled, .serviceMissing, .serviceAccount, .serviceHost]
                 }
+            var seen = Set<String>()
             out = (parts.services?.findings ?? []).filter { wanted.contains($0.kind) && $0.impact.isCause }.map(\.fix)
+                .filter { seen.insert($0).inserted }
             if out.isEmpty {
                 let eventKind: EventFindingKind = kind == .serviceAccess ? .writerStartup : .serviceNotRunning
                 let named = Set((parts.eventlog?.findings ?? []).filter { $0.kind == eventKind }.compactMap(\.service))

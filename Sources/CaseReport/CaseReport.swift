@@ -83,7 +83,7 @@ public struct CaseReport: Sendable, Encodable {
         }
         warnings += auditWarnings(parts)
         if let manifest = plan.manifest { warnings += manifest.problems }
-        let judge = CaseJudge(parts: parts, writer: options.writer, limits: options.limits)
+        let judge = CaseJudge(parts: parts, writer: options.writer, limits: options.limits, upload: paths)
         let findings = judge.findings()
         let verdict = judge.verdict(findings: findings)
         return CaseReport(inputs: inputs, verdict: verdict, findings: findings, missing: judge.missing(verdict), parts: parts,

@@ -32,6 +32,8 @@ public struct CaseVerdict: Sendable, Encodable, Equatable {
 /// Which audit a piece of evidence comes from.
 public enum EvidenceSource: String, Sendable, Encodable {
     case eventlog, trace, volume, acl, services
+    /// `vssadmin list writers`: whether the writer is listed, its state and last error (the symptom).
+    case vssadmin
 
     /// The event log says what failed and when; the trace where; the volume, the ACLs and the hive show
     /// the state that explains it.

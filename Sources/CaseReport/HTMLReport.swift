@@ -16,13 +16,23 @@ public enum HTMLReport {
         } catch {
             preconditionFailure("the report template does not parse: \(error)")
         }
-        return template.render(context(report, scripts: scripts))
+        // Every temporary path of an extracted member shown as the customer named it, before escaping.
+        return template.render(report.names.shown(context: context(report, scripts: scripts)))
     }
 
     static func context(_ r: CaseReport, scripts: [String]) -> [String: Any] {
         let v = r.verdict
         var c: [String: Any] = [
             "writer": r.writer,
+            "toolVersion": r.toolVersion,
+            "computerName": r.server.computerName ?? "",
+            "hasComputerName": r.server.computerName != nil,
+            "windows": r.server.windows ?? "",
+            "hasWindows": r.server.windows != nil,
+            "collected": r.server.collected ?? "",
+            "hasCollected": r.server.collected != nil,
+            "capture": [r.server.captureStart, r.server.captureEnd].compactMap { $0 }.joined(separator: " – "),
+            "hasCapture": r.server.captureStart != nil,
             "kind": v.kind.rawValue,
             "confidence": v.confidence.rawValue,
             "summary": v.summary,
@@ -156,7 +166,8 @@ public enum HTMLReport {
         .kind { font-weight: 700; font-size: 18px; }
         .confidence { display: inline-block; margin-left: 8px; padding: 1px 8px; border-radius: 10px; background: #fff; border: 1px solid var(--line); font-size: 12px; }
         table { border-collapse: collapse; width: 100%; font-size: 13px; }
-        th, td { text-align: left; vertical-align: top; padding: 4px 6px; border-bottom: 1px solid var(--line); }
+        th, td { text-align: left; vertical-align: top; padding: 4px 6px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+        p, li, code { overflow-wrap: anywhere; }
         th { background: #f8f9fa; }
         td.path, code, pre { font-family: ui-monospace, "Cascadia Mono", Consolas, monospace; word-break: break-all; }
         tr.disagrees td { color: var(--bad); }
@@ -168,13 +179,22 @@ public enum HTMLReport {
         .muted { color: var(--muted); }
         svg text { font: 11px system-ui, sans-serif; fill: #202124; }
         .bad { color: var(--bad); }
+        #server span + span::before { content: " · "; }
+        @media (max-width: 640px) {
+          body { padding: 12px; font-size: 13px; }
+          table { table-layout: fixed; font-size: 11px; }
+          th, td { padding: 3px; }
+          pre { padding-right: 8px; }
+          .fix button { position: static; margin-bottom: 6px; }
+          h1 { font-size: 19px; }
+        }
         @page { size: A4; margin: 14mm; }
         @media print { body { max-width: none; padding: 0; } button { display: none; } h2 { break-after: avoid; } table, svg { break-inside: avoid; } }
         </style>
         </head>
         <body>
         <h1>Why the {{writer}} is missing</h1>
-        <p class="muted">WriterAudit case report</p>
+        <p class="muted" id="server">{{#hasComputerName}}<span>Server <strong id="server-name">{{computerName}}</strong></span>{{/hasComputerName}}{{#hasWindows}}<span id="server-windows">{{windows}}</span>{{/hasWindows}}{{#hasCollected}}<span>collected {{collected}}</span>{{/hasCollected}}{{#hasCapture}}<span>capture {{capture}}</span>{{/hasCapture}}<span id="tool-version">WriterAudit {{toolVersion}}</span></p>
         <section class="verdict {{severity}}" id="verdict">
         <div><span class="kind" id="verdict-kind">{{kind}}</span><span class="confidence" id="verdict-confidence">{{confidence}}</span></div>
         <p id="verdict-summary">{{summary}}</p>

@@ -17,10 +17,10 @@ struct CaseCommand: ParsableCommand {
             nothing is wrong, 1 when a cause is found, 2 on bad input.
             """)
 
-    @Argument(help: "Files, folders (searched one level deep) and .zip uploads.")
+    @Argument(help: "Files, folders (searched at any depth) and .zip uploads, as the collector makes them or as they come.")
     var paths: [String]
 
-    @Option(help: "text (default) or json.")
+    @Option(help: "text (default), json, or markdown (to paste into a ticket).")
     var format = "text"
 
     @Option(help: "Write the report page here (one self-contained HTML file).")
@@ -36,13 +36,16 @@ struct CaseCommand: ParsableCommand {
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give the upload: files, folders or a .zip") }
-        guard ["text", "json"].contains(format) else { throw ValidationError("--format takes text or json") }
+        guard ["text", "json", "markdown"].contains(format) else { throw ValidationError("--format takes text, json or markdown") }
     }
 
     func run() throws {
         var options = CaseAudits.Options()
         options.writer = writer
+        let progress = Progress(enabled: !common.quiet && !common.noProgress, label: "case")
+        progress.note("reading the upload")
         let report = try CaseReport.make(paths, options: options)
+        progress.finish()
         var scripts: [String] = []
         if let out {
             scripts = try CaseFixScripts.write(report, to: out)
@@ -53,13 +56,18 @@ struct CaseCommand: ParsableCommand {
         if let html { try write(HTMLReport.render(report, scripts: scripts.filter { $0 != "report.html" }), to: html) }
         var stdout = Output.standardOutput
         if format == "json" {
-            try JSONRendering.write(report, into: &stdout)
+            // Every temporary path of an extracted member shown as the customer named it.
+            stdout.write(report.names.shownInJSON(try JSONRendering.string(report)))
+        } else if format == "markdown" {
+            stdout.write(report.names.shown(CaseMarkdown.render(report)))
         } else if !common.quiet {
-            render(report, scripts: scripts, into: &stdout)
+            var text = ""
+            render(report, scripts: scripts, into: &text)
+            stdout.write(report.names.shown(text))
         }
         stdout.flush()
-        if !common.quiet, format == "json" {
-            for w in report.warnings { printError("writer-audit: warning: \(w)") }
+        if !common.quiet, format != "text" {
+            for w in report.warnings { printError("writer-audit: warning: \(report.names.shown(w))") }
         }
         throw ExitCode(report.exitCode)
     }
@@ -72,8 +80,13 @@ struct CaseCommand: ParsableCommand {
         }
     }
 
-    private func render(_ r: CaseReport, scripts: [String], into out: inout Output) {
+    private func render(_ r: CaseReport, scripts: [String], into text: inout String) {
+        var out = TextLines()
+        defer { text = out.text }
         let v = r.verdict
+        if let name = r.server.computerName ?? r.server.windows {
+            out.line("Server: \(QuotedText.oneLine(name))\(r.server.windows.map { r.server.computerName == nil ? "" : ", " + QuotedText.oneLine($0) } ?? "")\(r.server.collected.map { ", collected \($0)" } ?? "")")
+        }
         out.line("VERDICT: \(v.kind.rawValue) (\(v.confidence.rawValue))")
         out.line("  \(QuotedText.oneLine(v.summary))")
         if !v.chain.isEmpty {
@@ -87,12 +100,14 @@ struct CaseCommand: ParsableCommand {
         }
         if !v.fix.isEmpty {
             out.line()
-            out.line("Fix:")
+            out.line("Fix (run on the server, elevated; each script is a dry run until -Apply):")
             for f in v.fix { out.line("  \(QuotedText.oneLine(f))") }
         }
         if let dir = self.out, !scripts.isEmpty { out.line("  Written to \(dir): \(scripts.joined(separator: ", "))") }
         let groups: [(String, [CaseFinding])] = [
-            ("Other causes", r.findings.filter { $0.impact.isCause && $0.cause != v.kind }),
+            ("Other causes", r.findings.filter { f in
+                f.impact.isCause && f.cause != v.kind && !v.chain.contains { $0.source == f.source && $0.where == f.where }
+            }),
             ("Known noise, safe to ignore", r.findings.filter { $0.impact == .benign }),
             ("Context (not a cause)", r.findings.filter { $0.impact == .info }),
         ]
@@ -115,10 +130,19 @@ struct CaseCommand: ParsableCommand {
             for w in r.warnings { out.line("warning: \(w)") }
         }
         out.line()
-        out.line("Inputs:")
+        out.line("Inputs (writer-audit \(r.toolVersion)):")
         for i in r.inputs {
             let hash = i.sha256.map { " sha256 \($0.prefix(16))…" } ?? ""
             out.line("  \(QuotedText.oneLine(i.file)): \(i.kind.rawValue), \(i.bytes.formatted()) bytes\(hash)\(i.ignored.map { " (ignored: \($0))" } ?? "")")
         }
+    }
+}
+
+/// Lines of text built in memory (rendered whole, then shown with the customer's names).
+struct TextLines {
+    var text = ""
+    mutating func line(_ s: String = "") {
+        text += s
+        text += "\n"
     }
 }

@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -82,4 +84,49 @@ final class WalkProgress {
     }
 
     func finish() { if drawn { FileHandleWriter.stderr("\r\u{1B}[K") } }
+}
+
+/// A status line on stderr for work without a measure of its own (a case's audits side by side, a hive,
+/// event logs, an ACL export): what is being done and the seconds so far, redrawn twice a second; only
+/// when stderr is a terminal, and cleared when the work ends.
+final class Progress: @unchecked Sendable {
+    private let enabled: Bool
+    private let label: String
+    private let started = ProgressBar.now()
+    private let lock = NSLock()
+    private var text = ""
+    private var timer: DispatchSourceTimer?
+
+    init(enabled: Bool, label: String) {
+        self.enabled = enabled && isatty(STDERR_FILENO) == 1
+        self.label = label
+    }
+
+    func note(_ what: String) {
+        guard enabled else { return }
+        lock.lock()
+        text = what
+        lock.unlock()
+        if timer == nil {
+            let t = DispatchSource.makeTimerSource(queue: DispatchQueue.global(qos: .utility))
+            t.schedule(deadline: .now(), repeating: 0.5)
+            t.setEventHandler { [self] in draw() }
+            t.resume()
+            timer = t
+        }
+    }
+
+    private func draw() {
+        lock.lock()
+        defer { lock.unlock() }
+        FileHandleWriter.stderr("\r\u{1B}[K\(label): \(text) (\(Int(ProgressBar.now() - started)) s)")
+    }
+
+    func finish() {
+        guard let timer else { return }
+        timer.cancel()
+        lock.lock()
+        FileHandleWriter.stderr("\r\u{1B}[K")
+        lock.unlock()
+    }
 }

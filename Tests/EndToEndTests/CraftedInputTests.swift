@@ -261,7 +261,7 @@ struct CraftedInputTests {
         try (header + row + "\"1:01\",\"a.exe\",\"12\",\"CreateFile\",\"C:\\y\",\"SUCCESS\",\"abc, de").write(
             toFile: cut, atomically: true, encoding: .utf8)
         let run = try await Run(["trace", cut, "--format", "json"])
-        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.status == 4, "no IDENTIFY in it: the capture cannot decide \(run.stderr)")
         #expect(run.stdout.contains("row 2: the file ends inside this row (inside a quoted field)"), "\(run.stdout.prefix(400))")
     }
 

@@ -10,9 +10,10 @@ import WriterScope
 let referenceHives = ConditionTrait.enabled(
     if: ReferenceHives.present || underCI, "../shared/reference/registry is not beside the clone")
 
-/// MSLLDP's descriptor in SYSTEM_WIN_10_1709 and SYSTEM_B, as ../shared/reference/registry/SOURCES.md gives it.
+/// MSLLDP's descriptor in SYSTEM_WIN_10_1709 and SYSTEM_B, as ../shared/reference/registry/SOURCES.md gives it,
+/// in the form `sc.exe sdshow` prints (no owner or group: SOURCES.md's O:SYG:SY dropped).
 let mslldpSDDL =
-    "O:SYG:SYD:(D;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BG)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;CCDCLCSWRPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWRPWPDTLOCRRC;;;SO)(A;;LCRPWP;;;S-1-5-80-3141615172-2057878085-1754447212-2405740020-3916490453)"
+    "D:(D;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BG)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SY)(A;;CCDCLCSWRPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWRPWPDTLOCRRC;;;SO)(A;;LCRPWP;;;S-1-5-80-3141615172-2057878085-1754447212-2405740020-3916490453)"
 
 func audit(_ path: String) throws -> ServiceReport {
     let (hive, volume) = try SystemHiveSource.open(path)
@@ -94,7 +95,8 @@ struct ServiceAuditTests {
 
     @Test("a deny ACE for SERVICE on RpcSs is a benign service-access finding named as a deny; the fix drops the deny and grants SU")
     func denyForService() async throws {
-        let deny = "O:SYG:SYD:(D;;CC;;;SU)(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)"
+        // As sc.exe sdshow prints it and sdset takes it: no owner or group.
+        let deny = "D:(D;;CC;;;SU)(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)"
         let hex = try SDDL.parse(deny).encode().map { String(format: "%02x", $0) }.joined()
         let path = try await fixture("SYSTEM", ["--binary", "ControlSet001\\Services\\RpcSs\\Security", "Security", hex])
         let f = try #require(try audit(path).findings.first { $0.service == "RpcSs" })

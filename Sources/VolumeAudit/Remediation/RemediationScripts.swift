@@ -124,7 +124,7 @@ public enum RemediationScripts {
             s += "$items.Add(@(\(psQuote(windowsTemp(i, plan.drive))), \(psQuote(i.path))))\n"
         }
         s += """
-            if ($Apply -and $RestartIis) { Write-Log 'stopping W3SVC and WAS'; Stop-Service -Name W3SVC, WAS -Force }
+            if ($Apply -and $RestartIis) { Write-Log 'stopping W3SVC and WAS'; Stop-Service -Name @('W3SVC', 'WAS') -Force }
             foreach ($pair in $items) {
                 $temp = $pair[0]; $path = $pair[1]
                 $why = Test-Safe $temp $path
@@ -136,7 +136,7 @@ public enum RemediationScripts {
                     catch { Write-Log "FAILED: $path : $($_.Exception.Message)"; $failures++ }
                 }
             }
-            if ($Apply -and $RestartIis) { Write-Log 'starting W3SVC and WAS'; Start-Service -Name W3SVC, WAS }
+            if ($Apply -and $RestartIis) { Write-Log 'starting W3SVC and WAS'; Start-Service -Name @('W3SVC', 'WAS') }
             Write-Log ("{0} items, {1} failures" -f $items.Count, $failures)
             if ($failures -gt 0) { exit 1 } else { exit 0 }
 
