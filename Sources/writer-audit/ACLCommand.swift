@@ -84,6 +84,9 @@ struct ACLCommand: ParsableCommand {
     func run() throws {
         var audit = ACLAudit(tokens: try tokens())
         let source: String
+        let progress = Progress(enabled: !common.quiet && !common.noProgress, label: "acl")
+        progress.note("reading the descriptors")
+        defer { progress.finish() }
         if let root {
             if Volume.isImage(root) {
                 let warnings = try ImageACLReader(path: root, partition: partition, drive: drive.uppercased(), sds: sds).read(
@@ -104,6 +107,7 @@ struct ACLCommand: ParsableCommand {
             source = "\(getaclCsv!) (Get-Acl CSV)"
         }
         let report = audit.report(source: source)
+        progress.finish()
         var out = Output.standardOutput
         if format == "json" {
             try JSONRendering.write(report, into: &out)

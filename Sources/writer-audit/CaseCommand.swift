@@ -44,6 +44,7 @@ struct CaseCommand: ParsableCommand {
         options.writer = writer
         let progress = Progress(enabled: !common.quiet && !common.noProgress, label: "case")
         progress.note("reading the upload")
+        defer { progress.finish() }
         let report = try CaseReport.make(paths, options: options)
         progress.finish()
         var scripts: [String] = []

@@ -75,7 +75,10 @@ struct EventLogCommand: ParsableCommand {
 
     /// The events that bear on the writer, oldest first, and the findings they make.
     private func judged(_ logs: [EventLogFile], into out: inout Output) throws {
+        let progress = Progress(enabled: !common.quiet && !common.noProgress, label: "eventlog")
+        progress.note("judging \(logs.count) log\(logs.count == 1 ? "" : "s")")
         let report = EventLogReport.judge(logs, writer: writer)
+        progress.finish()
         if format == "json" {
             try JSONRendering.write(report, into: &out)
         } else {

@@ -96,6 +96,7 @@ final class Progress: @unchecked Sendable {
     private let lock = NSLock()
     private var text = ""
     private var timer: DispatchSourceTimer?
+    private var finished = false
 
     init(enabled: Bool, label: String) {
         self.enabled = enabled && isatty(STDERR_FILENO) == 1
@@ -119,6 +120,7 @@ final class Progress: @unchecked Sendable {
     private func draw() {
         lock.lock()
         defer { lock.unlock() }
+        guard !finished else { return }
         FileHandleWriter.stderr("\r\u{1B}[K\(label): \(text) (\(Int(ProgressBar.now() - started)) s)")
     }
 
@@ -126,7 +128,9 @@ final class Progress: @unchecked Sendable {
         guard let timer else { return }
         timer.cancel()
         lock.lock()
+        defer { lock.unlock() }
+        guard !finished else { return }
+        finished = true
         FileHandleWriter.stderr("\r\u{1B}[K")
-        lock.unlock()
     }
 }

@@ -42,8 +42,13 @@ struct ServicesCommand: ParsableCommand {
         if let dir = self.out, !Volume.isImage(source) {
             try RemediationOutput.checkLocation(out: dir, root: source)  // before any output: refuse early
         }
+        let progress = Progress(enabled: !common.quiet && !common.noProgress, label: "services")
+        progress.note("reading the hive")
+        defer { progress.finish() }
         let (hive, volume) = try SystemHiveSource.open(source, partition: partition, applyLogs: !noLogs)
+        progress.note("judging the services")
         let report = ServiceAudit.audit(hive: hive, source: source, volume: volume)
+        progress.finish()
         var out = Output.standardOutput
         if format == "json" {
             try JSONRendering.write(report, into: &out)

@@ -211,6 +211,21 @@ struct UploadTests {
         #expect(bash.status == 0 && bash.stdout.contains("collector") && bash.stdout.contains("remediate"))
     }
 
+    @Test("progress on a terminal only: a status line on stderr, cleared at the end; none when stderr is a file")
+    func progress() async throws {
+        let (dir, zip) = try await collectorUpload()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // util-linux's script gives the command a terminal and copies what it writes there.
+        let tty = try await ProcessRun.run("/usr/bin/env", ["script", "-qec", "\(Run.binary) case '\(zip)' --format json > /dev/null", "/dev/null"])
+        #expect(tty.status == 1, "\(tty.stdout.suffix(300))")
+        #expect(tty.stdout.contains("case: reading the upload ("), "\(tty.stdout.prefix(300))")
+        #expect(tty.stdout.contains("\r\u{1B}[K"))
+        let file = try await Run(["case", zip, "--format", "json"])
+        #expect(!file.stderr.contains("reading the upload"))
+        let quiet = try await ProcessRun.run("/usr/bin/env", ["script", "-qec", "\(Run.binary) case '\(zip)' --format json --no-progress > /dev/null", "/dev/null"])
+        #expect(!quiet.stdout.contains("reading the upload"))
+    }
+
     @Test("a deny ACE that blocks the writer: its removal is its own step (-RemoveDeny), then the grant; each path once")
     func denyACE() async throws {
         let dir = try caseFolder()
