@@ -107,7 +107,12 @@ struct UploadTests {
         try await script("make-case", [dir + "/flat"])
         let server = dir + "/upload/Server01"
         try FileManager.default.createDirectory(atPath: server + "/logs", withIntermediateDirectories: true)
-        for name in ["Application.evtx", "System.evtx"] { try FileManager.default.copyItem(atPath: dir + "/flat/" + name, toPath: server + "/logs/" + name) }
+        try FileManager.default.copyItem(atPath: dir + "/flat/Application.evtx", toPath: server + "/logs/Application.evtx")
+        // A System log cut short: read as far as it goes, with the audit's warning shown at the case level.
+        let system = try Data(contentsOf: URL(fileURLWithPath: dir + "/flat/System.evtx"))
+        try system.prefix(70_000).write(to: URL(fileURLWithPath: server + "/logs/System.evtx"))
+        // A hive that is only its signature: it cannot be read, and is listed with why.
+        try Data("regf".utf8).write(to: URL(fileURLWithPath: server + "/SYSTEM"))
         try FileManager.default.copyItem(atPath: dir + "/flat/Logfile.PML", toPath: server + "/Logfile.PML")
         try "just some notes\n".write(toFile: server + "/notes.txt", atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: server + "/outside", withDestinationPath: "/etc")
@@ -120,6 +125,11 @@ struct UploadTests {
         #expect((notes?["ignored"] as? String)?.hasPrefix("not a Procmon log") == true, "\(inputs)")
         let link = inputs.first { ($0["file"] as? String)?.hasSuffix("Server01/outside") == true }
         #expect(link?["ignored"] as? String == "a symbolic link: not followed", "\(inputs)")
+        let hive = inputs.first { ($0["file"] as? String)?.hasSuffix("Server01/SYSTEM") == true }
+        #expect((hive?["ignored"] as? String)?.hasPrefix("could not be read: ") == true, "\(inputs)")
+        let warnings = o["warnings"] as? [String] ?? []
+        #expect(warnings.contains { $0.hasPrefix(server + "/logs/System.evtx: byte offset 42: the header counts") }, "\(warnings)")
+        #expect(warnings.contains { $0.hasPrefix(server + "/SYSTEM") }, "\(warnings)")
         // Text lists them too.
         let text = try await Run(["case", dir + "/upload"])
         #expect(text.stdout.contains("Server01/notes.txt: ignored") && text.stdout.contains("(ignored: a symbolic link: not followed)"))
