@@ -79,8 +79,12 @@ public struct CaseInputs {
             guard stat(path, &st) == 0 else {
                 throw CaseError(.unreadable, "\(path): \(errno == ENOENT ? "no such file or folder" : String(cString: strerror(errno)))")
             }
-            if st.st_mode & S_IFMT == S_IFDIR {
+            let type = st.st_mode & S_IFMT
+            if type == S_IFDIR {
                 try folder(path, depth: 0)
+            } else if type != S_IFREG && type != S_IFBLK {
+                // Opening a pipe would block forever; a socket or a terminal is not evidence.
+                throw CaseError(.unreadable, "\(path): a special file (a pipe, socket or character device), not a file of the upload: not read")
             } else {
                 try file(path, shown: nil, zipDepth: 0)
             }

@@ -40,6 +40,7 @@ struct CaseCommand: ParsableCommand {
     }
 
     func run() throws {
+        try CaseOutputs.check(html: html, out: out, inputs: paths)
         var options = CaseAudits.Options()
         options.writer = writer
         let progress = Progress(enabled: !common.quiet && !common.noProgress, label: "case")

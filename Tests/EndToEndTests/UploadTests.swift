@@ -135,6 +135,34 @@ struct UploadTests {
         #expect(text.stdout.contains("Server01/notes.txt: ignored") && text.stdout.contains("(ignored: a symbolic link: not followed)"))
     }
 
+    @Test("the report is never written onto an input or inside an input folder; a pipe given as input is refused, not opened")
+    func outputsNeverOnEvidence() async throws {
+        let dir = try caseFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try await script("make-case", [dir + "/upload"])
+        let evidence = dir + "/upload/Application.evtx"
+        let before = try Data(contentsOf: URL(fileURLWithPath: evidence))
+        for arguments in [["--html", evidence], ["--html", dir + "/upload/report.html"], ["--out", dir + "/upload"], ["--out", dir + "/upload/fix"]] {
+            let run = try await Run(["case", dir + "/upload"] + arguments)
+            #expect(run.status == 2, "\(arguments): \(run.stderr)")
+            #expect(run.stderr.contains("would write onto the input \(dir)/upload"), "\(run.stderr)")
+            #expect(run.stdout.isEmpty)
+        }
+        let named = try await Run(["case", evidence, dir + "/upload/Logfile.PML", "--html", evidence])
+        #expect(named.status == 2 && named.stderr.hasPrefix("writer-audit: \(evidence): would write onto the input \(evidence)"), "\(named.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: evidence)) == before)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/upload/report.html") && !FileManager.default.fileExists(atPath: dir + "/upload/fix"))
+        // Beside the upload is fine.
+        #expect(try await Run(["case", dir + "/upload", "--html", dir + "/report.html"]).status == 1)
+        // A FIFO named on the command line: refused at once (opening it would block forever).
+        let fifo = dir + "/pipe"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // timeout(1) ends a hang (124): a blocked open costs no CPU, so a CPU limit would not.
+        let run = try await Run(program: "/usr/bin/env", ["timeout", "30", Run.binary, "case", fifo])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr == "writer-audit: \(fifo): a special file (a pipe, socket or character device), not a file of the upload: not read\n")
+    }
+
     @Test("nothing usable: exit 2 and one line naming what was found; a user's hive alone is not judged as SYSTEM")
     func nothingUsable() async throws {
         let dir = try caseFolder()
