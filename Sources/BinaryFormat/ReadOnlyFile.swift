@@ -16,7 +16,9 @@ public final class ReadOnlyFile: PositionedReader, @unchecked Sendable {
     public let isDirectory: Bool
 
     public init(path: String, sequential: Bool = false) throws(BinaryFormatError) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK so that a named pipe without a writer cannot block the open; it is refused below, and
+        // the flag is cleared for the files that are read.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
             throw BinaryFormatError(.unreadable, path: path, offset: nil, "cannot open: \(String(cString: strerror(errno)))")
         }
@@ -26,6 +28,11 @@ public final class ReadOnlyFile: PositionedReader, @unchecked Sendable {
             close(fd)
             throw BinaryFormatError(.unreadable, path: path, offset: nil, "cannot stat: \(reason)")
         }
+        if let special = SpecialFile(mode: st.st_mode) {
+            close(fd)
+            throw BinaryFormatError(.unreadable, path: path, offset: nil, special.refusal)
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.path = path
         self.fd = fd
         isDirectory = (st.st_mode & S_IFMT) == S_IFDIR

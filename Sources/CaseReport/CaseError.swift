@@ -11,6 +11,8 @@ public struct CaseError: UserError, Equatable {
         case badArchive
         /// An output location that cannot be written.
         case badOutput
+        /// SIGINT or SIGTERM arrived while the upload was being unpacked.
+        case interrupted
     }
 
     public let code: Code

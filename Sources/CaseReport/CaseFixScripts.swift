@@ -27,7 +27,7 @@ public enum CaseFixScripts {
         if let acl = report.parts.acl, !acl.causes.isEmpty {
             let path = (directory as NSString).appendingPathComponent("fix-acl.ps1")
             do {
-                try Data(("\u{FEFF}" + aclScript(acl.causes)).utf8).write(to: URL(fileURLWithPath: path))
+                try Data(("\u{FEFF}" + aclScript(acl.causes)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
                 throw VolumeError(.badOutput, "\(path): cannot be written (\(RemediationOutput.reason(error)))")
             }

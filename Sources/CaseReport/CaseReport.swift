@@ -81,6 +81,7 @@ public struct CaseReport: Sendable, Encodable {
         for (file, why) in gathered.skipped {
             inputs.append(CaseInput(file: file, kind: .ignored, bytes: 0, sha256: nil, ignored: why))
         }
+        warnings += gathered.warnings
         warnings += auditWarnings(parts)
         if let manifest = plan.manifest { warnings += manifest.problems }
         let judge = CaseJudge(parts: parts, writer: options.writer, limits: options.limits, upload: paths)

@@ -18,9 +18,16 @@ struct ZipDirectory {
         var isFile: Bool
         /// The central directory record's number (1-based), for messages.
         var record: Int
+        /// Where the member's local header starts, and where its data ends.
+        var local: UInt64 = 0
+        var end: UInt64 = 0
+        /// Why the member is not read though the archive is (its bytes are another member's).
+        var skipped: String? = nil
     }
 
     var members: [Member] = []
+    /// What is odd about the archive and was stepped around, one line each with its byte offset.
+    var warnings: [String] = []
     /// Where the end of central directory record is, for messages about the whole archive.
     var endRecord: UInt64 = 0
 
@@ -64,8 +71,13 @@ struct ZipDirectory {
             return "byte offset \(offset): a central directory of \(size) bytes"
         }
         var p = 0
-        for k in 0..<count {
+        var k = -1
+        // Every record the directory holds is read, whatever the end record counts (a count that disagrees
+        // is a warning): the directory's bytes are what an unzip tool lists.
+        while p + 46 <= directory.count || k + 1 < count {
+            k += 1
             guard p + 46 <= directory.count, directory.le32(p) == 0x0201_4B50 else {
+                if k >= count || p == directory.count { break }
                 return "byte offset \(offset + UInt64(p)): central directory record \(k + 1) is not where the directory says"
             }
             var compressed = UInt64(directory.le32(p + 20))
@@ -92,8 +104,12 @@ struct ZipDirectory {
             }
             // Without a data descriptor (flag bit 3) the local header repeats the CRC and sizes; ZIPFoundation
             // reads the local ones, so they must be the directory's.
+            // A local header may give its sizes as 0xFFFFFFFF and the real ones in its ZIP64 field (Python's
+            // zipfile does so for a member written as a stream): then the CRC and the method are compared.
+            let localSizesInZip64 = header.le32(18) == 0xFFFF_FFFF && header.le32(22) == 0xFFFF_FFFF
             if header.le16(6) & 0x08 == 0, directory.le32(p + 20) != 0xFFFF_FFFF, directory.le32(p + 24) != 0xFFFF_FFFF,
-                header.le32(14) != directory.le32(p + 16) || header.le32(18) != directory.le32(p + 20) || header.le32(22) != directory.le32(p + 24)
+                header.le32(14) != directory.le32(p + 16)
+                    || !localSizesInZip64 && (header.le32(18) != directory.le32(p + 20) || header.le32(22) != directory.le32(p + 24))
                     || header.le16(8) != directory.le16(p + 10)
             {
                 return "byte offset \(local + 8): central directory record \(k + 1): its local header and the central directory disagree on the method, CRC or sizes"
@@ -114,9 +130,30 @@ struct ZipDirectory {
             let unixMode = directory[p + 5] == 3 ? (directory.le32(p + 38) >> 16) & 0o170000 : 0
             let isFile = !name.hasSuffix("/") && !name.hasSuffix("\\") && (unixMode == 0 || unixMode == 0o100000)
             members.append(Member(name: name, method: directory.le16(p + 10), crc: directory.le32(p + 16), compressed: compressed,
-                                  uncompressed: uncompressed, data: data, isFile: isFile, record: k + 1))
+                                  uncompressed: uncompressed, data: data, isFile: isFile, record: k + 1, local: local, end: dataEnd))
             p += 46 + nameLength + extraLength + commentLength
         }
+        if members.count != count {
+            warnings.append("byte offset \(eocd + 10): the end of central directory counts \(count) member\(count == 1 ? "" : "s"), the central directory holds \(members.count): all \(members.count) read")
+        }
+        markOverlaps()
         return nil
+    }
+
+    /// Members whose bytes (local header and data) overlap an earlier member's are not read: two names over
+    /// one set of bytes is how a zip bomb multiplies one deflate stream, and one piece of evidence would be
+    /// counted twice.
+    private mutating func markOverlaps() {
+        let order = members.indices.filter { members[$0].isFile }.sorted { (members[$0].local, members[$0].record) < (members[$1].local, members[$1].record) }
+        var reach: (end: UInt64, record: Int)? = nil
+        for i in order {
+            let m = members[i]
+            if let r = reach, m.local < r.end {
+                members[i].skipped = "its bytes (\(m.local) to \(m.end)) overlap record \(r.record)'s: not read"
+                warnings.append("byte offset \(m.local): central directory record \(m.record), member \(QuotedText.oneLine(m.name)): its bytes overlap record \(r.record)'s; not read (read once, as record \(r.record))")
+                continue
+            }
+            reach = (m.end, m.record)
+        }
     }
 }

@@ -13,6 +13,7 @@ enum ZipMemberExtraction {
         defer { try? out.close() }
         var written: UInt64 = 0
         let consume: (Data) throws -> Void = { data in
+            try Interruption.check()
             written += UInt64(data.count)
             guard written <= m.uncompressed else {
                 throw CaseError(.badArchive, "byte offset \(m.data): inflates to more than its declared \(m.uncompressed) bytes")

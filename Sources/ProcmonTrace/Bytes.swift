@@ -19,6 +19,13 @@ enum Bytes {
         return true
     }
 
+    /// Whether `field` starts with a lowercase pattern, ASCII case ignored (looks at no more than the pattern).
+    static func startsWith(_ field: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
+        guard field.count >= lowercase.count else { return false }
+        for i in 0..<lowercase.count where lower(field[i]) != lowercase[i] { return false }
+        return true
+    }
+
     /// Offset of the first ASCII case-insensitive occurrence of a lowercase pattern, or nil.
     static func find(_ field: UnsafeRawBufferPointer, _ lowercase: [UInt8], from start: Int = 0) -> Int? {
         let n = field.count

@@ -43,17 +43,33 @@ public final class Hive {
             throw RegistryError(.unreadable, path: path, offset: nil, "\(error)")
         }
         var logs: [LogFile] = []
+        var unread: [HiveWarning] = []
         if applyLogs {
             for logPath in TransactionLogs.beside(hivePath: path) {
-                if let file = try? ReadOnlyFile(path: logPath), !file.isDirectory, file.size <= 1 << 31,
-                    let b = try? file.bytes(Int(file.size), at: 0, what: "the log")
-                {
-                    logs.append(LogFile(name: logPath, bytes: b))
+                do {
+                    let file = try ReadOnlyFile(path: logPath)
+                    guard !file.isDirectory, file.size <= Self.logSizeLimit else {
+                        unread.append(HiveWarning(fileOffset: nil, "\(logPath): \(file.isDirectory ? "a folder" : "over \(Self.logSizeLimit >> 20) MiB, more than a transaction log holds"): not applied"))
+                        continue
+                    }
+                    logs.append(LogFile(name: logPath, bytes: try file.bytes(Int(file.size), at: 0, what: "the log")))
+                } catch {
+                    unread.append(HiveWarning(fileOffset: nil, "\(logPath): \(error.reason): not applied"))
                 }
             }
         }
         try self.init(storage: storage, name: path, logs: logs)
+        for w in unread { noteUnreadLog(w) }
     }
+
+    /// A transaction log beside the hive that could not be read: a warning when the hive needed its logs.
+    public func noteUnreadLog(_ warning: HiveWarning) {
+        if recovery != .clean { warnings.add(warning) }
+    }
+
+    /// A transaction log larger than this is not read (Windows keeps them to a few MiB; a SYSTEM hive's
+    /// LOG1 grows to tens of MiB at most).
+    public static let logSizeLimit: UInt64 = 256 << 20
 
     /// A hive from bytes already read (from an NTFS image, say), with its logs' bytes.
     public convenience init(bytes: [UInt8], name: String, logs: [LogFile]) throws(RegistryError) {

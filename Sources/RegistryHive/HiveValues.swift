@@ -22,7 +22,20 @@ extension Hive {
             warn(cell: key.valueListCell, "key \"\(key.name)\" declares \(count) values, its list holds \(list.count / 4)")
             count = list.count / 4
         }
-        for i in 0..<count { view(at: list.le32(i * 4), of: key, body) }
+        // A value cell listed twice is shown once (a list can repeat one cell a million times).
+        var seen: Set<UInt32> = []
+        var repeated = 0
+        for i in 0..<count {
+            let cell = list.le32(i * 4)
+            guard count == 1 || seen.insert(cell).inserted else {
+                repeated += 1
+                continue
+            }
+            view(at: cell, of: key, body)
+        }
+        if repeated > 0 {
+            warn(cell: key.valueListCell, "the value list of key \"\(key.name)\" names \(repeated) value cells again; each read once")
+        }
     }
 
     /// The value named `name` (case-insensitive; "" the default value).
@@ -86,10 +99,23 @@ extension Hive {
             warn(cell: dbCell, "value \"\(name)\": \(segments) data segments declared, the list holds \(list.count / 4)")
             count = list.count / 4
         }
+        // Each segment is a cell of its own: data can be no longer than the hive bins hold, and a segment
+        // cell named twice ends the data (one 16 KiB cell listed 65,535 times would make a GiB).
+        var size = size
+        if size > data.count {
+            warn(cell: dbCell, "value \"\(name)\": \(size) bytes of data declared, more than the hive's \(data.count) bytes of bins")
+            size = data.count
+        }
         var out: [UInt8] = []
         out.reserveCapacity(min(size, count * Self.bigDataSegment))
+        var seen: Set<UInt32> = []
         for i in 0..<count where out.count < size {
-            guard let seg = cell(list.le32(i * 4), "data segment \(i) of value \"\(name)\"") else { break }
+            let segment = list.le32(i * 4)
+            guard seen.insert(segment).inserted else {
+                warn(cell: dbCell, "value \"\(name)\": data segment \(i) is cell \(segment) again; the data ends there")
+                break
+            }
+            guard let seg = cell(segment, "data segment \(i) of value \"\(name)\"") else { break }
             let take = min(seg.count, Self.bigDataSegment, size - out.count)
             out.append(contentsOf: seg[..<take])
         }

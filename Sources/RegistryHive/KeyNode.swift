@@ -46,19 +46,46 @@ extension Hive {
     }
 
     /// The key's subkeys in stored order (sorted by upper-case name, as Windows keeps them). Lists are
-    /// followed one level through an index root ("ri"); counts are bounded by the cells holding them.
+    /// followed one level through an index root ("ri"); counts are bounded by the cells holding them. A
+    /// list or key cell named twice, or a second subkey with a name already seen, is warned about once and
+    /// left out: each key is counted once, and an index root that repeats one list thousands of times
+    /// costs no more memory than the hive holds.
     public func subkeys(of key: KeyNode) -> [KeyNode] {
         guard key.subkeyCount > 0, key.subkeyListCell != 0xFFFF_FFFF else { return [] }
-        var cells: [UInt32] = []
-        cells.reserveCapacity(Int(min(key.subkeyCount, 1 << 16)))
-        appendSubkeyCells(key.subkeyListCell, into: &cells, depth: 0, owner: key)
-        if cells.count != Int(key.subkeyCount) {
-            warn(cell: key.cell, "key \"\(key.name)\" declares \(key.subkeyCount) subkeys, its lists hold \(cells.count)")
+        var listing = SubkeyListing()
+        appendSubkeyCells(key.subkeyListCell, into: &listing, depth: 0, owner: key)
+        if listing.entries != Int(key.subkeyCount) {
+            warn(cell: key.cell, "key \"\(key.name)\" declares \(key.subkeyCount) subkeys, its lists hold \(listing.entries)")
         }
-        return cells.compactMap { self.key(at: $0) }
+        if listing.repeatedCells > 0 {
+            warn(cell: key.subkeyListCell, "the subkey lists of key \"\(key.name)\" name \(listing.repeatedCells) key or list cells again; each counted once")
+        }
+        var keys: [KeyNode] = []
+        keys.reserveCapacity(listing.cells.count)
+        var names: Set<String> = []
+        for cell in listing.cells {
+            guard let k = self.key(at: cell) else { continue }
+            if listing.cells.count > 1 {
+                let upper = k.name.uppercased()
+                guard names.insert(upper).inserted else {
+                    warn(cell: cell, "key \"\(key.name)\" has a second subkey named \"\(k.name)\"; the first is read, this one left out")
+                    continue
+                }
+            }
+            keys.append(k)
+        }
+        return keys
     }
 
-    private func appendSubkeyCells(_ list: UInt32, into cells: inout [UInt32], depth: Int, owner: KeyNode) {
+    /// The cells a key's subkey lists name, each once, and how many entries (repeats included) they hold.
+    private struct SubkeyListing {
+        var cells: [UInt32] = []
+        var seen: Set<UInt32> = []
+        var entries = 0
+        var repeatedCells = 0
+    }
+
+    private func appendSubkeyCells(_ list: UInt32, into listing: inout SubkeyListing, depth: Int, owner: KeyNode) {
         guard let c = cell(list, "subkey list of key \"\(owner.name)\"") else { return }
         guard c.count >= 4 else { return }
         let sig = (c[0], c[1])
@@ -84,9 +111,19 @@ extension Hive {
         for i in 0..<usable {
             let target = c.le32(4 + i * stride)
             if isRoot {
-                appendSubkeyCells(target, into: &cells, depth: depth + 1, owner: owner)
+                // A leaf list named twice by the index root is read once.
+                guard listing.seen.insert(target | 1).inserted else {
+                    listing.repeatedCells += 1
+                    continue
+                }
+                appendSubkeyCells(target, into: &listing, depth: depth + 1, owner: owner)
             } else {
-                cells.append(target)
+                listing.entries += 1
+                guard listing.seen.insert(target).inserted else {
+                    listing.repeatedCells += 1
+                    continue
+                }
+                listing.cells.append(target)
             }
         }
     }

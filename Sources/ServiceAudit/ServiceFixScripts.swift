@@ -158,9 +158,9 @@ public enum ServiceFixScripts {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             current = ps1
-            try Data(("\u{FEFF}" + powershell(report)).utf8).write(to: URL(fileURLWithPath: ps1))
+            try Data(("\u{FEFF}" + powershell(report)).utf8).write(to: URL(fileURLWithPath: ps1), options: .atomic)
             current = cmd
-            try Data(self.cmd(report).utf8).write(to: URL(fileURLWithPath: cmd))
+            try Data(self.cmd(report).utf8).write(to: URL(fileURLWithPath: cmd), options: .atomic)
         } catch {
             throw VolumeError(.badOutput, "\(current): cannot write the fix scripts: \(RemediationOutput.reason(error))")
         }

@@ -13,6 +13,9 @@ public enum SystemHiveSource {
     public static func open(_ path: String, partition: Int? = nil, applyLogs: Bool = true) throws -> (
         hive: Hive, volume: (any VolumeFiles)?
     ) {
+        if let special = SpecialFile(following: path) {
+            throw RegistryError(.unreadable, path: path, offset: nil, special.refusal)
+        }
         if Volume.isImage(path), try isHiveFile(path) {
             let hive = try Hive(path: path, applyLogs: applyLogs)
             try requireSystem(hive, path)
@@ -25,15 +28,22 @@ public enum SystemHiveSource {
                 "no \(hivePath) on this volume (give the hive file itself, or the system volume)")
         }
         var logs: [LogFile] = []
+        var unread: [HiveWarning] = []
         if applyLogs, let names = volume.names(in: "Windows\\System32\\config") {
             for suffix in [".LOG1", ".LOG2", ".LOG"] {
-                guard let name = names.first(where: { $0.uppercased() == "SYSTEM" + suffix }),
-                    let b = try volume.contents(of: "Windows\\System32\\config\\" + name, limit: sizeLimit)
-                else { continue }
-                logs.append(LogFile(name: volume.source + ":\\Windows\\System32\\config\\" + name, bytes: b))
+                guard let name = names.first(where: { $0.uppercased() == "SYSTEM" + suffix }) else { continue }
+                let shown = volume.source + ":\\Windows\\System32\\config\\" + name
+                do {
+                    guard let b = try volume.contents(of: "Windows\\System32\\config\\" + name, limit: sizeLimit) else { continue }
+                    logs.append(LogFile(name: shown, bytes: b))
+                } catch {
+                    // A log that cannot be read (a pipe, damage) leaves the hive as saved: a warning, not an end.
+                    unread.append(HiveWarning(fileOffset: nil, "\(shown): \((error as? BinaryFormatError)?.reason ?? "\(error)"): not applied"))
+                }
             }
         }
         let hive = try Hive(bytes: bytes, name: volume.source + ":\\" + hivePath, logs: logs)
+        for w in unread { hive.noteUnreadLog(w) }
         try requireSystem(hive, volume.source + ":\\" + hivePath)
         return (hive, volume)
     }

@@ -1,3 +1,4 @@
+import BinaryFormat
 @_exported import WriterScope
 
 #if canImport(Glibc)
@@ -26,6 +27,7 @@ public enum Volume {
             throw VolumeError(
                 .badRoot, "\(root): \(String(cString: strerror(errno))), expected the mounted volume's root folder")
         }
+        if let special = SpecialFile(mode: st.st_mode) { throw VolumeError(.badRoot, "\(root): \(special.refusal)") }
         guard (st.st_mode & S_IFMT) == S_IFDIR else {
             throw VolumeError(.badRoot, "\(root): not a directory, expected the mounted volume's root folder")
         }

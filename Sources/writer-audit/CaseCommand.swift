@@ -40,6 +40,8 @@ struct CaseCommand: ParsableCommand {
     }
 
     func run() throws {
+        // An interrupted case removes the members it unpacked before it ends.
+        Interruption.install()
         try CaseOutputs.check(html: html, out: out, inputs: paths)
         var options = CaseAudits.Options()
         options.writer = writer

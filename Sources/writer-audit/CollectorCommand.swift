@@ -28,7 +28,7 @@ struct CollectorCommand: ParsableCommand {
         }
         do {
             // A byte-order mark: Windows PowerShell 5.1 reads a script without one as the ANSI code page.
-            try Data(("\u{FEFF}" + script).utf8).write(to: URL(fileURLWithPath: output))
+            try Data(("\u{FEFF}" + script).utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
         } catch {
             throw InputError(message: "\(output): cannot be written (\(error.localizedDescription))")
         }

@@ -67,7 +67,7 @@ public struct DirectoryListing: Equatable, Sendable {
             } else if lastIndex < 0 {
                 prefixTokens += 1
                 let token = UnsafeRawBufferPointer(rebasing: detail[tokenStart..<next])
-                if Bytes.find(token, Self.filterLabel) == 0 {
+                if Bytes.startsWith(token, Self.filterLabel) {
                     filter = Bytes.string(UnsafeRawBufferPointer(rebasing: token[Self.filterLabel.count...]))
                 }
             }
@@ -88,7 +88,8 @@ public struct DirectoryListing: Equatable, Sendable {
         while j < d.count, d[j] >= 0x30, d[j] <= 0x39 { j += 1 }
         if j > at { return j + 1 < d.count && d[j] == 0x3A && d[j + 1] == 0x20 }
         let rest = UnsafeRawBufferPointer(rebasing: d[at...])
-        return Bytes.find(rest, filterLabel) == 0 || Bytes.find(rest, fileInformationClass) == 0
+        // A prefix test, never a search of the rest: a Detail of a million separators stays linear.
+        return Bytes.startsWith(rest, filterLabel) || Bytes.startsWith(rest, fileInformationClass)
     }
 
     private static let fileInformationClass = Bytes.lowercased("fileinformationclass: ")

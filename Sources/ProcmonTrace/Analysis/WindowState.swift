@@ -139,9 +139,9 @@ final class WindowState {
         let op = e.operation
         if op.count >= 3, op[0] == 0x52, op[1] == 0x65, op[2] == 0x67 { return false }  // Reg…
         if op.count >= 3, (op[0] == 0x54 || op[0] == 0x55), op[1] == 0x43 || op[1] == 0x44 { return false }  // TCP/UDP
-        if op.count >= 7, Bytes.find(op, processPrefix) == 0 || Bytes.find(op, threadPrefix) == 0 { return false }
+        if op.count >= 7, Bytes.startsWith(op, processPrefix) || Bytes.startsWith(op, threadPrefix) { return false }
         let drive = p.count >= 3 && ((p[0] | 0x20) >= 0x61 && (p[0] | 0x20) <= 0x7A) && p[1] == 0x3A && p[2] == 0x5C
-        return drive || (p[0] == 0x5C && p[1] == 0x5C) || Bytes.find(p, devicePrefix) == 0
+        return drive || (p[0] == 0x5C && p[1] == 0x5C) || Bytes.startsWith(p, devicePrefix)
     }
 
     private static let processPrefix = Bytes.lowercased("process ")

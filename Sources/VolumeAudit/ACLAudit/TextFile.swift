@@ -4,11 +4,22 @@ import Foundation
 /// Reads a small text export (icacls output): UTF-16LE/BE with or without BOM, or UTF-8; lines split on
 /// CRLF, LF or CR. These files hold a line or two per file on the volume, so they are read whole.
 public enum TextFile {
+    /// Exports larger than this are refused: a whole system volume's icacls /save is tens of MiB.
+    public static let maxSize: UInt64 = 1 << 30
+
     public static func lines(_ path: String) throws -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw VolumeError(.badRoot, "\(path): cannot read")
+        let bytes: [UInt8]
+        do {
+            // ReadOnlyFile refuses a pipe or device, so the read is of the file's size and ends.
+            let file = try ReadOnlyFile(path: path)
+            guard !file.isDirectory else { throw VolumeError(.badRoot, "\(path): a folder, not an export file") }
+            guard file.size <= maxSize else {
+                throw VolumeError(.badRoot, "\(path): \(file.size) bytes, more than the \(maxSize >> 20) MiB an icacls export of a Windows folder holds")
+            }
+            bytes = try file.bytes(Int(file.size), at: 0, what: "the export")
+        } catch let e as BinaryFormatError {
+            throw VolumeError(.badRoot, e.message)
         }
-        let bytes = [UInt8](data)
         let text: String
         if bytes.starts(with: [0xFF, 0xFE]) {
             text = UTF16LE.string(bytes.dropFirst(2))

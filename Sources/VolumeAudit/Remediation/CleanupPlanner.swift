@@ -1,3 +1,4 @@
+import BinaryFormat
 import WriterScope
 
 #if canImport(Glibc)
@@ -57,6 +58,7 @@ public struct CleanupPlanner {
         }
         var audit = FolderAudit(limits: options.limits, drive: options.drive)
         var st = stat()
+        if let special = SpecialFile(following: root) { throw VolumeError(.badRoot, "\(root): \(special.refusal)") }
         guard stat(root, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
             throw VolumeError(.badRoot, "\(root): not a directory, expected the mounted volume's root folder")
         }

@@ -12,15 +12,25 @@ public enum RemediationOutput {
         plan.source == .mount ? files : files.filter { $0 != "remediate.sh" }
     }
 
-    /// Refuses an output folder inside the audited root (symbolic links resolved on both sides).
+    /// Refuses an output path inside the audited root, or the root itself: symbolic links resolved on both
+    /// sides (the output's own link too), and an existing output that is the same file as the root under
+    /// another name (a hard link) refused as well.
     public static func checkLocation(out: String, root: String) throws(VolumeError) {
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
         let outURL = URL(fileURLWithPath: out).standardizedFileURL
-        let outResolved = outURL.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(
-            outURL.lastPathComponent)
-        if outResolved.path == rootURL.path || outResolved.path.hasPrefix(rootURL.path + "/") {
+        let outResolved = FileManager.default.fileExists(atPath: out)
+            ? outURL.resolvingSymlinksInPath()
+            : outURL.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(outURL.lastPathComponent)
+        if outResolved.path == rootURL.path || outResolved.path.hasPrefix(rootURL.path + "/") || sameFile(out, root) {
             throw VolumeError(.badOutput, "\(out): inside the audited volume \(root); write the plan elsewhere")
         }
+    }
+
+    /// Whether `a` and `b` both exist and are one file (the same device and inode).
+    static func sameFile(_ a: String, _ b: String) -> Bool {
+        var sa = stat()
+        var sb = stat()
+        return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
     /// Writes the plan and its scripts into `out` (created), stamped with `generated`.
@@ -43,7 +53,7 @@ public enum RemediationOutput {
             }
             for (name, data) in contents {
                 current = outURL.appendingPathComponent(name).path
-                try data.write(to: outURL.appendingPathComponent(name))
+                try data.write(to: outURL.appendingPathComponent(name), options: .atomic)
             }
             if plan.source == .mount { chmod(outURL.appendingPathComponent("remediate.sh").path, 0o755) }
         } catch {
