@@ -70,11 +70,20 @@ public final class EventLogFile {
         }
         var firsts: [(Int, UInt64)] = []
         var zeros: [Int] = []
+        // Record numbers are unique in a log: a chunk whose numbers another chunk already holds is a copy
+        // (or damage), and its records would be counted twice.
+        var ranges: [(first: UInt64, last: UInt64, chunk: Int)] = []
         for i in 0..<available {
             let at = UInt64(headerSize + i * Self.chunkSize)
             guard let h = try? file.bytes(24, at: at, what: "a chunk header") else { continue }
             if h.starts(with: Array("ElfChnk\0".utf8)) {
-                firsts.append((i, h.le64(8)))
+                let (first, last) = (h.le64(8), h.le64(16))
+                if first <= last, let other = ranges.first(where: { first <= $0.last && $0.first <= last }) {
+                    warn(at: at + 8, "chunk \(i) repeats chunk \(other.chunk)'s record numbers (\(max(first, other.first)) to \(min(last, other.last))); skipped, so each record is counted once")
+                    continue
+                }
+                if first <= last { ranges.append((first, last, i)) }
+                firsts.append((i, first))
             } else if h.contains(where: { $0 != 0 }) {
                 warn(at: at, "chunk \(i) does not start with \"ElfChnk\"; skipped")
             } else {

@@ -1,3 +1,4 @@
+import BinaryFormat
 import ArgumentParser
 import ProcmonTrace
 
@@ -62,7 +63,7 @@ struct EventsCommand: ParsableCommand {
         if format == .csv { writer.header() }
         defer { progress.finish() }
         let context = writer.context
-        try ProcmonLog.events(
+        let warnings = try ProcmonLog.events(
             path: log, into: &writer, progress: progress.callback, utcOffsetMinutes: try offsetMinutes(),
             processes: { context.processes = $0 }
         ) { position, eventClass, duration, filetime in
@@ -72,6 +73,10 @@ struct EventsCommand: ParsableCommand {
             context.filetime = filetime
         }
         writer.out.flush()
+        progress.finish()
+        if !common.quiet {
+            for w in warnings { printError("writer-audit: warning: \(QuotedText.oneLine(w))") }
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import BinaryFormat
 import WriterScope
 import ArgumentParser
 import VolumeAudit
@@ -88,6 +89,11 @@ struct VolumeCommand: ParsableCommand {
             VolumeCSVRenderer(report: report).render(into: &out)
         }
         out.flush()
+        // What the reader stepped around (damage, a table that claims more than the image holds): on stderr
+        // in every format, so a pipe of JSON or CSV stays clean and the user still sees it.
+        if !common.quiet {
+            for w in report.warnings { printError("writer-audit: warning: \(QuotedText.oneLine(w))") }
+        }
         throw ExitCode(report.exitCode)
     }
 }

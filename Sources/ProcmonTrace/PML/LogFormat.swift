@@ -26,18 +26,20 @@ public enum ProcmonLog {
 
     /// Streams every event of a log, PML or CSV, into `sink`. For a PML, `processes` hears its process table
     /// first and `process` hears before each event which process, class, duration and FILETIME it has.
+    /// Returns what the reader stepped around (a cut-off row, repeated event offsets), one line each.
+    @discardableResult
     public static func events<S: EventSink>(
         path: String, into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil, utcOffsetMinutes: Int = 0,
         processes: ([ProcmonProcess]) -> Void = { _ in },
         process: ((_ position: Int, _ eventClass: UInt32, _ duration: UInt64, _ filetime: UInt64) -> Void)? = nil
-    ) throws {
+    ) throws -> [String] {
         if isPML(path: path) {
             processes(try ProcmonPMLReader.processes(path: path))
             var reader = ProcmonPMLReader(path: path)
             reader.utcOffsetMinutes = utcOffsetMinutes
-            _ = try reader.read(into: &sink, progress: progress, process: process)
+            return try reader.read(into: &sink, progress: progress, process: process).warnings
         } else {
-            _ = try ProcmonCSVReader(path: path).read(into: &sink, progress: progress)
+            return try ProcmonCSVReader(path: path).read(into: &sink, progress: progress).warnings
         }
     }
 }

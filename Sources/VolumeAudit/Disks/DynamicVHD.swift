@@ -19,6 +19,8 @@ struct DynamicVHD: VirtualDisk {
     private let file: ReadOnlyFile
     private let bat: [UInt32]
     private let parent: (any VirtualDisk)?
+    private let ownWarnings: [String]
+    var warnings: [String] { ownWarnings + (parent?.warnings ?? []) }
 
     /// Nil when `file` is not a dynamic or differencing VHD (no "conectix" footer of type 3 or 4).
     static func open(_ file: ReadOnlyFile, chain: [String]) throws(BinaryFormatError) -> DynamicVHD? {
@@ -62,6 +64,9 @@ struct DynamicVHD: VirtualDisk {
         bat = (0..<Int(entries)).map { raw.be32($0 * 4) }
         // The sector bitmap: one bit a sector, padded to whole sectors.
         bitmapBytes = ((blockSize / 512 + 7) / 8 + 511) / 512 * 512
+        // Each block's place: its sector bitmap, then its data.
+        let placed = bat.enumerated().compactMap { $0.element == 0xFFFF_FFFF ? nil : (index: $0.offset, at: UInt64($0.element) &* 512) }
+        ownWarnings = BlockPlacement.overlaps(placed, length: bitmapBytes + blockSize, file: file.path, tableAt: tableAt, entrySize: 4)
         guard differencing else {
             parent = nil
             return
@@ -168,6 +173,7 @@ struct FixedVHD: VirtualDisk {
     private let file: ReadOnlyFile
     var path: String { file.path }
     var chain: [String] { [file.path] }
+    var warnings: [String] { [] }
 
     static func open(_ file: ReadOnlyFile) throws(BinaryFormatError) -> FixedVHD? {
         guard file.size >= 1024 else { return nil }

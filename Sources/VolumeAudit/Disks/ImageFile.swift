@@ -14,6 +14,8 @@ final class ImageFile: PositionedReader, @unchecked Sendable {
     let container: String?
     /// The files read for the disk: this one, then a differencing disk's parents.
     var chain: [String] { disk?.chain ?? [path] }
+    /// What the container's tables hold that was read around.
+    var warnings: [String] { disk?.warnings ?? [] }
 
     init(path: String) throws {
         raw = try ReadOnlyFile(path: path)
@@ -58,6 +60,8 @@ protocol VirtualDisk: Sendable {
     var chain: [String] { get }
     /// Reads `count` bytes at virtual `offset` (within `size`).
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) throws(BinaryFormatError)
+    /// What its tables hold that no writer makes, read around (its parents' included).
+    var warnings: [String] { get }
 }
 
 extension VolumeError {

@@ -16,6 +16,8 @@ struct VHDXDisk: VirtualDisk {
     let size: UInt64
     let identity: [UInt8]
     private let parent: (any VirtualDisk)?
+    private let ownWarnings: [String]
+    var warnings: [String] { ownWarnings + (parent?.warnings ?? []) }
     /// Where the block table starts in the file, for messages naming an entry.
     private let batOffset: UInt64
     let blockSize: UInt64
@@ -173,6 +175,14 @@ struct VHDXDisk: VirtualDisk {
         let raw = try file.bytes(Int(entries * 8), at: batOffset, what: "the VHDX block table")
         bat = (0..<Int(entries)).map { raw.le64($0 * 8) }
         self.batOffset = batOffset
+        // Payload blocks (fully or partially present) and sector bitmaps each own their place in the file.
+        let ratio = chunkRatio
+        let payload = bat.enumerated().compactMap { e -> (index: Int, at: UInt64)? in
+            let state = e.element & 7
+            let isBitmap = (UInt64(e.offset) + 1) % (ratio + 1) == 0
+            return !isBitmap && (state == 6 || state == 7) ? (e.offset, (e.element >> 20) << 20) : nil
+        }
+        ownWarnings = BlockPlacement.overlaps(payload, length: blockSize, file: file.path, tableAt: batOffset, entrySize: 8)
         guard hasParent else {
             name = "VHDX"
             parent = nil

@@ -9,6 +9,8 @@ public struct NTFSPartition: Sendable, Equatable {
     public var length: UInt64
     /// `MBR type 0x07`, `GPT "Basic data partition"`, `partition image`.
     public var kind: String
+    /// What the partition table claims that the disk cannot hold (read as far as the disk goes).
+    public var warnings: [String] = []
 }
 
 enum DiskLayout {
@@ -140,7 +142,13 @@ enum DiskLayout {
                 let kind = "GPT \"\(name)\""
                 seen.append("\(i + 1): \(kind) at byte \(start)")
                 if try isNTFS(file, at: start, dataSize: dataSize) {
-                    found.append(NTFSPartition(number: i + 1, offset: start, length: length, kind: kind))
+                    var partition = NTFSPartition(number: i + 1, offset: start, length: length, kind: kind)
+                    if claimed > dataSize - start {
+                        let entryAt = tableAt + UInt64(i * size) + 40
+                        partition.warnings.append(
+                            "\(file.path): byte offset \(entryAt): GPT entry \(i + 1)'s last LBA \(last) lies past the disk's end (\(dataSize / sector) sectors): the partition is read as far as the disk goes")
+                    }
+                    found.append(partition)
                 }
             }
             return (found, seen)

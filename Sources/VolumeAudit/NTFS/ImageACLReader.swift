@@ -220,7 +220,7 @@ final class ScopeJudge {
             key = self.key(for: resident)
         } else {
             do {
-                if let bytes = try facts.descriptorBytes(image) {
+                if let bytes = try facts.descriptorBytes(image, record: n) {
                     key = bytes.withUnsafeBytes { self.key(for: $0) }
                 } else {
                     key = 0

@@ -135,11 +135,15 @@ public final class NTFSImage {
 
     /// Says how much of what the $MFT's runs map was not read (beyond its initialized data or its bitmap).
     var unreadWarnings: [String] {
-        guard unreadMFTBytes > 0 else { return bareWarnings }
-        return [
-            "\(path): the $MFT's runs map \(unreadMFTBytes) bytes beyond its \(recordCount) records (its initialized size and bitmap): not read"
-        ]
+        var out = file.warnings + partition.warnings + readRunsWarnings
+        guard unreadMFTBytes > 0 else { return out + bareWarnings }
+        out.append(
+            "\(path): the $MFT's runs map \(unreadMFTBytes) bytes beyond its \(recordCount) records (its initialized size and bitmap): not read")
+        return out
     }
+
+    /// Attributes whose declared size was more than their runs map (read as far as the runs go).
+    private(set) var readRunsWarnings: [String] = []
 
     /// Whether the bitmap marks any record in `first..<first+count` in use.
     func anyInUse(from first: UInt64, count: Int) -> Bool {
@@ -200,6 +204,9 @@ public final class NTFSImage {
         var mapped: UInt64 = 0
         for run in runs { mapped = Checked.mulAdd(run.clusters, clusterBytes, mapped) ?? UInt64.max }
         let wanted = min(size, mapped)
+        if size > mapped, readRunsWarnings.count < 20 {
+            readRunsWarnings.append("\(path): \(what) declares \(size) bytes, its runs map \(mapped): read as far as the runs go")
+        }
         guard wanted <= UInt64(limit) else {
             throw file.error(at: 0, "\(what) claims \(wanted) bytes, more than the \(limit) expected")
         }

@@ -109,13 +109,14 @@ struct RecordFacts {
     }
 
     /// The bytes of the record's own $SECURITY_DESCRIPTOR, or nil when it has none.
-    func descriptorBytes(_ image: NTFSImage) throws -> [UInt8]? {
+    func descriptorBytes(_ image: NTFSImage, record: UInt64? = nil) throws -> [UInt8]? {
         guard let own = ownDescriptor else { return nil }
         if let resident = own.resident { return Array(resident) }
+        let what = record.map { "MFT record \($0)'s non-resident $SECURITY_DESCRIPTOR" } ?? "a non-resident $SECURITY_DESCRIPTOR"
         guard let d = try? MFTRecord.runs(own.raw, totalClusters: image.boot.totalClusters) else {
-            throw image.file.error(at: 0, "a $SECURITY_DESCRIPTOR with a damaged runlist")
+            throw image.file.error(at: record.flatMap { image.recordOffset($0) } ?? 0, "\(what) has a damaged runlist")
         }
-        return try image.readRuns(d.runs, size: d.size, limit: 1 << 20, what: "a $SECURITY_DESCRIPTOR")
+        return try image.readRuns(d.runs, size: d.size, limit: 1 << 20, what: what)
     }
 }
 
