@@ -92,6 +92,10 @@ struct BinaryXMLParser {
     var substituted = 0
     static let maxFragments = 10_000
     static let maxSubstituted = 8 << 20
+    /// Elements and texts one record may make. A real event has tens to hundreds; a template that puts one
+    /// array of 20,000 strings in 200 elements would make four million (and half a GiB of XML).
+    var produced = 0
+    static let maxProduced = 100_000
 
     /// Counts a fragment; a record's own (depth 0) starts the count afresh.
     mutating func enterFragment(at start: Int, depth: Int) throws(Failure) {
@@ -99,10 +103,19 @@ struct BinaryXMLParser {
         if depth == 0 {
             fragments = 0
             substituted = 0
+            produced = 0
         }
         fragments += 1
         guard fragments <= Self.maxFragments else {
             throw Failure(offset: start, reason: "the record expands to more than \(Self.maxFragments) fragments of nested binary XML")
+        }
+    }
+
+    /// Counts `n` elements or texts about to be made for the record.
+    mutating func produce(_ n: Int = 1, at offset: Int) throws(Failure) {
+        produced += n
+        guard produced <= Self.maxProduced else {
+            throw Failure(offset: offset, reason: "the record expands to more than \(Self.maxProduced) elements (a template naming an array value many times)")
         }
     }
 
@@ -321,7 +334,9 @@ struct BinaryXMLParser {
                     let attrs = try expand([.element(name: name, attributes: attributes, children: [])], with: values, depth: depth)
                     guard case .element(let shell) = attrs.first else { continue }
                     try charge(values[i])
-                    for item in ValueText.items(values[i].type & 0x7F, values[i].bytes) {
+                    let items = ValueText.items(values[i].type & 0x7F, values[i].bytes)
+                    try produce(items.count, at: values[i].bytes.baseAddress.map { $0 - chunk.baseAddress! } ?? 0)
+                    for item in items {
                         var e = shell
                         e.children = item.isEmpty ? [] : [.text(item)]
                         out.append(.element(e))
@@ -349,6 +364,7 @@ struct BinaryXMLParser {
                     if present { element.attributes.append((attribute, text)) }
                 }
                 element.children = try expand(children, with: values, depth: depth)
+                try produce(at: 0)
                 out.append(.element(element))
             case .cdata(let s):
                 out.append(.cdata(s))

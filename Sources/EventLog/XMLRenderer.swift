@@ -240,10 +240,12 @@ struct XMLRenderer: ~Copyable {
             try parser.charge(array)
             var n = 0
             var failure: Failure? = nil
+            let arrayAt = array.bytes.baseAddress.map { $0 - parser.chunk.baseAddress! } ?? 0
             ValueText.forEachItem(array.type & 0x7F, array.bytes) { type, item in
                 guard failure == nil else { return }
                 let start = out.count
                 do throws(Failure) {
+                    try parser.produce(at: arrayAt)
                     try startTag(t, e, base: base, count: count, level: level, charging: false)
                 } catch {
                     failure = error
@@ -267,6 +269,7 @@ struct XMLRenderer: ~Copyable {
             if let failure { throw failure }
             return Emitted(elements: n, any: n > 0)
         }
+        try parser.produce(at: 0)
         let start = out.count
         try startTag(t, e, base: base, count: count, level: level)
         // Which layout: child elements (block), only text (one line), nothing (`/>`). A value of nested
