@@ -173,10 +173,22 @@ public enum TransactionLogs {
         var entries = 0
         var pages = 0
         var binsSize = Int(base.hiveBinsDataSize)
+        var previous: String? = nil
         replay: for log in usable {
-            guard log.entries.first?.sequence == expected else { break }
+            // Entries a log shares with the one applied before it (the same sequence numbers, as when one
+            // log's entries were copied into the other) are applied once: the rest of the log continues.
+            let repeated = log.entries.prefix { entry in
+                previous != nil && entry.sequence < expected && expected &- entry.sequence <= UInt32(entries)
+            }
+            if let previous, let first = repeated.first, let last = repeated.last {
+                warnings.add(HiveWarning(fileOffset: nil, "\(log.name): log entries \(first.sequence) to \(last.sequence) repeat those of \(previous); applied once"))
+            }
+            let rest = log.entries.dropFirst(repeated.count)
+            guard let next = rest.first else { continue }
+            guard next.sequence == expected else { break }
             applied.append(log.name)
-            for entry in log.entries {
+            previous = log.name
+            for entry in rest {
                 guard entry.sequence == expected else { break }
                 let needed = BaseBlock.size + entry.hiveBinsDataSize
                 if needed > limit {

@@ -124,7 +124,7 @@ struct UploadTests {
         let notes = inputs.first { ($0["file"] as? String)?.hasSuffix("Server01/notes.txt") == true }
         #expect((notes?["ignored"] as? String)?.hasPrefix("not a Procmon log") == true, "\(inputs)")
         let link = inputs.first { ($0["file"] as? String)?.hasSuffix("Server01/outside") == true }
-        #expect(link?["ignored"] as? String == "a symbolic link: not followed", "\(inputs)")
+        #expect(link?["ignored"] as? String == "a symbolic link to /etc, outside the upload: not followed", "\(inputs)")
         let hive = inputs.first { ($0["file"] as? String)?.hasSuffix("Server01/SYSTEM") == true }
         #expect((hive?["ignored"] as? String)?.hasPrefix("could not be read: ") == true, "\(inputs)")
         let warnings = o["warnings"] as? [String] ?? []
@@ -132,7 +132,7 @@ struct UploadTests {
         #expect(warnings.contains { $0.hasPrefix(server + "/SYSTEM") }, "\(warnings)")
         // Text lists them too.
         let text = try await Run(["case", dir + "/upload"])
-        #expect(text.stdout.contains("Server01/notes.txt: ignored") && text.stdout.contains("(ignored: a symbolic link: not followed)"))
+        #expect(text.stdout.contains("Server01/notes.txt: ignored") && text.stdout.contains("(ignored: a symbolic link to /etc, outside the upload: not followed)"))
     }
 
     @Test("the report is never written onto an input or inside an input folder; a pipe given as input is refused, not opened")
@@ -160,7 +160,7 @@ struct UploadTests {
         // timeout(1) ends a hang (124): a blocked open costs no CPU, so a CPU limit would not.
         let run = try await Run(program: "/usr/bin/env", ["timeout", "30", Run.binary, "case", fifo])
         #expect(run.status == 2, "\(run.stderr)")
-        #expect(run.stderr == "writer-audit: \(fifo): a special file (a pipe, socket or character device), not a file of the upload: not read\n")
+        #expect(run.stderr == "writer-audit: \(fifo): a named pipe (FIFO), not a regular file: not read\n")
     }
 
     @Test("nothing usable: exit 2 and one line naming what was found; a user's hive alone is not judged as SYSTEM")

@@ -205,7 +205,8 @@ final class ScopeJudge {
         guard failure == nil, base == 0 || (base == n && !index.isExtension(n)) else { return }
         guard n >= MFTIndex.firstUserRecord || n == MFTIndex.root else { return }
         let root = scopeRoots[n]
-        guard root != nil || touchesScope(r) else { return }
+        // Its names may all sit in extension records (a file or folder whose attributes overflowed).
+        guard root != nil || touchesScope(r) || index.extensionNames[n]?.contains(where: { inScope[$0.parent] != nil }) == true else { return }
         guard let facts = RecordFacts(r) else { return }
         // Where the descriptor is: the security id's entry in $Secure, else the record's own attribute.
         var key: Int

@@ -128,7 +128,11 @@ struct MFTIndex {
             count(in: name.parent, directory: facts.directory, surrogate: facts.link, nameLength: name.utf16.count / 2)
         }
         if facts.directory && !facts.link {
-            register(n, parent: own?.parent ?? 0, utf8: own.map { Self.utf8($0.utf16) } ?? [])
+            // A folder whose attributes overflowed into extension records may keep its $FILE_NAME there:
+            // it is registered in `finish`, under the parent that name gives, not here under none.
+            if own != nil || !facts.hasAttributeList {
+                register(n, parent: own?.parent ?? 0, utf8: own.map { Self.utf8($0.utf16) } ?? [])
+            }
             noteIndex(n, facts)
         }
     }
@@ -136,7 +140,9 @@ struct MFTIndex {
     /// Counts what the folder's index root lists; keeps a large index's allocation to read after the scan.
     mutating func noteIndex(_ n: UInt64, _ facts: RecordFacts) {
         guard let root = facts.indexRoot else {
-            withoutIndex += 1
+            // With an attribute list the root may sit in an extension record: the entries are counted from
+            // the records then, as they are for a folder without one, and on a sound volume they agree.
+            if !facts.hasAttributeList { withoutIndex += 1 }
             return
         }
         var listed: Int32 = 0
@@ -261,6 +267,11 @@ struct MFTIndex {
             }
         }
         pending = [:]
+        // A folder with an attribute list whose names were in no extension record read: registered with no
+        // name and no parent, so the reachability check names it.
+        for (base, info) in listBases where info.directory && !info.surrogate {
+            if let i = index[base].map(Int.init), !folders[i].registered { register(base, parent: 0, utf8: []) }
+        }
         if damaged > 20 { warnings.append("\(damaged - 20) more damaged MFT records skipped") }
     }
 
