@@ -64,10 +64,20 @@ public struct CaseReport: Sendable, Encodable {
             let what = listed.isEmpty ? "it holds no file" : listed.prefix(3).joined(separator: "; ") + (listed.count > 3 ? "; and \(listed.count - 3) more" : "")
             throw CaseError(.unusable, names.shown("\(paths.joined(separator: ", ")): nothing in the upload can be read for the writer (\(what))"))
         }
+        // The same bytes twice (a log uploaded in two folders, a path given twice) are read once.
+        let (repeats, early) = CaseDuplicates.find(paths: gathered.paths, inputs: inputs)
+        for (i, first) in repeats {
+            inputs[i].kind = .ignored
+            inputs[i].ignored = "the same bytes as \(shown[first]): read once, there"
+        }
         let plan = CaseAudits.plan(&inputs, paths: gathered.paths, shown: shown)
         let hashes = Hashes(count: inputs.count)
         var alongside: [CaseTask] = []
         for (i, path) in gathered.paths.enumerated() where inputs[i].kind != .mountedVolume {
+            if let known = early[i] {
+                hashes.set(i, known)
+                continue
+            }
             alongside.append(CaseTask(cost: CaseTask.size(path) * 0.6) { hashes.set(i, try? CaseInput.sha256(of: path)) })
         }
         var (parts, errors) = CaseAudits.run(plan, options: options, alongside: alongside)

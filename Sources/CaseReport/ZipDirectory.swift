@@ -26,6 +26,9 @@ struct ZipDirectory {
     }
 
     var members: [Member] = []
+    /// More members than this is not an upload of evidence (the collector's holds a few dozen).
+    static let maxMembers = 100_000
+
     /// What is odd about the archive and was stepped around, one line each with its byte offset.
     var warnings: [String] = []
     /// Where the end of central directory record is, for messages about the whole archive.
@@ -76,6 +79,9 @@ struct ZipDirectory {
         // is a warning): the directory's bytes are what an unzip tool lists.
         while p + 46 <= directory.count || k + 1 < count {
             k += 1
+            guard k < Self.maxMembers else {
+                return "byte offset \(offset + UInt64(p)): more than \(Self.maxMembers) members (an upload holds hundreds); refused: unzip it yourself and give the folder"
+            }
             guard p + 46 <= directory.count, directory.le32(p) == 0x0201_4B50 else {
                 if k >= count || p == directory.count { break }
                 return "byte offset \(offset + UInt64(p)): central directory record \(k + 1) is not where the directory says"

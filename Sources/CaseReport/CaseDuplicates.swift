@@ -1,0 +1,29 @@
+import Foundation
+
+/// Inputs that hold the same bytes (one log uploaded twice, a hard link, a path given twice): the first is
+/// read, the others are listed with the name of the one read, so no finding is counted twice. Only files
+/// of equal size are hashed here (SHA-256, kept for the inputs table); sizes alone tell the rest apart.
+enum CaseDuplicates {
+    /// For each later copy, the index of the input it repeats; and the hashes computed on the way.
+    static func find(paths: [String], inputs: [CaseInput]) -> (repeats: [Int: Int], hashes: [Int: String]) {
+        var bySize: [UInt64: [Int]] = [:]
+        for (i, input) in inputs.enumerated() where input.kind != .ignored && input.kind != .mountedVolume && input.kind != .hiveLog && input.bytes > 0 {
+            bySize[input.bytes, default: []].append(i)
+        }
+        var repeats: [Int: Int] = [:]
+        var hashes: [Int: String] = [:]
+        for (_, group) in bySize where group.count > 1 {
+            var firstByHash: [String: Int] = [:]
+            for i in group {
+                guard let hash = try? CaseInput.sha256(of: paths[i]) else { continue }
+                hashes[i] = hash
+                if let first = firstByHash[hash] {
+                    repeats[i] = first
+                } else {
+                    firstByHash[hash] = i
+                }
+            }
+        }
+        return (repeats, hashes)
+    }
+}
