@@ -15,7 +15,9 @@ public final class ReadOnlyFile: PositionedReader, @unchecked Sendable {
     public let size: UInt64
     public let isDirectory: Bool
 
-    public init(path: String, sequential: Bool = false) throws(BinaryFormatError) {
+    /// `blockDevice`: the caller reads a disk or volume, so a block device is taken like an image file; every
+    /// other reader (a log, a hive, an export) refuses one, as it refuses pipes, sockets and character devices.
+    public init(path: String, sequential: Bool = false, blockDevice: Bool = false) throws(BinaryFormatError) {
         // O_NONBLOCK so that a named pipe without a writer cannot block the open; it is refused below, and
         // the flag is cleared for the files that are read.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
@@ -31,6 +33,12 @@ public final class ReadOnlyFile: PositionedReader, @unchecked Sendable {
         if let special = SpecialFile(mode: st.st_mode) {
             close(fd)
             throw BinaryFormatError(.unreadable, path: path, offset: nil, special.refusal)
+        }
+        if (st.st_mode & S_IFMT) == S_IFBLK && !blockDevice {
+            close(fd)
+            throw BinaryFormatError(
+                .unreadable, path: path, offset: nil,
+                "a block device, not a regular file: not read here (volume, acl, services and case take a disk or volume device)")
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.path = path

@@ -28,7 +28,7 @@ public struct CaseInput: Sendable, Encodable {
 
     /// SHA-256 of a file, read in 1 MiB blocks (swift-crypto).
     static func sha256(of path: String) throws -> String {
-        let file = try ReadOnlyFile(path: path)
+        let file = try ReadOnlyFile(path: path, blockDevice: true)
         var hasher = SHA256()
         let block = 1 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: block, alignment: 16)

@@ -45,7 +45,7 @@ public enum InputKind: String, Sendable, Codable {
             if FileManager.default.fileExists(atPath: system32) { return (.mountedVolume, nil) }
             return (.ignored, "a folder (searched one level deep only)")
         }
-        guard let file = try? ReadOnlyFile(path: path) else { return (.ignored, "cannot be read") }
+        guard let file = try? ReadOnlyFile(path: path, blockDevice: true) else { return (.ignored, "cannot be read") }
         let size = file.size
         guard size > 0, let head = try? file.bytes(Int(min(size, 4096)), at: 0, what: "the first bytes") else {
             return (.ignored, "empty")

@@ -60,7 +60,7 @@ public enum SystemHiveSource {
 
     /// A regular file that starts with "regf".
     static func isHiveFile(_ path: String) throws -> Bool {
-        let file = try ReadOnlyFile(path: path)
+        let file = try ReadOnlyFile(path: path, blockDevice: true)
         guard file.size >= 4, !file.isDirectory else { return false }
         let head = try file.bytes(4, at: 0, what: "the signature")
         return head == Array("regf".utf8)

@@ -18,7 +18,7 @@ final class ImageFile: PositionedReader, @unchecked Sendable {
     var warnings: [String] { disk?.warnings ?? [] }
 
     init(path: String) throws {
-        raw = try ReadOnlyFile(path: path)
+        raw = try ReadOnlyFile(path: path, blockDevice: true)
         self.path = path
         let found = try VirtualDisks.open(raw, chain: [(path as NSString).resolvingSymlinksInPath])
         if let disk = found {
