@@ -61,6 +61,9 @@ struct UploadTests {
         for kind in ["collector-manifest", "vssadmin-writers", "file-listing", "evtx", "procmon-pml", "software-hive", "hive", "sc-output"] {
             #expect(kinds.contains(kind), "\(kind) in \(kinds)")
         }
+        // Every service's sc output is read, also those whose sdshow prints the same descriptor as another's.
+        let ignored = (o["inputs"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "ignored" }.compactMap { $0["file"] as? String }
+        #expect(!ignored.contains { $0.hasSuffix("-sdshow.txt") || $0.hasSuffix("-qc.txt") }, "\(ignored)")
         let chain = (o["verdict"] as? [String: Any])?["chain"] as? [[String: Any]] ?? []
         #expect(Set(chain.compactMap { $0["source"] as? String }) == ["vssadmin", "eventlog", "trace", "volume"])
         let parts = o["parts"] as? [String: Any] ?? [:]
