@@ -29,13 +29,6 @@ public enum SpecialFile: Sendable, Equatable {
         self = kind
     }
 
-    /// The kind of special file at `path` (links not followed), or nil.
-    public init?(path: String) {
-        var st = stat()
-        guard lstat(path, &st) == 0, let kind = SpecialFile(mode: st.st_mode) else { return nil }
-        self = kind
-    }
-
     public var name: String {
         switch self {
         case .namedPipe: "a named pipe (FIFO)"

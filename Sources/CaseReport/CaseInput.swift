@@ -120,7 +120,7 @@ public struct CaseInputs {
             case S_IFDIR: try folder(entry, depth: depth + 1, root: root)
             case S_IFREG: try file(entry, shown: nil, zipDepth: 0)
             case S_IFLNK: skipped.append((entry, Self.linkReason(entry, root: root)))
-            default: skipped.append((entry, "\(SpecialFile(mode: st.st_mode)?.name ?? "a special file"), not a regular file: not read"))
+            default: skipped.append((entry, SpecialFile(mode: st.st_mode)?.refusal ?? "a special file, not a regular file: not read"))
             }
         }
     }
