@@ -369,6 +369,10 @@ final class PMLEventDecoder {
         let after = try string(d, info, at: 2 + fields, into: path, what: "registry path")
         if op == 4 {
             registryValue(d, type: d.le32(4), length: d.le32(8), dataLength: UInt32(d.le16(12)), at: after)
+        } else if op == 12 || op == 14 {
+            // The hive file RegLoadKey loaded, the name RegRenameKey gave: the second string, after the path.
+            detail.append(op == 12 ? "Hive Path: " : "New Name: ")
+            try string(d, d.le16(2), at: after, into: detail, what: op == 12 ? "hive path" : "new name")
         } else {
             registryDetail(op: op, d, extra: extra)
         }

@@ -38,19 +38,50 @@ extension PMLEventDecoder {
                         ? PMLFlags.priorities[priority] : "0x" + String(priority, radix: 16))
             }
         case 19:  // CreateFileMapping
-            guard p.count >= (wide ? 28 : 24) else { return }
+            guard p.count >= 24 else { return }
             let sync = Int32(bitPattern: p.le32(12))
             detail.append("SyncType: ")
             switch sync {
             case 0: detail.append("SyncTypeOther")
             case 1:
-                // The protection is shown when the call's output pointer (after it) was set; a log whose
-                // pointer is 0 shows the label alone, as Procmon does.
+                // Procmon names the protection from the word at p+16 in a 32-bit capture, at p+20 (the low half
+                // of the output pointer) in a 64-bit one, by its first set bit in its own order; a word with
+                // none of them leaves the label alone. So it prints on every capture of six Procmon versions.
                 detail.append("SyncTypeCreateSection, PageProtection: ")
-                let output = wide ? p.le64(20) : UInt64(p.le32(20))
-                if output != 0 { detail.append(PMLFlags.pageProtection(p.le32(16))) }
+                detail.append(PMLFlags.pageProtection(p.le32(wide ? 20 : 16)))
             default: detail.append("Unknown: 0x" + String(UInt32(bitPattern: sync), radix: 16))
             }
+        case PMLNames.FileSystemOperation.lockUnlock where sub == 1 || sub == 2:  // LockFile, UnlockFileSingle
+            // FLT_PARAMETERS.LockControl after p+12: the length's pointer, key, byte offset, process,
+            // FailImmediately and ExclusiveLock; the length itself follows the path.
+            guard p.count >= (wide ? 46 : 34) else { return }
+            let tail = UnsafeRawBufferPointer(rebasing: d[min(after, d.count)...])
+            let offset = Int64(bitPattern: p.le64(wide ? 28 : 20))
+            let flags = wide ? 44 : 32
+            if sub == 1 {
+                detail.append("Exclusive: ")
+                bool(p[flags + 1])
+                detail.append(", ")
+            }
+            detail.append("Offset: ")
+            detail.append(signedGrouped: offset)
+            if tail.count >= 8 {
+                detail.append(", Length: ")
+                detail.append(unsigned: tail.le64(0), grouped: true)
+            }
+            if sub == 1 {
+                detail.append(", Fail Immediately: ")
+                bool(p[flags])
+            }
+        case 17:  // FASTIO_ACQUIRE_FOR_MOD_WRITE: the ending offset follows the path
+            let tail = UnsafeRawBufferPointer(rebasing: d[min(after, d.count)...])
+            guard tail.count >= 8 else { return }
+            detail.append("EndingOffset: ")
+            detail.append(signedGrouped: Int64(bitPattern: tail.le64(0)))
+        case 4:  // FASTIO_MDL_READ_COMPLETE: the MDL's address
+            guard p.count >= 12 + pointerSize else { return }
+            detail.append("MDL: 0x")
+            detail.append(String(wide ? p.le64(12) : UInt64(p.le32(12)), radix: 16))
         case 25:  // QueryInformationFile: what it returned
             guard let extra else { return }
             queryInformation(sub, extra)
@@ -62,7 +93,7 @@ extension PMLEventDecoder {
         case 33, 34:  // FileSystemControl, DeviceIoControl
             guard p.count >= (wide ? 32 : 24) else { return }
             detail.append("Control: ")
-            detail.append(PMLFlags.controlName(p.le32(wide ? 28 : 20)))
+            detail.append(PMLControlCodes.name(p.le32(wide ? 28 : 20)))
         case 32 where sub == 2:  // NotifyChangeDirectory: the completion filter at p+0x10 (p+0x14)
             guard p.count >= (wide ? 0x18 : 0x14) else { return }
             detail.append("Filter: ")
@@ -234,6 +265,14 @@ extension PMLEventDecoder {
             detail.append(", FileSystemName: ")
             let n = min(Int(x.le32(8)), x.count - 12)
             if n > 0 { detail.append(stored: UnsafeRawBufferPointer(rebasing: x[12..<(12 + n)]), ascii: false) }
+        case 8:  // FILE_FS_OBJECTID_INFORMATION: the volume's object id, its 16 bytes in upper-case hex
+            guard x.count >= 16 else { return }
+            detail.append("ObjectId: ")
+            let hex = Array("0123456789ABCDEF".utf8)
+            for b in x.prefix(16) {
+                detail.append(hex[Int(b >> 4)])
+                detail.append(hex[Int(b & 15)])
+            }
         default:
             break
         }

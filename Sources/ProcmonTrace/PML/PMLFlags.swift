@@ -87,20 +87,23 @@ enum PMLFlags {
     /// I/O priority hints (IoPriorityVeryLow ... IoPriorityCritical), by value; 0 is not printed.
     static let priorities = ["", "Very Low", "Low", "Normal", "High", "Critical"]
 
-    /// CreateFileMapping's page protection: the first PAGE_* that is set, and `|PAGE_NOCACHE`; empty when none.
+    /// CreateFileMapping's page protection: the first PAGE_* that is set, and `|PAGE_NOCACHE` (alone when no
+    /// other is set, as Procmon prints it); empty when none.
     static func pageProtection(_ p: UInt32) -> String {
         let names: [(UInt32, String)] = [
             (0x02, "PAGE_READONLY"), (0x04, "PAGE_READWRITE"), (0x08, "PAGE_WRITECOPY"), (0x10, "PAGE_EXECUTE"),
             (0x20, "PAGE_EXECUTE_READ"), (0x40, "PAGE_EXECUTE_READWRITE"),
         ]
-        guard let name = names.first(where: { p & $0.0 != 0 })?.1 else { return "" }
+        let set: (UInt32, String)? = names.first { p & $0.0 != 0 }
+        let name = set?.1 ?? ""
         return p & 0x200 != 0 ? name + "|PAGE_NOCACHE" : name
     }
 
     /// SECURITY_INFORMATION bits of QuerySecurityFile and SetSecurityFile.
     static let securityInformation: [(UInt32, String)] = [
         (0x1, "Owner"), (0x2, "Group"), (0x4, "DACL"), (0x8, "SACL"), (0x10, "Label"), (0x20, "Attribute"), (0x40, "Scope"),
-        (0x80, "Process Trust Label"),
+        (0x80, "Process Trust Label"), (0x8000_0000, "DACL Protected"), (0x4000_0000, "SACL Protected"),
+        (0x2000_0000, "DACL Unprotected"), (0x1000_0000, "SACL Unprotected"),
     ]
 
     /// FILE_FS_ATTRIBUTE_INFORMATION's FileSystemAttributes, in Procmon's order.
@@ -120,29 +123,6 @@ enum PMLFlags {
     }
 
     /// File-system and device control codes by name (FSCTL_*, IOCTL_*), else `0x…`.
-    static func controlName(_ code: UInt32) -> String {
-        controlNames[code] ?? "0x" + String(code, radix: 16)
-    }
-
-    static let controlNames: [UInt32: String] = [
-        0x9_0000: "FSCTL_REQUEST_OPLOCK_LEVEL_1", 0x9_0004: "FSCTL_REQUEST_OPLOCK_LEVEL_2",
-        0x9_0008: "FSCTL_REQUEST_BATCH_OPLOCK", 0x9_000C: "FSCTL_OPLOCK_BREAK_ACKNOWLEDGE",
-        0x9_0010: "FSCTL_OPBATCH_ACK_CLOSE_PENDING", 0x9_0014: "FSCTL_OPLOCK_BREAK_NOTIFY", 0x9_0018: "FSCTL_LOCK_VOLUME",
-        0x9_001C: "FSCTL_UNLOCK_VOLUME", 0x9_0020: "FSCTL_DISMOUNT_VOLUME", 0x9_0028: "FSCTL_IS_VOLUME_MOUNTED",
-        0x9_002C: "FSCTL_IS_PATHNAME_VALID", 0x9_0030: "FSCTL_MARK_VOLUME_DIRTY", 0x9_003C: "FSCTL_GET_COMPRESSION",
-        0x9_C040: "FSCTL_SET_COMPRESSION", 0x9_0058: "FSCTL_QUERY_FAT_BPB", 0x9_005C: "FSCTL_REQUEST_FILTER_OPLOCK",
-        0x9_0060: "FSCTL_FILESYSTEM_GET_STATISTICS", 0x9_0064: "FSCTL_GET_NTFS_VOLUME_DATA",
-        0x9_0068: "FSCTL_GET_NTFS_FILE_RECORD", 0x9_006F: "FSCTL_GET_VOLUME_BITMAP", 0x9_0073: "FSCTL_GET_RETRIEVAL_POINTERS",
-        0x9_0074: "FSCTL_MOVE_FILE", 0x9_0078: "FSCTL_IS_VOLUME_DIRTY", 0x9_009C: "FSCTL_GET_OBJECT_ID",
-        0x9_00A4: "FSCTL_SET_REPARSE_POINT", 0x9_00A8: "FSCTL_GET_REPARSE_POINT", 0x9_00AC: "FSCTL_DELETE_REPARSE_POINT",
-        0x9_00C4: "FSCTL_SET_SPARSE", 0x9_40CF: "FSCTL_QUERY_ALLOCATED_RANGES", 0x9_00EB: "FSCTL_READ_FILE_USN_DATA",
-        0x9_00F4: "FSCTL_QUERY_USN_JOURNAL", 0x9_0120: "FSCTL_FILE_PREFETCH",
-        0x11_0000: "FSCTL_PIPE_ASSIGN_EVENT", 0x11_0004: "FSCTL_PIPE_DISCONNECT", 0x11_0008: "FSCTL_PIPE_LISTEN",
-        0x11_400C: "FSCTL_PIPE_PEEK", 0x11_0010: "FSCTL_PIPE_QUERY_EVENT", 0x11_C017: "FSCTL_PIPE_TRANSCEIVE",
-        0x11_0018: "FSCTL_PIPE_WAIT", 0x11_001C: "FSCTL_PIPE_IMPERSONATE", 0x11_5FF4: "FSCTL_PIPE_INTERNAL_READ",
-        0x11_9FF8: "FSCTL_PIPE_INTERNAL_WRITE", 0x11_DFFF: "FSCTL_PIPE_INTERNAL_TRANSCEIVE",
-        0x11_6000: "FSCTL_PIPE_INTERNAL_READ_OVFLOW",
-    ]
 
     /// Registry access rights, combined names first; generic rights map as the registry maps them.
     static let registryAccessNames: [(UInt32, String)] = [
@@ -173,7 +153,9 @@ enum PMLFlags {
         "REG_QWORD",
     ]
 
-    static func registryType(_ t: UInt32) -> String { Int(t) < registryTypes.count ? registryTypes[Int(t)] : String(t) }
+    static func registryType(_ t: UInt32) -> String {
+        Int(t) < registryTypes.count ? registryTypes[Int(t)] : "<Unknown: \(t)>"
+    }
 
     /// NotifyChangeDirectory's completion filter (FILE_NOTIFY_CHANGE_*).
     static let notifyFilters: [(UInt32, String)] = [

@@ -41,6 +41,7 @@ struct PMLProcess {
     var parentPID: Int
     var session: UInt32
     var authenticationID: UInt64
+    var virtualized: Bool
     var is64Bit: Bool
     var name: [UInt8]
     var imagePath: String
@@ -83,7 +84,7 @@ struct PMLProcessTable {
             let r = try file.bytes(Self.recordBytes, at: at, what: "process \(k)")
             let p = PMLProcess(
                 index: r.le32(0), pid: Int(r.le32(4)), parentPID: Int(r.le32(8)), session: r.le32(24),
-                authenticationID: r.le64(16), is64Bit: r.le32(52) != 0, name: Array(try text(r.le32(64)).utf8),
+                authenticationID: r.le64(16), virtualized: r.le32(48) != 0, is64Bit: r.le32(52) != 0, name: Array(try text(r.le32(64)).utf8),
                 imagePath: try text(r.le32(68)), commandLine: try text(r.le32(72)), user: try text(r.le32(60)),
                 integrity: try text(r.le32(56)), company: try text(r.le32(76)), version: try text(r.le32(80)),
                 description: try text(r.le32(84)))

@@ -139,7 +139,7 @@ public struct ProcmonPMLReader {
                 pid: $0.pid, parentPID: $0.parentPID, name: String(decoding: $0.name, as: UTF8.self),
                 imagePath: $0.imagePath, commandLine: $0.commandLine, user: $0.user, integrity: $0.integrity,
                 session: Int($0.session), is64Bit: $0.is64Bit, company: $0.company, version: $0.version,
-                description: $0.description)
+                description: $0.description, authenticationID: $0.authenticationID, virtualized: $0.virtualized)
         }
     }
 }
@@ -158,6 +158,10 @@ public struct ProcmonProcess: Sendable, Equatable {
     public var company: String
     public var version: String
     public var description: String
+    /// The token's logon session (LUID): Procmon's Authentication ID column.
+    public var authenticationID: UInt64
+    /// UAC file and registry virtualization was on for the process.
+    public var virtualized: Bool
 }
 
 /// The window of the file the events are read from: refilled with one large read when an event is not

@@ -26,6 +26,7 @@ enum EventColumn: String, CaseIterable {
     case description = "Description"
     case version = "Version"
     case authenticationID = "Authentication ID"
+    case virtualized = "Virtualized"
 
     static let defaults: [EventColumn] = [.timeOfDay, .processName, .pid, .operation, .path, .result, .detail]
 
@@ -99,7 +100,9 @@ struct EventWriter: EventSink {
         case .result: bytes(e.result, json)
         case .detail: bytes(e.detail, json)
         case .tid: bytes(e.tid, json)
-        case .sequence: bytes(e.sequence, json)
+        // Procmon prints n/a for the events of a log opened from a file (every PML export seen); a CSV keeps
+        // what it had.
+        case .sequence: if process != nil { text("n/a", json) } else { bytes(e.sequence, json) }
         case .eventClass:
             let names = ["", "Process", "Registry", "File System", "Profiling", "Network", "File System"]
             text(
@@ -116,8 +119,19 @@ struct EventWriter: EventSink {
         case .company: text(process?.company ?? "", json)
         case .description: text(process?.description ?? "", json)
         case .version: text(process?.version ?? "", json)
-        case .authenticationID: text("", json)
+        case .authenticationID: text(process.map { Self.logonID($0.authenticationID) } ?? "", json)
+        case .virtualized: text(process.map { $0.virtualized ? "True" : "False" } ?? "", json)
         }
+    }
+
+    /// The process token's logon session (a LUID) as Procmon's Authentication ID column: high and low parts,
+    /// 8 hex digits each, `00000000:000003e7`.
+    static func logonID(_ luid: UInt64) -> String {
+        func hex8(_ v: UInt64) -> String {
+            let h = String(v, radix: 16)
+            return String(repeating: "0", count: 8 - h.count) + h
+        }
+        return hex8(luid >> 32) + ":" + hex8(luid & 0xFFFF_FFFF)
     }
 
     /// 100-ns ticks as Procmon's Duration column: `0.0000100`.
