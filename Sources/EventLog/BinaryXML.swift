@@ -144,9 +144,14 @@ struct BinaryXMLParser {
                 p += 4
             case 0x0C:
                 out += try templateInstance(&p, end: end, depth: depth)
+                // A record, and a fragment held in a value, is one XML document: what follows its root (bytes
+                // of an older record, a second root such as RenderingInfo) is not part of it, as libevtx and
+                // pyevtx-rs read it.
+                return out
             case 0x01:
                 let node = try element(&p, end: end, dependency: false, depth: depth + 1)
                 out += try expand([node], with: [], depth: depth)
+                return out
             default:
                 throw Failure(offset: p, reason: "unexpected binary XML token 0x\(Hex.padded(token, width: 2)) at the top of a fragment")
             }
@@ -355,7 +360,7 @@ struct BinaryXMLParser {
                         case .substitution(let i, let optional):
                             guard i < values.count else { continue }
                             let v = values[i]
-                            if optional && (v.type == 0 || v.bytes.isEmpty) { continue }
+                            if v.type == 0 || (optional && v.bytes.isEmpty) { continue }  // NULL: no attribute
                             try charge(v)
                             text += ValueText.render(v.type, v.bytes)
                             present = true

@@ -37,9 +37,15 @@ enum ValueText {
         case 0x0A: if b.count >= 8 { decimal(b.le64(0), into: &out) }
         case 0x0B: if b.count >= 4 { out.append(String(Float(bitPattern: b.le32(0)))) }
         case 0x0C: if b.count >= 8 { out.append(String(Double(bitPattern: b.le64(0)))) }
-        case 0x0D: if b.count >= 4 { out.append((b.le32(0) != 0 ? "true" : "false")) }
+        // A boolean other than 0 or 1 is printed as its number, as pyevtx-rs and dissect print it.
+        case 0x0D:
+            if b.count >= 4 {
+                let v = b.le32(0)
+                if v <= 1 { out.append(v == 1 ? "true" : "false") } else { decimal(UInt64(v), into: &out) }
+            }
         case 0x0F: GUIDText.append(b, into: &out)
-        case 0x10: if b.count >= 8 { decimal(b.le64(0), into: &out) } else if b.count >= 4 { decimal(UInt64(b.le32(0)), into: &out) }
+        // SizeT in hex, as Windows prints it (a 4624's ProcessId `0x24c`).
+        case 0x10: if b.count >= 8 { hexNumber(b.le64(0), into: &out) } else if b.count >= 4 { hexNumber(UInt64(b.le32(0)), into: &out) }
         case 0x11: if b.count >= 8 { isoTime(filetime: b.le64(0), into: &out) }
         case 0x12: if b.count >= 16 { isoTime(systemtime: b, into: &out) }
         case 0x13: sid(b, into: &out)

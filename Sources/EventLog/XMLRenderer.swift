@@ -95,10 +95,12 @@ struct XMLRenderer: ~Copyable {
                 let t = template(at: definition)
                 emitted.add(try nodes(t, base: base, count: values.count - base, depth: depth, level: level, layout: layout))
                 values.removeSubrange(base...)
+                return emitted  // one root, as BinaryXMLParser.document reads it
             case 0x01:
                 let node = try parser.element(&p, end: end, dependency: false, depth: depth + 1)
                 let t = CompiledTemplate([node])
                 emitted.add(try nodes(t, base: values.count, count: 0, depth: depth, level: level, layout: layout))
+                return emitted
             default:
                 throw Failure(offset: p, reason: "unexpected binary XML token 0x\(Hex.padded(token, width: 2)) at the top of a fragment")
             }
@@ -196,7 +198,8 @@ struct XMLRenderer: ~Copyable {
             var present = false
             for k in parts {
                 let part = t.ops[k]
-                if part.kind == .text || (part.kind == .substitution && value(part, base: base, count: count) != nil) {
+                // A NULL value (type 0) does not make an attribute, optional or not (as pyevtx-rs writes it).
+                if part.kind == .text || (part.kind == .substitution && (value(part, base: base, count: count)?.type ?? 0) != 0) {
                     present = true
                     break
                 }
