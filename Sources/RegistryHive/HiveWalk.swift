@@ -38,32 +38,40 @@ extension Hive {
     }
 
     /// Every key from `start` down, depth first in stored order: `visit(path, key)`, the path relative to the
-    /// root (`ControlSet001\\Services`). A key listed under its own descendant, or reached a second time, is
-    /// warned about and not entered again, so a damaged hive cannot make the walk loop or explode.
+    /// root (`ControlSet001\\Services`). A damaged hive can list one key under two parents: it is listed
+    /// under both, as python-registry and libregf list it, with a warning. A key listed under its own
+    /// descendant (a loop) is warned about and not entered; no key is entered more than twice, so the walk
+    /// stays linear in the hive's size whatever the lists say.
     public func walk(from start: KeyNode, path: String, _ visit: (KeyPath, KeyNode) -> Void) {
-        // Cells are 8-byte aligned: one bit per 8 bytes of hive bins marks a key already entered.
-        var seen = [UInt64](repeating: 0, count: data.count / 512 + 1)
-        func firstVisit(_ cell: UInt32) -> Bool {
+        // Cells are 8-byte aligned: one bit per 8 bytes of hive bins marks a key entered once, another twice.
+        let words = data.count / 512 + 1
+        var once = [UInt64](repeating: 0, count: words)
+        var twice = [UInt64](repeating: 0, count: words)
+        func mark(_ bits: inout [UInt64], _ cell: UInt32) -> Bool {
             let slot = Int(cell >> 3)
             let word = slot >> 6
-            guard word < seen.count else { return true }
+            guard word < bits.count else { return true }
             let bit = UInt64(1) << UInt64(slot & 63)
-            if seen[word] & bit != 0 { return false }
-            seen[word] |= bit
+            if bits[word] & bit != 0 { return false }
+            bits[word] |= bit
             return true
         }
-        _ = firstVisit(start.cell)
+        _ = mark(&once, start.cell)
         // The path is one buffer: in a depth-first walk, when a key is taken from the stack, the buffer
-        // still starts with its parent's path, so it is cut there and the key's name appended.
+        // still starts with its parent's path, so it is cut there and the key's name appended. `ancestors`
+        // holds the cells of the keys above the current one, the same way.
         var buffer = Array(path.utf8)
-        var stack: [(key: KeyNode, parentLength: Int, depth: Int)] = [(start, -1, 0)]
-        while let (key, parentLength, depth) = stack.popLast() {
+        var ancestors: [UInt32] = []
+        var stack: [(key: KeyNode, parentLength: Int, depth: Int, again: Bool)] = [(start, -1, 0, false)]
+        while let (key, parentLength, depth, again) = stack.popLast() {
             if parentLength >= 0 {
                 buffer.removeSubrange(parentLength...)
                 if parentLength > 0 { buffer.append(0x5C) }
                 var name = key.name
                 name.withUTF8 { buffer.append(contentsOf: $0) }
             }
+            ancestors.removeSubrange(min(depth, ancestors.count)...)
+            ancestors.append(key.cell)
             buffer.withUnsafeBytes { visit(KeyPath(bytes: $0), key) }
             guard key.subkeyCount > 0 else { continue }
             if depth >= Self.maxDepth {
@@ -72,11 +80,22 @@ extension Hive {
             }
             let length = buffer.count
             for child in subkeys(of: key).reversed() {
-                guard firstVisit(child.cell) else {
-                    warn(cell: child.cell, "key \"\(child.name)\" is listed again under \"\(String(decoding: buffer, as: UTF8.self))\" (a loop or a shared subkey); not entered twice")
+                if mark(&once, child.cell) {
+                    stack.append((child, length, depth + 1, again))
                     continue
                 }
-                stack.append((child, length, depth + 1))
+                let here = String(decoding: buffer, as: UTF8.self)
+                if ancestors.contains(child.cell) {
+                    warn(cell: child.cell, "key \"\(child.name)\" is listed again under \"\(here)\", its own descendant (a loop); not entered")
+                } else if mark(&twice, child.cell) {
+                    // A subtree entered the second time repeats its keys: only its top is worth a warning.
+                    if !again {
+                        warn(cell: child.cell, "key \"\(child.name)\" is listed again under \"\(here)\" (its cell is another key's subkey too); listed under both")
+                    }
+                    stack.append((child, length, depth + 1, true))
+                } else if !again {
+                    warn(cell: child.cell, "key \"\(child.name)\" is listed again under \"\(here)\", a third time; not entered")
+                }
             }
         }
     }
