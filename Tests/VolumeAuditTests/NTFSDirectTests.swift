@@ -152,6 +152,43 @@ struct NTFSDirectTests {
         #expect(try Volume.audit(image: image.image).findings.map(\.path) == ["C:\\Windows\\Microsoft.NET"])
     }
 
+    @Test("512-byte clusters: MFT records and index records that straddle two runs are read whole, in place", .imageTests)
+    func straddlingRecords() async throws {
+        try requireImages()
+        let image = try await MountedImage.make(spec: "mft-straddling.spec")
+        defer { image.unmount() }
+        let volume = try NTFSImage(path: image.image)
+        #expect(volume.boot.clusterSize == 512)
+        // A run that ends inside a record: the record's second half is in the next run.
+        let straddling = volume.mftRuns.dropLast().filter { $0.clusters * 512 % UInt64(volume.recordSize) != 0 }
+        #expect(!straddling.isEmpty, "the spec should leave MFT runs of an odd number of 512-byte clusters")
+        // Records numbered by their byte place: every file under its own folder, as ntfs-3g lists them.
+        try await Self.compare(image)
+        // Record numbers as The Sleuth Kit gives them (fls: `r/r 1147-128-2:	fill/data01082.bin`).
+        let fls = try await run("/usr/bin/env", ["fls", "-r", "-p", image.image])
+        var numbers: [String: UInt64] = [:]
+        for line in fls.stdout.split(separator: "\n") {
+            let parts = line.split(separator: "\t", maxSplits: 1)
+            guard parts.count == 2, let dash = parts[0].split(separator: " ").last?.split(separator: "-").first,
+                let n = UInt64(dash)
+            else { continue }
+            numbers[String(parts[1])] = n
+        }
+        #expect(numbers.count > 1000)
+        var checked = 0
+        for (path, n) in numbers where path.hasPrefix("fill/") || path.hasPrefix("Windows/WinSxS/") {
+            guard let r = try volume.record(n) else {
+                Issue.record("record \(n) (\(path)) not read as in use")
+                continue
+            }
+            let name = try #require(path.split(separator: "/").last)
+            let utf16 = Array(String(name).utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+            #expect(r.firstRange(of: utf16) != nil, "record \(n) should hold the name \(name)")
+            checked += 1
+        }
+        #expect(checked > 1000)
+    }
+
     @Test(
         "a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; a broken VHDX or dynamic VHD is one line", .imageTests)
     func containers() async throws {

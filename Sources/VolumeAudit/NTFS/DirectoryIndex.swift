@@ -110,39 +110,29 @@ extension NTFSImage {
         }
         guard let decoded else { return "its $INDEX_ALLOCATION is not non-resident" }
         guard RunList.overlap(decoded.runs) == nil else { return "its $INDEX_ALLOCATION runs overlap" }
-        let clusterBytes = UInt64(boot.clusterSize)
-        // Read in chunks of up to 32 index records (128 KiB): fewer preads, little memory.
-        let perChunk = Int(min(32, max(1, decoded.size / UInt64(size))))
+        // Index records by their byte position in the allocation (one can straddle two runs when clusters
+        // are smaller than it), read in chunks of up to 32 records (128 KiB): fewer preads, little memory.
+        let map = RunMap(decoded.runs, clusterSize: boot.clusterSize)
+        let count = Int(min(decoded.size, map.size) / UInt64(size))
+        let perChunk = max(1, min(32, count))
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: size * perChunk, alignment: 16)
         defer { chunk.deallocate() }
-        var vcnByte: UInt64 = 0  // byte position in the allocation
-        var number = 0  // index record number, for the bitmap
         func inUse(_ k: Int) -> Bool {
             guard let bitmap = allocation.bitmap else { return true }
             return k / 8 < bitmap.count && bitmap[k / 8] & (1 << (k % 8)) != 0
         }
-        for run in decoded.runs {
-            let runBytes = run.clusters * clusterBytes
-            var inRun: UInt64 = 0
-            while inRun + UInt64(size) <= runBytes, vcnByte < decoded.size {
-                let left = Int(min((runBytes - inRun) / UInt64(size), (decoded.size - vcnByte + UInt64(size) - 1) / UInt64(size)))
-                let records = min(perChunk, left)
-                defer {
-                    inRun += UInt64(records * size)
-                    vcnByte += UInt64(records * size)
-                    number += records
-                }
-                guard let lcn = run.lcn, (0..<records).contains(where: { inUse(number + $0) }) else { continue }
-                do {
-                    try file.read(
-                        into: chunk.baseAddress!, count: records * size, at: offset(ofCluster: lcn) + inRun,
-                        what: "index records")
-                } catch {
-                    return error.reason
-                }
-                for k in 0..<records where inUse(number + k) {
-                    _ = DirectoryIndex.block(UnsafeMutableRawBufferPointer(rebasing: chunk[(k * size)..<((k + 1) * size)]), body)
-                }
+        var number = 0  // index record number, for the bitmap
+        while number < count {
+            let records = min(perChunk, count - number)
+            defer { number += records }
+            guard (0..<records).contains(where: { inUse(number + $0) }) else { continue }
+            do {
+                try read(map, at: UInt64(number * size), count: records * size, into: chunk.baseAddress!, what: "index records")
+            } catch {
+                return (error as? BinaryFormatError)?.reason ?? "\(error)"
+            }
+            for k in 0..<records where inUse(number + k) {
+                _ = DirectoryIndex.block(UnsafeMutableRawBufferPointer(rebasing: chunk[(k * size)..<((k + 1) * size)]), body)
             }
         }
         return nil

@@ -16,6 +16,8 @@ public final class NTFSImage {
     private(set) var bareWarnings: [String] = []
     /// The $MFT's extents, in MFT order.
     private(set) var mftRuns: [DataRun] = []
+    /// The $MFT's bytes through its runs: record `n` is at byte `n * recordSize`, wherever the runs split it.
+    private var mftMap = RunMap([], clusterSize: 512)
     /// Records the $MFT holds (its data size / record size).
     private(set) var recordCount: UInt64 = 0
     public var path: String { file.path }
@@ -31,6 +33,7 @@ public final class NTFSImage {
             self.partition = NTFSPartition(number: 0, offset: 0, length: file.size, kind: "bare $MFT")
             boot = bare.boot
             mftRuns = [DataRun(lcn: 0, clusters: bare.recordCount)]
+            mftMap = RunMap(mftRuns, clusterSize: boot.clusterSize)
             recordCount = bare.recordCount
             bareWarnings = bare.warnings
             fixupsApplied = bare.fixupsApplied
@@ -107,6 +110,7 @@ public final class NTFSImage {
                 "the $MFT's runs overlap: clusters \(a.lcn!)-\(a.lcn! + a.clusters - 1) and \(b.lcn!)-\(b.lcn! + b.clusters - 1) (records would be read twice)")
         }
         mftRuns = runs
+        mftMap = RunMap(runs, clusterSize: boot.clusterSize)
         let mapped = runs.reduce(0) { $0 + $1.clusters } * UInt64(boot.clusterSize)
         recordCount = min(size, mapped) / UInt64(boot.recordSize)
         // $MFT:$BITMAP says which records are in use; blocks with none in use are not read.
@@ -164,36 +168,42 @@ public final class NTFSImage {
         return false
     }
 
+    /// Reads `count` bytes of the attribute `map` lays out, from its byte `byte` on, across runs (sparse runs
+    /// as zeros).
+    func read(_ map: RunMap, at byte: UInt64, count: Int, into to: UnsafeMutableRawPointer, what: String) throws {
+        guard let pieces = map.pieces(at: byte, count: count) else {
+            throw file.error(at: 0, "\(what): bytes \(byte) to \(byte + UInt64(count)) are beyond the runs")
+        }
+        var done = 0
+        for piece in pieces {
+            if let lcn = piece.lcn {
+                try file.read(into: to + done, count: piece.length, at: offset(ofCluster: lcn) + piece.inRun, what: what)
+            } else {
+                (to + done).initializeMemory(as: UInt8.self, repeating: 0, count: piece.length)
+            }
+            done += piece.length
+        }
+    }
+
     /// Byte offset in the image of MFT record `n`, or nil past the table.
     func recordOffset(_ n: UInt64) -> UInt64? {
         guard n < recordCount else { return nil }
-        var byte = n * UInt64(boot.recordSize)
-        for run in mftRuns {
-            let runBytes = run.clusters * UInt64(boot.clusterSize)
-            if byte < runBytes { return offset(ofCluster: run.lcn ?? 0) + byte }
-            byte -= runBytes
-        }
-        return nil
+        guard let (i, inRun) = mftMap.place(n * UInt64(boot.recordSize)), let lcn = mftRuns[i].lcn else { return nil }
+        return offset(ofCluster: lcn) + inRun
     }
 
     /// Reads MFT record `n` on its own (fixed up), or nil when it is unused; throws when it is damaged.
     func record(_ n: UInt64) throws -> [UInt8]? {
         guard n < recordCount else { return nil }
-        var byte = n * UInt64(boot.recordSize)
-        for run in mftRuns {
-            let runBytes = run.clusters * UInt64(boot.clusterSize)
-            guard byte >= runBytes else {
-                var r = try file.bytes(
-                    boot.recordSize, at: offset(ofCluster: run.lcn ?? 0) + byte, what: "MFT record \(n)")
-                let used = r.withUnsafeMutableBytes { (try? MFTRecord.fixup($0, applied: fixupsApplied)) }
-                guard let used else {
-                    throw file.error(at: offset(ofCluster: run.lcn ?? 0) + byte, "MFT record \(n) is damaged")
-                }
-                return used && r.le16(22) & MFTRecord.inUse != 0 ? r : nil
-            }
-            byte -= runBytes
+        var r = [UInt8](repeating: 0, count: boot.recordSize)
+        try r.withUnsafeMutableBytes {
+            try read(mftMap, at: n * UInt64(boot.recordSize), count: boot.recordSize, into: $0.baseAddress!, what: "MFT record \(n)")
         }
-        return nil
+        let used = r.withUnsafeMutableBytes { (try? MFTRecord.fixup($0, applied: fixupsApplied)) }
+        guard let used else {
+            throw file.error(at: recordOffset(n) ?? 0, "MFT record \(n) is damaged")
+        }
+        return used && r.le16(22) & MFTRecord.inUse != 0 ? r : nil
     }
 
     /// Reads the data of a non-resident attribute (at most `limit` bytes), sparse runs as zeros. A declared
@@ -240,47 +250,37 @@ public final class NTFSImage {
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: size * Self.recordsPerBlock, alignment: 16)
         defer { block.deallocate() }
         var number: UInt64 = 0
-        for run in mftRuns {
-            guard let lcn = run.lcn else { continue }
-            let runBytes = run.clusters * UInt64(boot.clusterSize)
-            var done: UInt64 = 0
-            while done + UInt64(size) <= runBytes && number < recordCount {
-                let records = Int(
-                    min(UInt64(Self.recordsPerBlock), (runBytes - done) / UInt64(size), recordCount - number))
-                let at = offset(ofCluster: lcn) + done
-                guard anyInUse(from: number, count: records) else {
-                    warnings.skippedRecords += UInt64(records)
-                    number += UInt64(records)
-                    done += UInt64(records * size)
-                    continue
-                }
-                try file.read(
-                    into: block.baseAddress!, count: records * size, at: at, what: "MFT records from \(number)")
-                for k in 0..<records {
-                    let r = UnsafeMutableRawBufferPointer(rebasing: block[(k * size)..<(k * size + size)])
-                    let n = number + UInt64(k)
-                    do {
-                        guard try MFTRecord.fixup(r, applied: fixupsApplied) else { continue }
-                        let flags = UnsafeRawBufferPointer(r).le16(22)
-                        guard flags & MFTRecord.inUse != 0 else { continue }
-                        body(n, UnsafeRawBufferPointer(r))
-                    } catch {
-                        warnings.damaged += 1
-                        if warnings.firstDamaged.count < 20 {
-                            let why: String
-                            switch error {
-                            case .notARecord: why = "not a FILE record"
-                            case .badFixup(let w): why = w
-                            case .badAttribute(_, let w): why = w
-                            }
-                            warnings.firstDamaged.append(
-                                "MFT record \(n) (byte offset \(at + UInt64(k * size))): \(why); skipped")
+        while number < recordCount {
+            let records = Int(min(UInt64(Self.recordsPerBlock), recordCount - number))
+            guard anyInUse(from: number, count: records) else {
+                warnings.skippedRecords += UInt64(records)
+                number += UInt64(records)
+                continue
+            }
+            try read(mftMap, at: number * UInt64(size), count: records * size, into: block.baseAddress!, what: "MFT records from \(number)")
+            for k in 0..<records {
+                let r = UnsafeMutableRawBufferPointer(rebasing: block[(k * size)..<(k * size + size)])
+                let n = number + UInt64(k)
+                do {
+                    guard try MFTRecord.fixup(r, applied: fixupsApplied) else { continue }
+                    let flags = UnsafeRawBufferPointer(r).le16(22)
+                    guard flags & MFTRecord.inUse != 0 else { continue }
+                    body(n, UnsafeRawBufferPointer(r))
+                } catch {
+                    warnings.damaged += 1
+                    if warnings.firstDamaged.count < 20 {
+                        let why: String
+                        switch error {
+                        case .notARecord: why = "not a FILE record"
+                        case .badFixup(let w): why = w
+                        case .badAttribute(_, let w): why = w
                         }
+                        warnings.firstDamaged.append(
+                            "MFT record \(n) (byte offset \(recordOffset(n) ?? 0)): \(why); skipped")
                     }
                 }
-                number += UInt64(records)
-                done += UInt64(records * size)
             }
+            number += UInt64(records)
         }
         return warnings
     }
