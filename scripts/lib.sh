@@ -22,6 +22,7 @@ TEST_PACKAGES=(
   chromium      # headless: the case report page opened from file://, its DOM and a screenshot
   sleuthkit     # icat, fls: a $MFT copied out of an image as collectors do, and a second listing of it
   poppler-utils # pdfinfo, pdftotext: the report printed to PDF by Chromium, read back
+  fdisk         # sfdisk: an MBR disk whose NTFS volume is a logical drive in an extended partition
 )
 # Every PyPI package: the peers we are cross-checked against, in requirements-test.txt (one requirement per
 # line, with the module it provides after "# import:"), read into "requirement:module" entries.
@@ -39,7 +40,7 @@ TEST_COMMANDS=(
   "mkntfs:ntfs-3g" "ntfs-3g:ntfs-3g" "ntfssecaudit:ntfs-3g" "getfattr:attr" "python3:python3"
   "find:findutils" "setpriv:util-linux" "gzip:gzip" "/usr/bin/time:time" "qemu-img:qemu-utils"
   "fusermount:fuse3|fuse" "xz:xz-utils" "chromium:chromium"
-  "pdfinfo:poppler-utils" "pdftotext:poppler-utils"
+  "pdfinfo:poppler-utils" "pdftotext:poppler-utils" "sfdisk:fdisk" "fls:sleuthkit"
 )
 
 _sudo() {

@@ -195,13 +195,34 @@ struct NTFSDirectTests {
         try requireImages()
         let plain = try await buildImage(spec: "mft-edges.spec")
         let expected = try Volume.audit(image: plain)
-        for options in [["--disk", "gpt"], ["--disk", "mbr"], ["--vhd"], ["--disk", "gpt", "--vhd"]] {
+        for options in [["--disk", "gpt"], ["--disk", "mbr"], ["--vhd"], ["--disk", "gpt", "--vhd"], ["--disk", "mbr-logical"]] {
             let disk = try await buildImage(spec: "mft-edges.spec", options: options)
             let report = try Volume.audit(image: disk)
             #expect(report.folders == expected.folders && report.files == expected.files, "\(options)")
             #expect(report.findings == expected.findings, "\(options)")
             let partition = try NTFSImage(path: disk).partition
-            #expect(partition.offset == (options.contains("--disk") ? 1 << 20 : 0), "\(options)")
+            // sfdisk's logical drive 6, inside the extended partition 2, at sector 14336.
+            let logical = options.contains("mbr-logical")
+            #expect(partition.offset == (logical ? 14336 * 512 : options.contains("--disk") ? 1 << 20 : 0), "\(options)")
+            #expect(partition.number == (logical ? 6 : options.contains("--disk") ? 1 : 0), "\(options)")
+            if logical {
+                // The chain of extended boot records made to loop (the second record's link names itself): the
+                // drive is still found, and the loop is named, not followed.
+                var bytes = try Data(contentsOf: URL(fileURLWithPath: disk))
+                let link = (8192 + 4096) * 512 + 462
+                bytes[link + 4] = 0x05
+                for (k, b) in [UInt8(0x00), 0x10, 0x00, 0x00].enumerated() { bytes[link + 8 + k] = b }  // 4096 sectors
+                let looped = disk + ".loop"
+                try bytes.write(to: URL(fileURLWithPath: looped))
+                #expect(try Volume.audit(image: looped).files == expected.files)
+                do {
+                    _ = try Volume.audit(image: looped, partition: 9)
+                    Issue.record("partition 9 accepted")
+                } catch let e as VolumeError {
+                    #expect(e.message.contains("6: MBR logical drive, type 0x7 at byte 7340032"), "\(e.message)")
+                    #expect(e.message.contains("named twice (a loop; not followed)"), "\(e.message)")
+                }
+            }
         }
         // Two NTFS partitions: listed, and --partition picks one.
         let volume = try Data(contentsOf: URL(fileURLWithPath: plain))

@@ -67,12 +67,17 @@ enum DiskLayout {
         if entries.contains(where: { $0[4] == 0xEE }) {
             (candidates, seen) = try gpt(file, dataSize: dataSize)
         } else {
+            var logical = 5  // logical drives are numbered from 5, after the four primary entries
             for (i, e) in entries.enumerated() where e[4] != 0 {
                 let start = UInt64(e.le32(8)) * 512
                 let length = UInt64(e.le32(12)) * 512
                 let kind = "MBR type 0x" + String(e[4], radix: 16, uppercase: true)
                 seen.append("\(i + 1): \(kind) at byte \(start)")
-                if try isNTFS(file, at: start, dataSize: dataSize) {
+                if Self.extendedTypes.contains(e[4]) {
+                    let (found, listed) = try extended(file, at: start, dataSize: dataSize, number: &logical)
+                    candidates += found
+                    seen += listed
+                } else if try isNTFS(file, at: start, dataSize: dataSize) {
                     candidates.append(NTFSPartition(number: i + 1, offset: start, length: length, kind: kind))
                 }
             }
@@ -96,6 +101,56 @@ enum DiskLayout {
         throw VolumeError(
             .badImage,
             "\(file.path): several NTFS partitions: \(list.joined(separator: ", ")); choose one with --partition N")
+    }
+
+    /// MBR types of an extended partition (CHS, LBA, Linux): a chain of extended boot records, each naming
+    /// one logical drive and the next record.
+    static let extendedTypes: Set<UInt8> = [0x05, 0x0F, 0x85]
+    /// Links followed in a chain of extended boot records (a damaged chain can loop).
+    static let maxLogicalDrives = 128
+
+    /// The logical drives of the extended partition at byte `base`: each extended boot record's first entry
+    /// is a drive (its start relative to that record), its second the next record (relative to `base`).
+    private static func extended(_ file: ImageFile, at base: UInt64, dataSize: UInt64, number: inout Int) throws
+        -> ([NTFSPartition], [String])
+    {
+        var found: [NTFSPartition] = []
+        var seen: [String] = []
+        var record = base
+        var visited: Set<UInt64> = []
+        while visited.count < Self.maxLogicalDrives {
+            guard visited.insert(record).inserted else {
+                seen.append("an extended boot record at byte \(record) named twice (a loop; not followed)")
+                break
+            }
+            guard let end = Checked.add(record, 512), end <= dataSize else {
+                seen.append("an extended boot record at byte \(record), past the disk's end")
+                break
+            }
+            let ebr = try file.bytes(512, at: record, what: "an extended boot record")
+            guard ebr[510] == 0x55, ebr[511] == 0xAA else {
+                seen.append("no extended boot record at byte \(record) (no 55 AA)")
+                break
+            }
+            let drive = Array(ebr[446..<462])
+            let next = Array(ebr[462..<478])
+            if drive[4] != 0, let start = Checked.add(record, UInt64(drive.le32(8)) * 512) {
+                let kind = "MBR logical drive, type 0x" + String(drive[4], radix: 16, uppercase: true)
+                seen.append("\(number): \(kind) at byte \(start)")
+                if try isNTFS(file, at: start, dataSize: dataSize) {
+                    found.append(NTFSPartition(number: number, offset: start, length: UInt64(drive.le32(12)) * 512, kind: kind))
+                }
+                number += 1
+            }
+            guard Self.extendedTypes.contains(next[4]), next.le32(8) != 0,
+                let following = Checked.add(base, UInt64(next.le32(8)) * 512)
+            else { break }
+            record = following
+        }
+        if visited.count >= Self.maxLogicalDrives {
+            seen.append("more than \(Self.maxLogicalDrives) extended boot records (the rest not followed)")
+        }
+        return (found, seen)
     }
 
     private static func isNTFS(_ file: ImageFile, at offset: UInt64, dataSize: UInt64) throws -> Bool {
