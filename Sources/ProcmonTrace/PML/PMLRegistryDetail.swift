@@ -94,17 +94,14 @@ extension PMLEventDecoder {
             name(at: 12)
         case 1:  // KEY_NODE_INFORMATION: …, ClassOffset, ClassLength, NameLength, Name
             name(at: 20)
+        // KEY_FULL_INFORMATION and KEY_CACHED_INFORMATION: Procmon prints the subkey and value counts only
+        // (453 rows of three 3.x captures; the Max* lengths are not shown).
         case 2:  // KEY_FULL_INFORMATION
-            numbers([
-                ("SubKeys", 20), ("MaxNameLen", 24), ("MaxClassLen", 28), ("Values", 32), ("MaxValueNameLen", 36),
-                ("MaxValueDataLen", 40),
-            ])
+            numbers([("SubKeys", 20), ("Values", 32)])
         case 3:  // KEY_NAME_INFORMATION: Procmon prints the class alone
             break
         case 4:  // KEY_CACHED_INFORMATION
-            numbers([
-                ("SubKeys", 12), ("MaxNameLen", 16), ("Values", 20), ("MaxValueNameLen", 24), ("MaxValueDataLen", 28),
-            ])
+            numbers([("SubKeys", 12), ("Values", 20)])
         case 5:
             guard x.count >= 4 else { return }
             detail.append(", UserFlags: ")
@@ -160,7 +157,10 @@ extension PMLEventDecoder {
         detail.append(", Length: ")
         detail.append(unsigned: UInt64(length), grouped: true)
         let n = data.count
-        guard n > 0 else { return }
+        // A type Procmon has no name for shows an empty Data label whenever the value has a length, even
+        // when the capture kept none of its bytes.
+        let unnamed = Int(type) >= PMLFlags.registryTypes.count
+        guard n > 0 || (unnamed && length > 0) else { return }
         detail.append(", Data: ")
         switch type {
         case 4 where n >= 4:
