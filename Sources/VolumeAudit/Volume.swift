@@ -16,6 +16,8 @@ public enum Volume {
         public var scopes: [String] = []
         /// Walker threads; 1 walks in the calling thread. Default: the cores online, at most 4.
         public var threads = max(1, min(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 4))
+        /// Keep every folder's counts in the report (`folderCounts`): memory then grows with the folders.
+        public var listFolders = false
         public init() {}
     }
 
@@ -38,7 +40,7 @@ public enum Volume {
         if starts.isEmpty { starts = [.root] }
         var walker = TreeWalker(root: root, drive: options.drive)
         walker.progress = progress
-        var audit = FolderAudit(limits: options.limits, drive: options.drive)
+        var audit = FolderAudit(limits: options.limits, drive: options.drive, listFolders: options.listFolders)
         for start in starts {
             if options.threads > 1 {
                 try walker.walkInParallel(from: start, threads: options.threads, into: &audit)
@@ -56,7 +58,7 @@ public enum Volume {
             folders: audit.folders, files: audit.files, others: audit.others, seconds: monotonicSeconds() - started,
             limits: options.limits, findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
             unreadable: audit.unreadable.sorted { $0.path < $1.path }, otherFilesystems: audit.otherFilesystems.sorted(),
-            microsoftNET: audit.microsoftNETReport)
+            microsoftNET: audit.microsoftNETReport, folderCounts: audit.sortedFolderCounts)
     }
 
     static func monotonicSeconds() -> Double {

@@ -68,6 +68,15 @@ public struct UnreadableFolder: Codable, Sendable, Equatable {
     public var error: String
 }
 
+/// One folder's entries as the audit counted them (`volume --folders`).
+public struct FolderCount: Codable, Sendable, Equatable {
+    /// The Windows path (`C:\Windows`).
+    public var path: String
+    public var subfolders: Int
+    public var files: Int
+    public var others: Int
+}
+
 /// The result of auditing a volume: a plain value the CLI renders as text, JSON or CSV.
 public struct VolumeReport: Codable, Sendable {
     /// The mount root (or image) audited.
@@ -93,6 +102,8 @@ public struct VolumeReport: Codable, Sendable {
     public var warnings: [String] = []
     /// Files, folders and the longest path under `Windows\Microsoft.NET` (nil when the walk did not reach it).
     public var microsoftNET: MicrosoftNETTotals? = nil
+    /// Every folder's own counts, by path, when asked for (`--folders`); absent otherwise.
+    public var folderCounts: [FolderCount]? = nil
 
     /// The findings that stop the writer (`missing-writer`, `backup-fails`).
     public var causes: [VolumeFinding] { findings.filter { $0.impact.isCause } }

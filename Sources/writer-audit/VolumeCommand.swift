@@ -46,6 +46,12 @@ struct VolumeCommand: ParsableCommand {
     @Option(help: "text (default), json (stable schema, see README) or csv (the findings).")
     var format: Format = .text
 
+    @Flag(
+        help: ArgumentHelp(
+            "Every folder's own subfolders, files and others, by path: after the summary (text), as folderCounts (json) or as the CSV rows.",
+            discussion: "To hold the reading against another tool's listing (fls, a mount), folder by folder."))
+    var folders = false
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -63,6 +69,7 @@ struct VolumeCommand: ParsableCommand {
         options.limits = FolderLimits(maxSubfolders: maxSubfolders, maxFiles: maxFiles)
         options.scopes = scope
         if let threads { options.threads = threads }
+        options.listFolders = folders
         let meter = WalkProgress(enabled: !common.noProgress && !common.quiet)
         let report: VolumeReport
         do {

@@ -65,9 +65,10 @@ extension PMLEventDecoder {
             }
             detail.append("Offset: ")
             detail.append(signedGrouped: offset)
+            // The length is a LARGE_INTEGER; Procmon prints its low 32 bits (a length of -1 as 4,294,967,295).
             if tail.count >= 8 {
                 detail.append(", Length: ")
-                detail.append(unsigned: tail.le64(0), grouped: true)
+                detail.append(unsigned: UInt64(tail.le32(0)), grouped: true)
             }
             if sub == 1 {
                 detail.append(", Fail Immediately: ")
@@ -92,8 +93,18 @@ extension PMLEventDecoder {
             queryVolume(sub, extra)
         case 33, 34:  // FileSystemControl, DeviceIoControl
             guard p.count >= (wide ? 32 : 24) else { return }
+            let code = p.le32(wide ? 28 : 20)
             detail.append("Control: ")
-            detail.append(PMLControlCodes.name(p.le32(wide ? 28 : 20)))
+            detail.append(PMLControlCodes.name(code))
+            // FSCTL_OFFLOAD_READ: its FSCTL_OFFLOAD_READ_INPUT follows the path (size, flags, token time to
+            // live, reserved, then the file offset and copy length).
+            let tail = UnsafeRawBufferPointer(rebasing: d[min(after, d.count)...])
+            if op == 33, code == 0x9_4264, tail.count >= 32 {
+                detail.append(", Offset: ")
+                detail.append(signedGrouped: Int64(bitPattern: tail.le64(16)))
+                detail.append(", Length: ")
+                detail.append(unsigned: tail.le64(24), grouped: true)
+            }
         case 32 where sub == 2:  // NotifyChangeDirectory: the completion filter at p+0x10 (p+0x14)
             guard p.count >= (wide ? 0x18 : 0x14) else { return }
             detail.append("Filter: ")

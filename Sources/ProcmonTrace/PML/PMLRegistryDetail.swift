@@ -105,7 +105,7 @@ extension PMLEventDecoder {
         case 5:
             guard x.count >= 4 else { return }
             detail.append(", UserFlags: ")
-            detail.append(unsigned: UInt64(x.le32(0)), grouped: false)
+            detail.append(hex: UInt64(x.le32(0)))
         case 7:
             guard x.count >= 4 else { return }
             detail.append(", HandleTags: ")

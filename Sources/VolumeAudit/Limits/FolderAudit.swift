@@ -20,10 +20,18 @@ public struct FolderAudit: FolderSink {
     /// What is under `Windows\Microsoft.NET`, the tree the writer walks file by file.
     public private(set) var microsoftNET = MicrosoftNETTotals()
 
-    public init(limits: FolderLimits = FolderLimits(), drive: String = "C:") {
+    /// Every folder's own counts, when asked for (`Volume.Options.listFolders`): a second reading any
+    /// other tool's listing can be held against, folder by folder.
+    public private(set) var folderCounts: [FolderCount]? = nil
+
+    public init(limits: FolderLimits = FolderLimits(), drive: String = "C:", listFolders: Bool = false) {
         self.limits = limits
         self.drive = drive
+        if listFolders { folderCounts = [] }
     }
+
+    /// The listed folders by path (nil when not asked for).
+    public var sortedFolderCounts: [FolderCount]? { folderCounts?.sorted { $0.path < $1.path } }
 
     /// Subfolders seen in listings (every folder but the start counts once in its parent's listing).
     public private(set) var subfolderEntries = 0
@@ -33,6 +41,10 @@ public struct FolderAudit: FolderSink {
         subfolderEntries += v.subfolders
         files += v.files
         others += v.others
+        if folderCounts != nil {
+            folderCounts!.append(
+                FolderCount(path: WindowsPath.make(drive: drive, relative: v.path), subfolders: v.subfolders, files: v.files, others: v.others))
+        }
         let walked = v.area.reading == .walkedFileByFile
         if walked {
             microsoftNET.folders += 1
@@ -78,6 +90,7 @@ public struct FolderAudit: FolderSink {
         subfolderEntries += other.subfolderEntries
         foldersBelowLongPaths += other.foldersBelowLongPaths
         findings += other.findings
+        if let theirs = other.folderCounts { folderCounts = (folderCounts ?? []) + theirs }
         unreadable += other.unreadable
         otherFilesystems += other.otherFilesystems
         microsoftNET.folders += other.microsoftNET.folders

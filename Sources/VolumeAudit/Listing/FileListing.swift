@@ -93,7 +93,7 @@ public enum FileListing {
         guard !sink.folders.isEmpty else {
             throw VolumeError(.badRoot, "\(path): the listing holds no folder or file")
         }
-        var audit = FolderAudit(limits: options.limits, drive: options.drive)
+        var audit = FolderAudit(limits: options.limits, drive: options.drive, listFolders: options.listFolders)
         // The top of the listing: the shortest folder path (its parents are not listed).
         let top = sink.folders.values.min { $0.path.count < $1.path.count }!.path
         for f in sink.folders.values.sorted(by: { $0.path < $1.path }) {
@@ -114,7 +114,8 @@ public enum FileListing {
             root: path, drive: String(top.prefix(2)), scopes: [top], folders: audit.folders, files: audit.files,
             others: 0, seconds: Volume.monotonicSeconds() - started, limits: options.limits,
             findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths, unreadable: [],
-            otherFilesystems: [], source: "listing", warnings: sink.warnings, microsoftNET: audit.microsoftNETReport)
+            otherFilesystems: [], source: "listing", warnings: sink.warnings, microsoftNET: audit.microsoftNETReport,
+            folderCounts: audit.sortedFolderCounts)
     }
 
     /// Whether the file at `path` starts with the collector's listing header.

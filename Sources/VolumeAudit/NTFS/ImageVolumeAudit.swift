@@ -31,7 +31,7 @@ extension Volume {
         var scopes = try options.scopes.map { try ImageScope(text: $0, drive: options.drive) }
         // As for a mount, with names compared as NTFS does (case-insensitively).
         scopes = ScopeNesting.outermost(scopes.map { $0.components.map(ImageScope.fold) }).map { scopes[$0] }
-        var audit = FolderAudit(limits: options.limits, drive: options.drive)
+        var audit = FolderAudit(limits: options.limits, drive: options.drive, listFolders: options.listFolders)
         let found = try FolderTreeEmitter(index: index, source: path, drive: options.drive, scopes: scopes).emit(
             from: root, into: &audit)
         progress?(audit.folders, audit.files + audit.others)
@@ -41,7 +41,7 @@ extension Volume {
             folders: audit.folders, files: audit.files, others: audit.others, seconds: monotonicSeconds() - started,
             limits: options.limits, findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
             unreadable: [], otherFilesystems: [], source: image.isBareMFT ? "mft" : "image", warnings: warnings,
-            microsoftNET: audit.microsoftNETReport)
+            microsoftNET: audit.microsoftNETReport, folderCounts: audit.sortedFolderCounts)
     }
 
     /// Whether `path` names an image to read (a regular file or a block device) rather than a folder to walk.

@@ -108,7 +108,8 @@ struct EventWriter: EventSink {
             text(
                 process == nil ? "" : Int(context.eventClass) < names.count ? names[Int(context.eventClass)] : "", json)
         case .duration:
-            text(process == nil ? "" : Self.seconds(context.duration), json)
+            // An event Procmon saw no completion of (no result) has no duration.
+            text(process == nil || e.result.isEmpty ? "" : Self.seconds(context.duration), json)
         case .imagePath: text(process?.imagePath ?? "", json)
         case .commandLine: text(process?.commandLine ?? "", json)
         case .user: text(process?.user ?? "", json)

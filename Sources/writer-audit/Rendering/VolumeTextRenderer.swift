@@ -6,6 +6,16 @@ struct VolumeTextRenderer {
     let report: VolumeReport
 
     func render(into out: inout Output) {
+        summary(into: &out)
+        guard let folders = report.folderCounts else { return }
+        out.line("")
+        out.line("Every folder (subfolders, files, others):")
+        for f in folders {
+            out.line("  \(f.path)  \(grouped(f.subfolders)) subfolders, \(grouped(f.files)) files\(f.others > 0 ? ", \(grouped(f.others)) others" : "")")
+        }
+    }
+
+    private func summary(into out: inout Output) {
         let limits = report.limits
         let causes = report.findings.filter { $0.impact.isCause }
         let context = report.findings.filter { !$0.impact.isCause }
