@@ -65,7 +65,9 @@ extension Hive {
         var names: Set<String> = []
         for cell in listing.cells {
             guard let k = self.key(at: cell) else { continue }
-            if listing.cells.count > 1 {
+            // Names that do not decode (an unpaired UTF-16 surrogate, read as U+FFFD) can differ in their
+            // stored units and still print alike: those keys are distinct, as libregf lists them.
+            if listing.cells.count > 1, !k.name.unicodeScalars.contains("\u{FFFD}") {
                 let upper = k.name.uppercased()
                 guard names.insert(upper).inserted else {
                     warn(cell: cell, "key \"\(key.name)\" has a second subkey named \"\(k.name)\"; the first is read, this one left out")

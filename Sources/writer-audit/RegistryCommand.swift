@@ -23,6 +23,9 @@ struct RegistryCommand: ParsableCommand {
     @Option(help: "text (default) or json.")
     var format: String = "text"
 
+    @Flag(help: "With --format json: every key as a line of its own too ({\"key\", \"subkeys\", \"values\"}), before its values.")
+    var keys = false
+
     @Flag(help: "Do not apply the transaction logs beside a dirty hive.")
     var noLogs = false
 
@@ -46,7 +49,7 @@ struct RegistryCommand: ParsableCommand {
             start = h.root
         }
         var out = Output.standardOutput
-        let renderer = RegistryRenderer(json: format == "json")
+        let renderer = RegistryRenderer(json: format == "json", keys: keys)
         var buffer: [UInt8] = []
         h.walk(from: start, path: startPath) { path, k in
             renderer.key(path, k, in: h, into: &buffer)

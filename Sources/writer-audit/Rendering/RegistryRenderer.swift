@@ -4,10 +4,18 @@ import RegistryHive
 /// Renders keys and values: text in the manner of a .reg export, or one JSON object per value.
 struct RegistryRenderer {
     let json: Bool
+    /// JSON: each key as its own line too, `{"key": …, "subkeys": n, "values": n}` (so a key with no values
+    /// is listed), before its values.
+    var keys = false
 
     /// One key and its values, appended to `out`.
     func key(_ path: KeyPath, _ key: KeyNode, in hive: Hive, into out: inout [UInt8]) {
         if json {
+            if keys {
+                out.append(contentsOf: "{\"key\":".utf8)
+                JSONQuoting.append(path.bytes, to: &out)
+                out.append(contentsOf: ",\"subkeys\":\(key.subkeyCount),\"values\":\(key.valueCount)}\n".utf8)
+            }
             guard key.valueCount > 0 else { return }
             var prefix = Array("{\"key\":".utf8)
             JSONQuoting.append(path.bytes, to: &prefix)
