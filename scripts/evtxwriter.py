@@ -289,3 +289,41 @@ def write(path, events, first_record=1, crafted=None):
         for c in chunks:
             f.write(c)
     return len(chunks)
+
+
+def renumbered_copies(log, target_bytes):
+    """A log at least `target_bytes` long made of `log`'s chunks repeated, each copy's records renumbered after
+    the last (record headers, chunk headers and both CRC-32s fixed up): a big log whose records are all
+    distinct, as a reader that skips repeated record numbers needs for a benchmark."""
+    header = bytearray(log[:4096])
+    chunks = [log[i:i + 65536] for i in range(4096, len(log), 65536) if log[i:i + 8] == b"ElfChnk\0"]
+    out = [None]
+    shift = 0
+    total = 4096
+    numbers = [struct.unpack_from("<QQ", c, 8) for c in chunks]
+    span = max(last for _, last in numbers) - min(first for first, _ in numbers) + 1
+    while total < target_bytes:
+        for c in chunks:
+            c = bytearray(c)
+            for field in (8, 16, 24, 32):  # first and last record number and identifier
+                struct.pack_into("<Q", c, field, struct.unpack_from("<Q", c, field)[0] + shift)
+            free = struct.unpack_from("<I", c, 48)[0]
+            at = 512
+            while at + 24 <= min(free, 65536) and c[at:at + 4] == b"\x2a\x2a\x00\x00":
+                size = struct.unpack_from("<I", c, at + 4)[0]
+                if size < 24:
+                    break
+                struct.pack_into("<Q", c, at + 8, struct.unpack_from("<Q", c, at + 8)[0] + shift)
+                at += size
+            struct.pack_into("<I", c, 52, zlib.crc32(bytes(c[512:free])))
+            struct.pack_into("<I", c, 124, zlib.crc32(bytes(c[0:120]) + bytes(c[128:512])))
+            out.append(bytes(c))
+            total += 65536
+        shift += span
+    n = len(out) - 1
+    struct.pack_into("<H", header, 42, min(n, 0xFFFF))
+    struct.pack_into("<Q", header, 16, n - 1)
+    struct.pack_into("<Q", header, 24, min(first for first, _ in numbers) + shift)
+    struct.pack_into("<I", header, 124, zlib.crc32(bytes(header[:120])))
+    out[0] = bytes(header)
+    return b"".join(out)
