@@ -279,11 +279,7 @@ extension PMLEventDecoder {
         case 8:  // FILE_FS_OBJECTID_INFORMATION: the volume's object id, its 16 bytes in upper-case hex
             guard x.count >= 16 else { return }
             detail.append("ObjectId: ")
-            let hex = Array("0123456789ABCDEF".utf8)
-            for b in x.prefix(16) {
-                detail.append(hex[Int(b >> 4)])
-                detail.append(hex[Int(b & 15)])
-            }
+            detail.append(upperHex: UnsafeRawBufferPointer(rebasing: x[0..<16]))
         default:
             break
         }

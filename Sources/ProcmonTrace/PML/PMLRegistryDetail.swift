@@ -191,12 +191,7 @@ extension PMLEventDecoder {
         case let t where Int(t) >= PMLFlags.registryTypes.count:
             break  // a type Procmon has no name for: `<Unknown: N>` and its data empty
         default:
-            let hex = Array("0123456789ABCDEF".utf8)
-            for (i, b) in data.prefix(16).enumerated() {
-                if i > 0 { detail.append(UInt8(ascii: " ")) }
-                detail.append(hex[Int(b >> 4)])
-                detail.append(hex[Int(b & 15)])
-            }
+            detail.append(upperHex: UnsafeRawBufferPointer(rebasing: data[0..<min(16, n)]), separator: UInt8(ascii: " "))
         }
     }
 }

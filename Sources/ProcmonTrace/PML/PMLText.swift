@@ -112,6 +112,16 @@ final class TextScratch {
         append(String(v, radix: 16))
     }
 
+    /// Bytes as upper-case hex pairs, `separator` between them (none when nil): `7C8B93`, `00 C4 FF`.
+    func append(upperHex bytes: UnsafeRawBufferPointer, separator: UInt8? = nil) {
+        let digits: StaticString = "0123456789ABCDEF"
+        for (i, b) in bytes.enumerated() {
+            if i > 0, let separator { append(separator) }
+            append(digits.utf8Start[Int(b >> 4)])
+            append(digits.utf8Start[Int(b & 15)])
+        }
+    }
+
     /// Two digits, zero-padded.
     func append(twoDigits v: Int) {
         append(UInt8(v / 10) + 0x30)

@@ -15,7 +15,7 @@ public final class NTFSImage {
     /// What reading a bare $MFT noticed (cut off, trailing bytes).
     private(set) var bareWarnings: [String] = []
     /// The $MFT's extents, in MFT order.
-    private(set) var mftRuns: [DataRun] = []
+    var mftRuns: [DataRun] { mftMap.runs }
     /// The $MFT's bytes through its runs: record `n` is at byte `n * recordSize`, wherever the runs split it.
     private var mftMap = RunMap([], clusterSize: 512)
     /// Records the $MFT holds (its data size / record size).
@@ -32,8 +32,7 @@ public final class NTFSImage {
             isBareMFT = true
             self.partition = NTFSPartition(number: 0, offset: 0, length: file.size, kind: "bare $MFT")
             boot = bare.boot
-            mftRuns = [DataRun(lcn: 0, clusters: bare.recordCount)]
-            mftMap = RunMap(mftRuns, clusterSize: boot.clusterSize)
+            mftMap = RunMap([DataRun(lcn: 0, clusters: bare.recordCount)], clusterSize: boot.clusterSize)
             recordCount = bare.recordCount
             bareWarnings = bare.warnings
             fixupsApplied = bare.fixupsApplied
@@ -109,9 +108,8 @@ public final class NTFSImage {
                 at: at,
                 "the $MFT's runs overlap: clusters \(a.lcn!)-\(a.lcn! + a.clusters - 1) and \(b.lcn!)-\(b.lcn! + b.clusters - 1) (records would be read twice)")
         }
-        mftRuns = runs
         mftMap = RunMap(runs, clusterSize: boot.clusterSize)
-        let mapped = runs.reduce(0) { $0 + $1.clusters } * UInt64(boot.clusterSize)
+        let mapped = mftMap.size
         recordCount = min(size, mapped) / UInt64(boot.recordSize)
         // $MFT:$BITMAP says which records are in use; blocks with none in use are not read.
         if let bitmapResident {
