@@ -44,11 +44,14 @@ let package = Package(
             dependencies: [
                 "BinaryFormat", "WindowsSecurity", "WriterScope", "CXattr", "CSVStream",
             ]),
-        .target(name: "ServiceAudit", dependencies: ["RegistryHive", "WindowsSecurity", "VolumeAudit", "BinaryFormat", "WriterScope"]),
+        .target(
+            name: "ServiceAudit",
+            dependencies: ["RegistryHive", "WindowsSecurity", "VolumeAudit", "BinaryFormat", "WriterScope"]),
         .target(
             name: "CaseReport",
             dependencies: [
-                "BinaryFormat", "EventLog", "ProcmonTrace", "RegistryHive", "ServiceAudit", "VolumeAudit", "WriterScope", "WindowsSecurity",
+                "BinaryFormat", "EventLog", "ProcmonTrace", "RegistryHive", "ServiceAudit", "VolumeAudit",
+                "WriterScope", "WindowsSecurity",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Mustache", package: "swift-mustache"),
@@ -80,11 +83,14 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/TestSupport"),
-        .testTarget(name: "ServiceAuditTests", dependencies: ["ServiceAudit", "RegistryHive", "WindowsSecurity", "WriterScope", "TestSupport"]),
+        .testTarget(
+            name: "ServiceAuditTests",
+            dependencies: ["ServiceAudit", "RegistryHive", "WindowsSecurity", "WriterScope", "TestSupport"]),
         .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BinaryFormat", "TestSupport", "writer-audit"]),
         .testTarget(name: "RegistryHiveTests", dependencies: ["RegistryHive", "BinaryFormat", "TestSupport"]),
         .testTarget(name: "WindowsSecurityTests", dependencies: ["WindowsSecurity", "TestSupport"]),
-        .testTarget(name: "VolumeAuditTests", dependencies: ["VolumeAudit", "WindowsSecurity", "BinaryFormat", "TestSupport"]),
+        .testTarget(
+            name: "VolumeAuditTests", dependencies: ["VolumeAudit", "WindowsSecurity", "BinaryFormat", "TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["writer-audit", "ProcmonTrace", "TestSupport"]),
     ]
 )

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A growable output buffer of bytes for the hot writers (the event log's XML): appending a byte is a

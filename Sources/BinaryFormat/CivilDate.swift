@@ -29,7 +29,8 @@ public enum CivilDate {
     /// seconds since 1970 UTC; nil when it is not that shape.
     public static func unixSeconds(iso8601 text: some StringProtocol) -> Int64? {
         let b = Array(text.utf8)
-        guard b.count >= 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A else {
+        guard b.count >= 19, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x20, b[13] == 0x3A, b[16] == 0x3A
+        else {
             return nil
         }
         func number(_ from: Int, _ count: Int) -> Int64? {
@@ -41,13 +42,16 @@ public enum CivilDate {
             return v
         }
         guard let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2), let h = number(11, 2),
-            let mi = number(14, 2), let s = number(17, 2), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61
+            let mi = number(14, 2), let s = number(17, 2), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60,
+            s < 61
         else { return nil }
         var seconds = days(year: y, month: Int(mo), day: Int(d)) * 86400 + h * 3600 + mi * 60 + s
         // An offset after the fraction: +hh:mm or -hh:mm is local time; Z or none is UTC.
         var i = 19
         if i < b.count, b[i] == 0x2E { i += 1; while i < b.count, b[i] >= 0x30, b[i] <= 0x39 { i += 1 } }
-        if i + 6 <= b.count, b[i] == 0x2B || b[i] == 0x2D, b[i + 3] == 0x3A, let oh = number(i + 1, 2), let om = number(i + 4, 2) {
+        if i + 6 <= b.count, b[i] == 0x2B || b[i] == 0x2D, b[i + 3] == 0x3A, let oh = number(i + 1, 2),
+            let om = number(i + 4, 2)
+        {
             seconds -= (b[i] == 0x2B ? 1 : -1) * (oh * 3600 + om * 60)
         }
         return seconds

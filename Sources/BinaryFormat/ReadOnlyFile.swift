@@ -22,7 +22,8 @@ public final class ReadOnlyFile: PositionedReader, @unchecked Sendable {
         // the flag is cleared for the files that are read.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
-            throw BinaryFormatError(.unreadable, path: path, offset: nil, "cannot open: \(String(cString: strerror(errno)))")
+            throw BinaryFormatError(
+                .unreadable, path: path, offset: nil, "cannot open: \(String(cString: strerror(errno)))")
         }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -38,7 +39,8 @@ public final class ReadOnlyFile: PositionedReader, @unchecked Sendable {
             close(fd)
             throw BinaryFormatError(
                 .unreadable, path: path, offset: nil,
-                "a block device, not a regular file: not read here (volume, acl, services and case take a disk or volume device)")
+                "a block device, not a regular file: not read here (volume, acl, services and case take a disk or volume device)"
+            )
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.path = path
@@ -73,7 +75,8 @@ public final class ReadOnlyFile: PositionedReader, @unchecked Sendable {
         guard count >= 0, offset <= size, UInt64(count) <= size - offset else {
             throw BinaryFormatError(
                 .truncated, path: path, offset: offset,
-                "\(what()) needs \(count) bytes but the file ends at byte \(size) (cut off, or an offset points outside it)")
+                "\(what()) needs \(count) bytes but the file ends at byte \(size) (cut off, or an offset points outside it)"
+            )
         }
         var done = 0
         while done < count {
@@ -109,14 +112,16 @@ public final class ReadOnlyFile: PositionedReader, @unchecked Sendable {
             let n = Glibc.read(fd, buffer, count)
             if n >= 0 { return n }
             if errno == EINTR { continue }
-            throw BinaryFormatError(.unreadable, path: path, offset: nil, "read failed: \(String(cString: strerror(errno)))")
+            throw BinaryFormatError(
+                .unreadable, path: path, offset: nil, "read failed: \(String(cString: strerror(errno)))")
         }
     }
 
     /// Moves the sequential position back to the start.
     public func rewind() throws(BinaryFormatError) {
         guard lseek(fd, 0, SEEK_SET) == 0 else {
-            throw BinaryFormatError(.unreadable, path: path, offset: 0, "cannot seek: \(String(cString: strerror(errno)))")
+            throw BinaryFormatError(
+                .unreadable, path: path, offset: 0, "cannot seek: \(String(cString: strerror(errno)))")
         }
     }
 }
@@ -143,7 +148,9 @@ extension PositionedReader {
         var out = [UInt8](repeating: 0, count: count)
         guard count > 0 else { return out }
         let failure: BinaryFormatError? = out.withUnsafeMutableBytes { b in
-            do throws(BinaryFormatError) { try read(into: b.baseAddress!, count: count, at: offset, what: what()) } catch { return error }
+            do throws(BinaryFormatError) {
+                try read(into: b.baseAddress!, count: count, at: offset, what: what())
+            } catch { return error }
             return nil
         }
         if let failure { throw failure }

@@ -20,7 +20,9 @@ public struct UTF16Decoder {
         var i = 0
         if let first = pendingByte, n > 0 {
             pendingByte = nil
-            unit(bigEndian ? UInt32(first) << 8 | UInt32(input[0]) : UInt32(input[0]) << 8 | UInt32(first), skipNul, emit)
+            unit(
+                bigEndian ? UInt32(first) << 8 | UInt32(input[0]) : UInt32(input[0]) << 8 | UInt32(first), skipNul, emit
+            )
             i = 1
         }
         while i + 1 < n {

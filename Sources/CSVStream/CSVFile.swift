@@ -183,7 +183,8 @@ public final class CSVFile {
         // is not (whatever looks like rows after it would be silently swallowed).
         var breaks = 0
         var first = -1
-        for i in 0..<field.count where field[i] == 0x0A || (field[i] == 0x0D && (i + 1 == field.count || field[i + 1] != 0x0A)) {
+        for i in 0..<field.count
+        where field[i] == 0x0A || (field[i] == 0x0D && (i + 1 == field.count || field[i + 1] != 0x0A)) {
             breaks += 1
             if first < 0 { first = i }
         }

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// The one error type of CSVStream: a stable code for tests and a one-line message that names the file and position.
 public struct CSVStreamError: UserError, Equatable {
     public enum Code: String, Sendable {

@@ -100,7 +100,9 @@ public enum CaseAudits {
         // A checkpoint and the disks it was taken from: the checkpoint is the volume (read through them).
         var childOf: [String: String] = [:]
         for (i, path) in paths.enumerated() where inputs[i].kind == .volumeImage {
-            for parent in (Volume.diskChain(path) ?? []).dropFirst() { childOf[(parent as NSString).resolvingSymlinksInPath] = path }
+            for parent in (Volume.diskChain(path) ?? []).dropFirst() {
+                childOf[(parent as NSString).resolvingSymlinksInPath] = path
+            }
         }
         var volumeIndex: Int?
         for (i, path) in paths.enumerated() {
@@ -110,14 +112,30 @@ public enum CaseAudits {
             }
             switch inputs[i].kind {
             case .procmonPML, .procmonCSV:
-                if plan.trace == nil { plan.trace = path } else { inputs[i].ignored = "a second Procmon log: the first one found is judged" }
+                if plan.trace == nil {
+                    plan.trace = path
+                } else {
+                    inputs[i].ignored = "a second Procmon log: the first one found is judged"
+                }
             case .eventLog: plan.eventLogs.append(path)
             case .hive:
-                if plan.hive == nil { plan.hive = path } else { inputs[i].ignored = "a second SYSTEM hive: the first one found is audited" }
+                if plan.hive == nil {
+                    plan.hive = path
+                } else {
+                    inputs[i].ignored = "a second SYSTEM hive: the first one found is audited"
+                }
             case .softwareHive:
-                if plan.software == nil { plan.software = path } else { inputs[i].ignored = "a second SOFTWARE hive: the first one found is read" }
+                if plan.software == nil {
+                    plan.software = path
+                } else {
+                    inputs[i].ignored = "a second SOFTWARE hive: the first one found is read"
+                }
             case .sds:
-                if plan.sds == nil { plan.sds = path } else { inputs[i].ignored = "a second $Secure:$SDS: the first one found is read" }
+                if plan.sds == nil {
+                    plan.sds = path
+                } else {
+                    inputs[i].ignored = "a second $Secure:$SDS: the first one found is read"
+                }
             case .volumeImage, .mountedVolume, .collectedMFT, .fileListing:
                 if let v = volumeIndex, volumeRank(inputs[v].kind) <= volumeRank(inputs[i].kind) {
                     inputs[i].ignored = "a second volume source: \(shown[v]) is audited"
@@ -129,16 +147,24 @@ public enum CaseAudits {
             case .icaclsSave, .icaclsDisplay, .getAclCSV:
                 plan.aclExports.append((path, inputs[i].kind, item(i)?.base ?? "C:\\Windows"))
             case .vssadminWriters:
-                if plan.vssadmin == nil { plan.vssadmin = path } else { inputs[i].ignored = "a second vssadmin list writers output: the first one found is read" }
+                if plan.vssadmin == nil {
+                    plan.vssadmin = path
+                } else {
+                    inputs[i].ignored = "a second vssadmin list writers output: the first one found is read"
+                }
             case .serviceQuery:
                 var service = item(i)?.what.split(separator: " ").last.map(String.init)
                 if service == nil {
                     let name = (shown[i] as NSString).lastPathComponent
-                    if let dash = name.range(of: "-", options: .backwards) { service = String(name[..<dash.lowerBound]) }
+                    if let dash = name.range(of: "-", options: .backwards) {
+                        service = String(name[..<dash.lowerBound])
+                    }
                 }
                 plan.serviceQueries.append((path, service))
             case .collectorManifest:
-                if path != plan.manifestPath, inputs[i].ignored == nil { inputs[i].ignored = "a second collector manifest: the first one found is read" }
+                if path != plan.manifestPath, inputs[i].ignored == nil {
+                    inputs[i].ignored = "a second collector manifest: the first one found is read"
+                }
             case .hiveLog, .ignored:
                 break
             }
@@ -148,7 +174,9 @@ public enum CaseAudits {
 
     /// Runs the audits of `plan`; an input that cannot be read is a warning and its part stays nil.
     /// `alongside` runs with the audits (the inputs' SHA-256s).
-    static func run(_ plan: Plan, options: Options, alongside: [CaseTask] = []) -> (CaseParts, [(path: String, error: String)]) {
+    static func run(_ plan: Plan, options: Options, alongside: [CaseTask] = []) -> (
+        CaseParts, [(path: String, error: String)]
+    ) {
         let results = Results()
         var tasks: [CaseTask] = []
         func add(_ cost: Double, _ run: @escaping @Sendable () -> Void) { tasks.append(CaseTask(cost: cost, run: run)) }
@@ -172,7 +200,9 @@ public enum CaseAudits {
                 results.set(source) {
                     let (hive, volume) = try SystemHiveSource.open(source)
                     var report = ServiceAudit.audit(hive: hive, source: source, volume: volume)
-                    if !plan.serviceQueries.isEmpty { report.warnings += try Self.compareLive(report, plan.serviceQueries) }
+                    if !plan.serviceQueries.isEmpty {
+                        report.warnings += try Self.compareLive(report, plan.serviceQueries)
+                    }
                     $0.services = report
                 }
             }
@@ -182,7 +212,8 @@ public enum CaseAudits {
                 results.set(queries[0].path) {
                     var q = ServiceQueries()
                     for (path, service) in queries { try q.read(path, service: service) }
-                    $0.services = ServiceAudit.audit(queries: q, source: (queries[0].path as NSString).deletingLastPathComponent)
+                    $0.services = ServiceAudit.audit(
+                        queries: q, source: (queries[0].path as NSString).deletingLastPathComponent)
                 }
             }
         }
@@ -241,7 +272,8 @@ public enum CaseAudits {
                         if mounted {
                             try MountedACLReader(root: path).read(scopes: [], into: &audit)
                         } else {
-                            _ = try ImageACLReader(path: path, sds: collected ? plan.sds : nil).read(scopes: [], into: &audit)
+                            _ = try ImageACLReader(path: path, sds: collected ? plan.sds : nil).read(
+                                scopes: [], into: &audit)
                         }
                         $0.acl = audit.report(source: path)
                     }
@@ -261,7 +293,8 @@ public enum CaseAudits {
                         default: try GetAclCSVReader(path: path).read(into: &audit)
                         }
                     }
-                    let source = exports.count == 1 ? exports[0].path : (exports[0].path as NSString).deletingLastPathComponent
+                    let source =
+                        exports.count == 1 ? exports[0].path : (exports[0].path as NSString).deletingLastPathComponent
                     $0.acl = audit.report(source: source)
                 }
             }
@@ -283,7 +316,9 @@ extension CaseAudits {
         var out = q.warnings
         for s in report.services {
             guard let live = q.descriptors[s.name.uppercased()], let hive = s.sddl, live != hive else { continue }
-            out.append("\(s.name): sc.exe sdshow printed \(live) on the server, the hive holds \(hive): the hive and the server differ")
+            out.append(
+                "\(s.name): sc.exe sdshow printed \(live) on the server, the hive holds \(hive): the hive and the server differ"
+            )
         }
         return out
     }

@@ -18,16 +18,20 @@ public enum CaseFixScripts {
         }
         var written: [String] = []
         if let plan = report.parts.cleanup, !plan.deletions.isEmpty {
-            try RemediationOutput.write(plan, to: directory, root: plan.root, generated: ISO8601DateFormatter().string(from: Date()))
+            try RemediationOutput.write(
+                plan, to: directory, root: plan.root, generated: ISO8601DateFormatter().string(from: Date()))
             written += RemediationOutput.files(for: plan)
         }
         if let services = report.parts.services, !ServiceFixScripts.changes(services).isEmpty {
-            written += try ServiceFixScripts.write(services, to: directory, auditedRoot: mounted).map { ($0 as NSString).lastPathComponent }
+            written += try ServiceFixScripts.write(services, to: directory, auditedRoot: mounted).map {
+                ($0 as NSString).lastPathComponent
+            }
         }
         if let acl = report.parts.acl, !acl.causes.isEmpty {
             let path = (directory as NSString).appendingPathComponent("fix-acl.ps1")
             do {
-                try Data(("\u{FEFF}" + aclScript(acl.causes)).utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try Data(("\u{FEFF}" + aclScript(acl.causes)).utf8).write(
+                    to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
                 throw VolumeError(.badOutput, "\(path): cannot be written (\(RemediationOutput.reason(error)))")
             }
@@ -58,8 +62,13 @@ public enum CaseFixScripts {
         s += unique.map { f -> String in
             let deny = f.ace.flatMap(ACLFix.denyTrustee)
             let trustee = deny.map { $0.inherited ? "" : $0.trustee } ?? ""
-            let note = deny.map { $0.inherited ? "inherited deny \(f.ace ?? ""): remove it on the parent folder" : "deny \(f.ace ?? "")" } ?? ""
-            return "    @(\(RemediationScripts.psQuote(f.path)), \(RemediationScripts.psQuote(trustee)), \(RemediationScripts.psQuote(note)))"
+            let note =
+                deny.map {
+                    $0.inherited
+                        ? "inherited deny \(f.ace ?? ""): remove it on the parent folder" : "deny \(f.ace ?? "")"
+                } ?? ""
+            return
+                "    @(\(RemediationScripts.psQuote(f.path)), \(RemediationScripts.psQuote(trustee)), \(RemediationScripts.psQuote(note)))"
         }.joined(separator: ",\n")
         s += """
 

@@ -1,10 +1,11 @@
 import BinaryFormat
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Crypto
 import Foundation
 import ZIPFoundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One file of the upload: what it is, its size and SHA-256 (for the report's inputs table), or why it
 /// is ignored.
@@ -79,14 +80,17 @@ public struct CaseInputs {
         for path in given {
             var st = stat()
             guard stat(path, &st) == 0 else {
-                throw CaseError(.unreadable, "\(path): \(errno == ENOENT ? "no such file or folder" : String(cString: strerror(errno)))")
+                throw CaseError(
+                    .unreadable,
+                    "\(path): \(errno == ENOENT ? "no such file or folder" : String(cString: strerror(errno)))")
             }
             let type = st.st_mode & S_IFMT
             if type == S_IFDIR {
                 try folder(path, depth: 0, root: Self.realPath(path) ?? path)
             } else if type != S_IFREG && type != S_IFBLK {
                 // Opening a pipe would block forever; a socket or a terminal is not evidence.
-                throw CaseError(.unreadable, "\(path): \(SpecialFile(mode: st.st_mode)?.refusal ?? "not a regular file: not read")")
+                throw CaseError(
+                    .unreadable, "\(path): \(SpecialFile(mode: st.st_mode)?.refusal ?? "not a regular file: not read")")
             } else {
                 try file(path, shown: nil, zipDepth: 0)
             }
@@ -120,7 +124,9 @@ public struct CaseInputs {
             case S_IFDIR: try folder(entry, depth: depth + 1, root: root)
             case S_IFREG: try file(entry, shown: nil, zipDepth: 0)
             case S_IFLNK: skipped.append((entry, Self.linkReason(entry, root: root)))
-            default: skipped.append((entry, SpecialFile(mode: st.st_mode)?.refusal ?? "a special file, not a regular file: not read"))
+            default:
+                skipped.append(
+                    (entry, SpecialFile(mode: st.st_mode)?.refusal ?? "a special file, not a regular file: not read"))
             }
         }
     }
@@ -160,7 +166,9 @@ public struct CaseInputs {
     static let spareBytes: UInt64 = 512 << 20
 
     static func isZip(_ path: String) -> Bool {
-        guard let file = try? ReadOnlyFile(path: path), file.size >= 4, let head = try? file.bytes(4, at: 0, what: "a signature") else {
+        guard let file = try? ReadOnlyFile(path: path), file.size >= 4,
+            let head = try? file.bytes(4, at: 0, what: "a signature")
+        else {
             return false
         }
         return head == [0x50, 0x4B, 0x03, 0x04]
@@ -178,8 +186,13 @@ public struct CaseInputs {
         warnings += directory.warnings.map { "\(shown): \($0)" }
         for m in directory.members {
             let parts = m.name.split(whereSeparator: { $0 == "/" || $0 == "\\" })
-            if m.name.hasPrefix("/") || m.name.hasPrefix("\\") || (m.name.count >= 2 && m.name.dropFirst().first == ":") || parts.contains("..") {
-                throw CaseError(.badArchive, "\(shown): central directory record \(m.record), member \(QuotedText.oneLine(m.name)): a path that climbs out of the archive or is absolute; refused")
+            if m.name.hasPrefix("/") || m.name.hasPrefix("\\") || (m.name.count >= 2 && m.name.dropFirst().first == ":")
+                || parts.contains("..")
+            {
+                throw CaseError(
+                    .badArchive,
+                    "\(shown): central directory record \(m.record), member \(QuotedText.oneLine(m.name)): a path that climbs out of the archive or is absolute; refused"
+                )
             }
         }
         // Which members are extracted, and where (a name repeated with other bytes goes to a folder of its own).
@@ -189,7 +202,9 @@ public struct CaseInputs {
             let name = m.name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).joined(separator: "/")
             let at = "\(shown): central directory record \(m.record), member \(QuotedText.oneLine(m.name))"
             if m.uncompressed > Self.ratioFloor, m.uncompressed / max(1, m.compressed) > Self.maxRatio {
-                warnings.append("\(at): inflates from \(m.compressed) to \(m.uncompressed) bytes (more than \(Self.maxRatio) to 1, as a zip bomb does); not extracted. If it is real evidence, unzip the archive yourself and give the folder")
+                warnings.append(
+                    "\(at): inflates from \(m.compressed) to \(m.uncompressed) bytes (more than \(Self.maxRatio) to 1, as a zip bomb does); not extracted. If it is real evidence, unzip the archive yourself and give the folder"
+                )
                 continue
             }
             if let first = firstByName[name] {
@@ -197,7 +212,9 @@ public struct CaseInputs {
                     warnings.append("\(at): repeats the name of record \(first.record) with the same bytes; read once")
                     continue
                 }
-                warnings.append("\(at): repeats the name of record \(first.record) with other bytes; both read, this one as \(shown) (record \(m.record))/\(name)")
+                warnings.append(
+                    "\(at): repeats the name of record \(first.record) with other bytes; both read, this one as \(shown) (record \(m.record))/\(name)"
+                )
                 chosen.append((m, name, true))
                 continue
             }
@@ -206,15 +223,22 @@ public struct CaseInputs {
         }
         let declared = chosen.reduce(UInt64(0)) { $0 &+ $1.member.uncompressed }
         if declared > Self.maxExtracted {
-            throw CaseError(.badArchive, "\(shown): byte offset \(directory.endRecord) (the end of central directory): its members would take more than \(Self.maxExtracted >> 30) GiB unpacked; refused")
+            throw CaseError(
+                .badArchive,
+                "\(shown): byte offset \(directory.endRecord) (the end of central directory): its members would take more than \(Self.maxExtracted >> 30) GiB unpacked; refused"
+            )
         }
         let root = try extractionFolder()
         if let free = Self.freeBytes(root), declared > free || free - declared < Self.spareBytes {
-            throw CaseError(.badArchive, "\(shown): byte offset \(directory.endRecord) (the end of central directory): its members take \(declared >> 20) MiB unpacked and the temporary folder \(NSTemporaryDirectory()) has \(free >> 20) MiB free; unzip it elsewhere and give the folder, or set TMPDIR")
+            throw CaseError(
+                .badArchive,
+                "\(shown): byte offset \(directory.endRecord) (the end of central directory): its members take \(declared >> 20) MiB unpacked and the temporary folder \(NSTemporaryDirectory()) has \(free >> 20) MiB free; unzip it elsewhere and give the folder, or set TMPDIR"
+            )
         }
         let folder = (root as NSString).appendingPathComponent("\(names.count)")
         do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
             throw CaseError(.badOutput, "a private temporary folder for \(shown) cannot be created (\(error))")
         }
@@ -237,7 +261,8 @@ public struct CaseInputs {
             let at = "\(shown): central directory record \(m.record), member \(QuotedText.oneLine(m.name))"
             do {
                 try Interruption.check()
-                try FileManager.default.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try ZipMemberExtraction.extract(m, from: source, to: target)
             } catch let error as CaseError {
                 throw CaseError(error.code == .interrupted ? .interrupted : .badArchive, "\(at): \(error.message)")

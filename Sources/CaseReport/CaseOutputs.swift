@@ -5,7 +5,8 @@ import VolumeAudit
 /// mount, so that nothing the tool writes can land on the customer's evidence.
 public enum CaseOutputs {
     /// The names `--out` may write into its folder.
-    public static let names = RemediationOutput.files + ["fix-services.ps1", "fix-services.cmd", "fix-acl.ps1", "report.html"]
+    public static let names =
+        RemediationOutput.files + ["fix-services.ps1", "fix-services.cmd", "fix-acl.ps1", "report.html"]
 
     /// Refuses `html` or `out` (or a file `out` would hold) when it is one of `inputs` or inside one.
     public static func check(html: String?, out: String?, inputs: [String]) throws(CaseError) {
@@ -20,7 +21,9 @@ public enum CaseOutputs {
                 do {
                     try RemediationOutput.checkLocation(out: path, root: input)
                 } catch {
-                    throw CaseError(.badOutput, "\(shown): would write onto the input \(input) (or inside it); write the report elsewhere")
+                    throw CaseError(
+                        .badOutput,
+                        "\(shown): would write onto the input \(input) (or inside it); write the report elsewhere")
                 }
             }
         }

@@ -29,7 +29,9 @@ public struct CaseReport: Sendable, Encodable {
     }
     public var exitCode: Int32 { exitStatus.rawValue }
 
-    enum CodingKeys: String, CodingKey { case toolVersion, server, inputs, verdict, findings, missing, parts, warnings, writer }
+    enum CodingKeys: String, CodingKey {
+        case toolVersion, server, inputs, verdict, findings, missing, parts, warnings, writer
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
@@ -55,14 +57,23 @@ public struct CaseReport: Sendable, Encodable {
         var inputs: [CaseInput] = gathered.paths.enumerated().map { i, path in
             let (kind, ignored) = InputKind.recognize(path)
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
-            return CaseInput(file: shown[i], kind: kind, bytes: kind == .mountedVolume ? 0 : size, sha256: nil, ignored: ignored)
+            return CaseInput(
+                file: shown[i], kind: kind, bytes: kind == .mountedVolume ? 0 : size, sha256: nil, ignored: ignored)
         }
         let usable = inputs.contains { $0.kind != .ignored && $0.kind != .hiveLog }
         guard usable else {
             let names = gathered.names
-            let listed = (inputs.map { "\($0.file): \($0.ignored ?? "not used")" } + gathered.skipped.map { "\($0.file): \($0.why)" })
-            let what = listed.isEmpty ? "it holds no file" : listed.prefix(3).joined(separator: "; ") + (listed.count > 3 ? "; and \(listed.count - 3) more" : "")
-            throw CaseError(.unusable, names.shown("\(paths.joined(separator: ", ")): nothing in the upload can be read for the writer (\(what))"))
+            let listed =
+                (inputs.map { "\($0.file): \($0.ignored ?? "not used")" }
+                    + gathered.skipped.map { "\($0.file): \($0.why)" })
+            let what =
+                listed.isEmpty
+                ? "it holds no file"
+                : listed.prefix(3).joined(separator: "; ") + (listed.count > 3 ? "; and \(listed.count - 3) more" : "")
+            throw CaseError(
+                .unusable,
+                names.shown(
+                    "\(paths.joined(separator: ", ")): nothing in the upload can be read for the writer (\(what))"))
         }
         // The same bytes twice (a log uploaded in two folders, a path given twice) are read once.
         let (repeats, early) = CaseDuplicates.find(paths: gathered.paths, inputs: inputs)
@@ -78,7 +89,8 @@ public struct CaseReport: Sendable, Encodable {
                 hashes.set(i, known)
                 continue
             }
-            alongside.append(CaseTask(cost: CaseTask.size(path) * 0.6) { hashes.set(i, try? CaseInput.sha256(of: path)) })
+            alongside.append(
+                CaseTask(cost: CaseTask.size(path) * 0.6) { hashes.set(i, try? CaseInput.sha256(of: path)) })
         }
         var (parts, errors) = CaseAudits.run(plan, options: options, alongside: alongside)
         parts.manifest = plan.manifest
@@ -86,7 +98,9 @@ public struct CaseReport: Sendable, Encodable {
         for i in inputs.indices { inputs[i].sha256 = hashes.value(i) }
         for (path, error) in errors {
             warnings.append(QuotedText.oneLine(error))
-            if let i = gathered.paths.firstIndex(of: path) { inputs[i].ignored = "could not be read: " + QuotedText.oneLine(error) }
+            if let i = gathered.paths.firstIndex(of: path) {
+                inputs[i].ignored = "could not be read: " + QuotedText.oneLine(error)
+            }
         }
         for (file, why) in gathered.skipped {
             inputs.append(CaseInput(file: file, kind: .ignored, bytes: 0, sha256: nil, ignored: why))
@@ -97,8 +111,9 @@ public struct CaseReport: Sendable, Encodable {
         let judge = CaseJudge(parts: parts, writer: options.writer, limits: options.limits, upload: paths)
         let findings = judge.findings()
         let verdict = judge.verdict(findings: findings)
-        return CaseReport(inputs: inputs, verdict: verdict, findings: findings, missing: judge.missing(verdict), parts: parts,
-                          warnings: warnings, writer: options.writer, server: CaseServer(parts), names: gathered.names)
+        return CaseReport(
+            inputs: inputs, verdict: verdict, findings: findings, missing: judge.missing(verdict), parts: parts,
+            warnings: warnings, writer: options.writer, server: CaseServer(parts), names: gathered.names)
     }
 
     /// What each audit noticed and went on from (a damaged chunk, a dirty hive replayed, a skipped row),

@@ -1,8 +1,8 @@
 import Foundation
-import WriterScope
 import Mustache
 import ProcmonTrace
 import VolumeAudit
+import WriterScope
 
 /// The case as one self-contained page (no network: CSS, SVG and the little JS for copy buttons inline),
 /// readable with JS off and printable on A4. Built from a Mustache template: every value from the inputs
@@ -40,17 +40,24 @@ public enum HTMLReport {
             "fix": v.fix.enumerated().map { ["n": $0.offset, "line": $0.element] },
             "hasFix": !v.fix.isEmpty,
             "chain": v.chain.map { l in
-                ["source": l.source.rawValue, "file": l.file, "where": l.where, "finding": l.finding,
-                 "disagrees": l.stance == .disagrees, "stance": l.stance.rawValue] as [String: Any]
+                [
+                    "source": l.source.rawValue, "file": l.file, "where": l.where, "finding": l.finding,
+                    "disagrees": l.stance == .disagrees, "stance": l.stance.rawValue,
+                ] as [String: Any]
             },
             "hasChain": !v.chain.isEmpty,
             "findings": r.findings.map { f in
-                ["source": f.source.rawValue, "kind": f.kind, "file": f.file, "where": f.where, "summary": f.summary,
-                 "primary": f.cause == v.kind, "impact": f.impact.rawValue] as [String: Any]
+                [
+                    "source": f.source.rawValue, "kind": f.kind, "file": f.file, "where": f.where, "summary": f.summary,
+                    "primary": f.cause == v.kind, "impact": f.impact.rawValue,
+                ] as [String: Any]
             },
             "hasFindings": !r.findings.isEmpty,
             "noise": r.findings.filter { $0.impact == .benign }.map { f in
-                ["source": f.source.rawValue, "kind": f.kind, "where": f.where, "summary": f.summary, "why": f.why ?? ""]
+                [
+                    "source": f.source.rawValue, "kind": f.kind, "where": f.where, "summary": f.summary,
+                    "why": f.why ?? "",
+                ]
             },
             "hasNoise": r.findings.contains { $0.impact == .benign },
             "missing": r.missing,
@@ -58,8 +65,10 @@ public enum HTMLReport {
             "warnings": r.warnings,
             "hasWarnings": !r.warnings.isEmpty,
             "inputs": r.inputs.map { i in
-                ["file": i.file, "kind": i.kind.rawValue, "bytes": i.bytes.formatted(), "sha256": i.sha256 ?? "-",
-                 "ignored": i.ignored ?? "", "isIgnored": i.ignored != nil] as [String: Any]
+                [
+                    "file": i.file, "kind": i.kind.rawValue, "bytes": i.bytes.formatted(), "sha256": i.sha256 ?? "-",
+                    "ignored": i.ignored ?? "", "isIgnored": i.ignored != nil,
+                ] as [String: Any]
             },
             "scripts": scripts,
             "hasScripts": !scripts.isEmpty,
@@ -67,15 +76,32 @@ public enum HTMLReport {
         if let timeline = timeline(r) { c["timeline"] = timeline }
         let limits = r.parts.volume?.limits ?? r.parts.trace?.limits ?? FolderLimits()
         let bars = folderBars(r, limits: limits)
-        if !bars.isEmpty { c["folders"] = ["bars": bars, "height": 40 + bars.count * 34, "mark1000": markX(limits.maxSubfolders), "mark10000": markX(limits.maxFiles),
-                "subfolderLimit": limits.maxSubfolders.formatted(), "fileLimit": limits.maxFiles.formatted()] }
+        if !bars.isEmpty {
+            c["folders"] = [
+                "bars": bars, "height": 40 + bars.count * 34, "mark1000": markX(limits.maxSubfolders),
+                "mark10000": markX(limits.maxFiles),
+                "subfolderLimit": limits.maxSubfolders.formatted(), "fileLimit": limits.maxFiles.formatted(),
+            ]
+        }
         if let acl = r.parts.acl, !acl.findings.isEmpty {
-            c["acl"] = ["rows": acl.findings.prefix(200).map { ["path": $0.path, "principal": $0.principal, "reason": $0.reason, "impact": $0.impact.rawValue] },
-                        "more": max(0, acl.findings.count - 200).formatted(), "hasMore": acl.findings.count > 200, "source": acl.source]
+            c["acl"] = [
+                "rows": acl.findings.prefix(200).map {
+                    ["path": $0.path, "principal": $0.principal, "reason": $0.reason, "impact": $0.impact.rawValue]
+                },
+                "more": max(0, acl.findings.count - 200).formatted(), "hasMore": acl.findings.count > 200,
+                "source": acl.source,
+            ]
         }
         if let services = r.parts.services, !services.findings.isEmpty {
-            c["services"] = ["rows": services.findings.map { ["service": $0.service, "kind": $0.kind.rawValue, "detail": $0.detail, "fix": $0.fix, "impact": $0.impact.rawValue] },
-                             "source": services.source]
+            c["services"] = [
+                "rows": services.findings.map {
+                    [
+                        "service": $0.service, "kind": $0.kind.rawValue, "detail": $0.detail, "fix": $0.fix,
+                        "impact": $0.impact.rawValue,
+                    ]
+                },
+                "source": services.source,
+            ]
         }
         return c
     }
@@ -105,8 +131,10 @@ public enum HTMLReport {
             "enterLabel": "IDENTIFY (Enter), row \(first)", "endLabel": "\(w.end.rawValue), row \(end)",
             "process": "\(w.process) (PID \(w.pid))", "events": w.events.formatted(), "file": trace.file,
             "last": w.lastEvents.suffix(12).map { e in
-                ["row": e.row, "operation": e.operation, "path": e.path, "result": e.result,
-                 "bad": failing.contains(e.row) || e.row == evidence] as [String: Any]
+                [
+                    "row": e.row, "operation": e.operation, "path": e.path, "result": e.result,
+                    "bad": failing.contains(e.row) || e.row == evidence,
+                ] as [String: Any]
             },
         ]
         if let evidence {
@@ -126,7 +154,9 @@ public enum HTMLReport {
             rows = CaseJudge.overLimit(volume).prefix(12).map { ($0.path, $0.files, $0.subfolders) }
         }
         if rows.isEmpty, let w = r.parts.trace?.judgedWindow {
-            rows = w.directories.filter { $0.overLimit != nil && WriterArea.of(windowsPath: $0.path).reading == .walkedFileByFile }.prefix(12).map { ($0.path, $0.files ?? $0.entries, $0.subfolders ?? 0) }
+            rows = w.directories.filter {
+                $0.overLimit != nil && WriterArea.of(windowsPath: $0.path).reading == .walkedFileByFile
+            }.prefix(12).map { ($0.path, $0.files ?? $0.entries, $0.subfolders ?? 0) }
         }
         return rows.enumerated().map { i, row in
             let (path, files, subfolders) = row

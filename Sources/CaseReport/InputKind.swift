@@ -39,7 +39,9 @@ public enum InputKind: String, Sendable, Codable {
     /// is ignored.
     public static func recognize(_ path: String) -> (kind: InputKind, ignored: String?) {
         var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { return (.ignored, "cannot be read") }
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+            return (.ignored, "cannot be read")
+        }
         if isFolder.boolValue {
             let system32 = (path as NSString).appendingPathComponent("Windows/System32")
             if FileManager.default.fileExists(atPath: system32) { return (.mountedVolume, nil) }
@@ -62,7 +64,8 @@ public enum InputKind: String, Sendable, Codable {
             switch HiveKind.of(hive) {
             case .system: return (.hive, nil)
             case .software: return (.softwareHive, nil)
-            case let other: return (.ignored, "\(other.described): not used (the case reads the SYSTEM and SOFTWARE hives)")
+            case let other:
+                return (.ignored, "\(other.described): not used (the case reads the SYSTEM and SOFTWARE hives)")
             }
         }
         switch Volume.probeImage(path) {
@@ -78,14 +81,23 @@ public enum InputKind: String, Sendable, Codable {
         {
             return (.serviceQuery, nil)
         }
-        if text.contains("QueryServiceConfig SUCCESS") || text.contains("[SC] OpenService FAILED") { return (.serviceQuery, nil) }
-        if text.contains("Writer name:") || text.contains("Volume Shadow Copy Service administrative command-line tool") {
+        if text.contains("QueryServiceConfig SUCCESS") || text.contains("[SC] OpenService FAILED") {
+            return (.serviceQuery, nil)
+        }
+        if text.contains("Writer name:") || text.contains("Volume Shadow Copy Service administrative command-line tool")
+        {
             return (.vssadminWriters, nil)
         }
         if FileListing.isListing(firstLine: text.firstLine) { return (.fileListing, nil) }
-        if text.text.hasPrefix("{"), text.contains("\"collector\""), text.contains("\"items\"") { return (.collectorManifest, nil) }
-        if text.contains("Process Name") && text.contains("Operation") && text.contains("Path") { return (.procmonCSV, nil) }
-        if text.firstLine.contains("#TYPE") || (text.contains("\"Path\"") && (text.contains("\"Sddl\"") || text.contains("\"AccessToString\""))) {
+        if text.text.hasPrefix("{"), text.contains("\"collector\""), text.contains("\"items\"") {
+            return (.collectorManifest, nil)
+        }
+        if text.contains("Process Name") && text.contains("Operation") && text.contains("Path") {
+            return (.procmonCSV, nil)
+        }
+        if text.firstLine.contains("#TYPE")
+            || (text.contains("\"Path\"") && (text.contains("\"Sddl\"") || text.contains("\"AccessToString\"")))
+        {
             return (.getAclCSV, nil)
         }
         if text.secondLine.hasPrefix("D:") || text.secondLine.hasPrefix("O:") || text.secondLine.hasPrefix("G:") {
@@ -105,7 +117,9 @@ struct TextSniff {
     init(_ head: [UInt8]) {
         var bytes = head[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        let utf16LE = bytes.starts(with: [0xFF, 0xFE]) || (bytes.count > 3 && bytes[bytes.startIndex + 1] == 0 && bytes[bytes.startIndex + 3] == 0)
+        let utf16LE =
+            bytes.starts(with: [0xFF, 0xFE])
+            || (bytes.count > 3 && bytes[bytes.startIndex + 1] == 0 && bytes[bytes.startIndex + 3] == 0)
         let utf16BE = bytes.starts(with: [0xFE, 0xFF])
         if utf16LE || utf16BE {
             if bytes.starts(with: [0xFF, 0xFE]) || utf16BE { bytes = bytes.dropFirst(2) }
@@ -118,7 +132,8 @@ struct TextSniff {
     func contains(_ s: String) -> Bool { text.contains(s) }
 
     private var lines: [Substring] {
-        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }).prefix(3).map { $0 }
+        text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+            .prefix(3).map { $0 }
     }
 
     var firstLine: String { lines.first.map(String.init) ?? "" }

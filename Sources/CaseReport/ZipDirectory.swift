@@ -58,7 +58,9 @@ struct ZipDirectory {
         var offset = UInt64(tail.le32(e + 16))
         if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
             // ZIP64: the locator just before the record names the ZIP64 end of central directory.
-            guard e >= 20, tail.le32(e - 20) == 0x0706_4B50 else { return "byte offset \(eocd): a ZIP64 archive without its locator" }
+            guard e >= 20, tail.le32(e - 20) == 0x0706_4B50 else {
+                return "byte offset \(eocd): a ZIP64 archive without its locator"
+            }
             let at = tail.le64(e - 20 + 8)
             guard at < eocd, let z = try? file.bytes(56, at: at, what: "ZIP64 end"), z.le32(0) == 0x0606_4B50 else {
                 return "byte offset \(eocd - 20): a ZIP64 locator pointing outside the archive"
@@ -68,9 +70,11 @@ struct ZipDirectory {
             offset = z.le64(48)
         }
         guard let end = Checked.add(offset, size), end <= eocd else {
-            return "byte offset \(eocd + 12): a central directory of \(size) bytes at \(offset) runs past the end record"
+            return
+                "byte offset \(eocd + 12): a central directory of \(size) bytes at \(offset) runs past the end record"
         }
-        guard size <= 64 << 20, let directory = try? file.bytes(Int(size), at: offset, what: "the central directory") else {
+        guard size <= 64 << 20, let directory = try? file.bytes(Int(size), at: offset, what: "the central directory")
+        else {
             return "byte offset \(offset): a central directory of \(size) bytes"
         }
         var p = 0
@@ -80,15 +84,19 @@ struct ZipDirectory {
         while p + 46 <= directory.count || k + 1 < count {
             k += 1
             guard k < Self.maxMembers else {
-                return "byte offset \(offset + UInt64(p)): more than \(Self.maxMembers) members (an upload holds hundreds); refused: unzip it yourself and give the folder"
+                return
+                    "byte offset \(offset + UInt64(p)): more than \(Self.maxMembers) members (an upload holds hundreds); refused: unzip it yourself and give the folder"
             }
             guard p + 46 <= directory.count, directory.le32(p) == 0x0201_4B50 else {
                 if k >= count || p == directory.count { break }
-                return "byte offset \(offset + UInt64(p)): central directory record \(k + 1) is not where the directory says"
+                return
+                    "byte offset \(offset + UInt64(p)): central directory record \(k + 1) is not where the directory says"
             }
             var compressed = UInt64(directory.le32(p + 20))
             var local = UInt64(directory.le32(p + 42))
-            let (nameLength, extraLength, commentLength) = (Int(directory.le16(p + 28)), Int(directory.le16(p + 30)), Int(directory.le16(p + 32)))
+            let (nameLength, extraLength, commentLength) = (
+                Int(directory.le16(p + 28)), Int(directory.le16(p + 30)), Int(directory.le16(p + 32))
+            )
             guard p + 46 + nameLength + extraLength + commentLength <= directory.count else {
                 return "byte offset \(offset + UInt64(p)): central directory record \(k + 1) runs past the directory"
             }
@@ -105,8 +113,11 @@ struct ZipDirectory {
                 }
                 x += 4 + n
             }
-            guard local < offset, let header = try? file.bytes(30, at: local, what: "a local header"), header.le32(0) == 0x0403_4B50 else {
-                return "byte offset \(offset + UInt64(p) + 42): central directory record \(k + 1) points at no local header"
+            guard local < offset, let header = try? file.bytes(30, at: local, what: "a local header"),
+                header.le32(0) == 0x0403_4B50
+            else {
+                return
+                    "byte offset \(offset + UInt64(p) + 42): central directory record \(k + 1) points at no local header"
             }
             // Without a data descriptor (flag bit 3) the local header repeats the CRC and sizes; ZIPFoundation
             // reads the local ones, so they must be the directory's.
@@ -115,14 +126,17 @@ struct ZipDirectory {
             let localSizesInZip64 = header.le32(18) == 0xFFFF_FFFF && header.le32(22) == 0xFFFF_FFFF
             if header.le16(6) & 0x08 == 0, directory.le32(p + 20) != 0xFFFF_FFFF, directory.le32(p + 24) != 0xFFFF_FFFF,
                 header.le32(14) != directory.le32(p + 16)
-                    || !localSizesInZip64 && (header.le32(18) != directory.le32(p + 20) || header.le32(22) != directory.le32(p + 24))
+                    || !localSizesInZip64
+                        && (header.le32(18) != directory.le32(p + 20) || header.le32(22) != directory.le32(p + 24))
                     || header.le16(8) != directory.le16(p + 10)
             {
-                return "byte offset \(local + 8): central directory record \(k + 1): its local header and the central directory disagree on the method, CRC or sizes"
+                return
+                    "byte offset \(local + 8): central directory record \(k + 1): its local header and the central directory disagree on the method, CRC or sizes"
             }
             let data = local + 30 + UInt64(header.le16(26)) + UInt64(header.le16(28))
             guard let dataEnd = Checked.add(data, compressed), dataEnd <= offset else {
-                return "byte offset \(local): central directory record \(k + 1): its \(compressed) bytes of data run past the archive's members"
+                return
+                    "byte offset \(local): central directory record \(k + 1): its \(compressed) bytes of data run past the archive's members"
             }
             var uncompressed = UInt64(directory.le32(p + 24))
             if uncompressed == 0xFFFF_FFFF, extraLength >= 12 {
@@ -135,12 +149,16 @@ struct ZipDirectory {
             let name = String(decoding: directory[(p + 46)..<(p + 46 + nameLength)], as: UTF8.self)
             let unixMode = directory[p + 5] == 3 ? (directory.le32(p + 38) >> 16) & 0o170000 : 0
             let isFile = !name.hasSuffix("/") && !name.hasSuffix("\\") && (unixMode == 0 || unixMode == 0o100000)
-            members.append(Member(name: name, method: directory.le16(p + 10), crc: directory.le32(p + 16), compressed: compressed,
-                                  uncompressed: uncompressed, data: data, isFile: isFile, record: k + 1, local: local, end: dataEnd))
+            members.append(
+                Member(
+                    name: name, method: directory.le16(p + 10), crc: directory.le32(p + 16), compressed: compressed,
+                    uncompressed: uncompressed, data: data, isFile: isFile, record: k + 1, local: local, end: dataEnd))
             p += 46 + nameLength + extraLength + commentLength
         }
         if members.count != count {
-            warnings.append("byte offset \(eocd + 10): the end of central directory counts \(count) member\(count == 1 ? "" : "s"), the central directory holds \(members.count): all \(members.count) read")
+            warnings.append(
+                "byte offset \(eocd + 10): the end of central directory counts \(count) member\(count == 1 ? "" : "s"), the central directory holds \(members.count): all \(members.count) read"
+            )
         }
         markOverlaps()
         return nil
@@ -150,13 +168,17 @@ struct ZipDirectory {
     /// one set of bytes is how a zip bomb multiplies one deflate stream, and one piece of evidence would be
     /// counted twice.
     private mutating func markOverlaps() {
-        let order = members.indices.filter { members[$0].isFile }.sorted { (members[$0].local, members[$0].record) < (members[$1].local, members[$1].record) }
+        let order = members.indices.filter { members[$0].isFile }.sorted {
+            (members[$0].local, members[$0].record) < (members[$1].local, members[$1].record)
+        }
         var reach: (end: UInt64, record: Int)? = nil
         for i in order {
             let m = members[i]
             if let r = reach, m.local < r.end {
                 members[i].skipped = "its bytes (\(m.local) to \(m.end)) overlap record \(r.record)'s: not read"
-                warnings.append("byte offset \(m.local): central directory record \(m.record), member \(QuotedText.oneLine(m.name)): its bytes overlap record \(r.record)'s; not read (read once, as record \(r.record))")
+                warnings.append(
+                    "byte offset \(m.local): central directory record \(m.record), member \(QuotedText.oneLine(m.name)): its bytes overlap record \(r.record)'s; not read (read once, as record \(r.record))"
+                )
                 continue
             }
             reach = (m.end, m.record)

@@ -16,7 +16,8 @@ enum ZipMemberExtraction {
             try Interruption.check()
             written += UInt64(data.count)
             guard written <= m.uncompressed else {
-                throw CaseError(.badArchive, "byte offset \(m.data): inflates to more than its declared \(m.uncompressed) bytes")
+                throw CaseError(
+                    .badArchive, "byte offset \(m.data): inflates to more than its declared \(m.uncompressed) bytes")
             }
             try out.write(contentsOf: data)
         }
@@ -35,27 +36,36 @@ enum ZipMemberExtraction {
             }
             crc = sum
         case 8:
-            crc = try Data.decompress(size: Int64(m.compressed), bufferSize: chunk, skipCRC32: false, provider: { position, size in
-                let position = UInt64(position)
-                guard position < m.compressed else {
-                    throw CaseError(.badArchive, "byte offset \(m.data + m.compressed): its deflate stream does not end within its \(m.compressed) bytes")
-                }
-                // ZIPFoundation tells zlib a whole buffer is there whatever the provider returns: the last
-                // chunk is padded with zeros to the size asked (zeros after a stream's end are ignored;
-                // within a stream that did not end they are a data error), so zlib never reads past it.
-                let n = Int(min(UInt64(size), m.compressed - position))
-                var data = Data(try source.bytes(n, at: m.data + position, what: "member data"))
-                if data.count < size { data.append(Data(count: size - data.count)) }
-                return data
-            }, consumer: consume)
+            crc = try Data.decompress(
+                size: Int64(m.compressed), bufferSize: chunk, skipCRC32: false,
+                provider: { position, size in
+                    let position = UInt64(position)
+                    guard position < m.compressed else {
+                        throw CaseError(
+                            .badArchive,
+                            "byte offset \(m.data + m.compressed): its deflate stream does not end within its \(m.compressed) bytes"
+                        )
+                    }
+                    // ZIPFoundation tells zlib a whole buffer is there whatever the provider returns: the last
+                    // chunk is padded with zeros to the size asked (zeros after a stream's end are ignored;
+                    // within a stream that did not end they are a data error), so zlib never reads past it.
+                    let n = Int(min(UInt64(size), m.compressed - position))
+                    var data = Data(try source.bytes(n, at: m.data + position, what: "member data"))
+                    if data.count < size { data.append(Data(count: size - data.count)) }
+                    return data
+                }, consumer: consume)
         default:
-            throw CaseError(.badArchive, "byte offset \(m.data): compression method \(m.method) (only stored and deflate are read)")
+            throw CaseError(
+                .badArchive, "byte offset \(m.data): compression method \(m.method) (only stored and deflate are read)")
         }
         guard written == m.uncompressed else {
             throw CaseError(.badArchive, "byte offset \(m.data): \(written) bytes unpacked, \(m.uncompressed) declared")
         }
         guard crc == m.crc else {
-            throw CaseError(.badArchive, "byte offset \(m.data): CRC-32 0x\(Hex.padded(crc, width: 8)), the directory says 0x\(Hex.padded(m.crc, width: 8))")
+            throw CaseError(
+                .badArchive,
+                "byte offset \(m.data): CRC-32 0x\(Hex.padded(crc, width: 8)), the directory says 0x\(Hex.padded(m.crc, width: 8))"
+            )
         }
     }
 }

@@ -75,7 +75,9 @@ struct BinaryXMLParser {
     /// Reads a name reference at `p`; an inline name (its offset is where it stands) is stepped over.
     mutating func nameReference(_ p: inout Int) throws(Failure) -> String {
         let offset = Int(try u32(p))
-        guard chunk.holds(8, at: offset) else { throw Failure(offset: p, reason: "a name offset \(offset) outside the chunk") }
+        guard chunk.holds(8, at: offset) else {
+            throw Failure(offset: p, reason: "a name offset \(offset) outside the chunk")
+        }
         p += 4
         let (name, size) = try self.name(at: offset)
         if offset == p { p += size }
@@ -99,7 +101,9 @@ struct BinaryXMLParser {
 
     /// Counts a fragment; a record's own (depth 0) starts the count afresh.
     mutating func enterFragment(at start: Int, depth: Int) throws(Failure) {
-        guard depth < Self.maxDepth else { throw Failure(offset: start, reason: "binary XML nested more than \(Self.maxDepth) deep") }
+        guard depth < Self.maxDepth else {
+            throw Failure(offset: start, reason: "binary XML nested more than \(Self.maxDepth) deep")
+        }
         if depth == 0 {
             fragments = 0
             substituted = 0
@@ -107,7 +111,9 @@ struct BinaryXMLParser {
         }
         fragments += 1
         guard fragments <= Self.maxFragments else {
-            throw Failure(offset: start, reason: "the record expands to more than \(Self.maxFragments) fragments of nested binary XML")
+            throw Failure(
+                offset: start,
+                reason: "the record expands to more than \(Self.maxFragments) fragments of nested binary XML")
         }
     }
 
@@ -115,7 +121,11 @@ struct BinaryXMLParser {
     mutating func produce(_ n: Int = 1, at offset: Int) throws(Failure) {
         produced += n
         guard produced <= Self.maxProduced else {
-            throw Failure(offset: offset, reason: "the record expands to more than \(Self.maxProduced) elements (a template naming an array value many times)")
+            throw Failure(
+                offset: offset,
+                reason:
+                    "the record expands to more than \(Self.maxProduced) elements (a template naming an array value many times)"
+            )
         }
     }
 
@@ -123,8 +133,11 @@ struct BinaryXMLParser {
     mutating func charge(_ v: Value) throws(Failure) {
         substituted += v.bytes.count
         guard substituted <= Self.maxSubstituted else {
-            throw Failure(offset: v.bytes.baseAddress.map { $0 - chunk.baseAddress! } ?? 0,
-                          reason: "the record expands to more than \(Self.maxSubstituted >> 20) MiB of substituted values (a template naming a value many times)")
+            throw Failure(
+                offset: v.bytes.baseAddress.map { $0 - chunk.baseAddress! } ?? 0,
+                reason:
+                    "the record expands to more than \(Self.maxSubstituted >> 20) MiB of substituted values (a template naming a value many times)"
+            )
         }
     }
 
@@ -153,7 +166,9 @@ struct BinaryXMLParser {
                 out += try expand([node], with: [], depth: depth)
                 return out
             default:
-                throw Failure(offset: p, reason: "unexpected binary XML token 0x\(Hex.padded(token, width: 2)) at the top of a fragment")
+                throw Failure(
+                    offset: p,
+                    reason: "unexpected binary XML token 0x\(Hex.padded(token, width: 2)) at the top of a fragment")
             }
         }
         return out
@@ -197,7 +212,9 @@ struct BinaryXMLParser {
             data += size
         }
         p = data
-        guard p <= end || end == chunk.count else { throw Failure(offset: at, reason: "a template instance runs past its record") }
+        guard p <= end || end == chunk.count else {
+            throw Failure(offset: at, reason: "a template instance runs past its record")
+        }
         return definition
     }
 
@@ -221,7 +238,8 @@ struct BinaryXMLParser {
             case 0x0F: p += 4
             case 0x01: nodes.append(try element(&p, end: end, dependency: true, depth: 1))
             default:
-                throw Failure(offset: p, reason: "unexpected binary XML token 0x\(Hex.padded(token, width: 2)) in a template")
+                throw Failure(
+                    offset: p, reason: "unexpected binary XML token 0x\(Hex.padded(token, width: 2)) in a template")
             }
         }
         templates.parsed[offset] = nodes
@@ -230,7 +248,9 @@ struct BinaryXMLParser {
 
     /// An element from its open-start token to its end, as a template node.
     mutating func element(_ p: inout Int, end: Int, dependency: Bool, depth: Int) throws(Failure) -> Node {
-        guard depth < Self.maxDepth else { throw Failure(offset: p, reason: "elements nested more than \(Self.maxDepth) deep") }
+        guard depth < Self.maxDepth else {
+            throw Failure(offset: p, reason: "elements nested more than \(Self.maxDepth) deep")
+        }
         let token = try u8(p)
         p += 1
         if dependency { p += 2 }
@@ -263,7 +283,8 @@ struct BinaryXMLParser {
                 case 0x07:
                     let count = Int(try u16(p + 1))
                     try need(2 * count, p + 3, "a CDATA section")
-                    children.append(.cdata(UTF16LE.string(UnsafeRawBufferPointer(rebasing: chunk[(p + 3)..<(p + 3 + 2 * count)]))))
+                    children.append(
+                        .cdata(UTF16LE.string(UnsafeRawBufferPointer(rebasing: chunk[(p + 3)..<(p + 3 + 2 * count)]))))
                     p += 3 + 2 * count
                 case 0x05, 0x08, 0x09, 0x0D, 0x0E:
                     for part in try parts(&p) { children.append(.part(part)) }
@@ -272,11 +293,15 @@ struct BinaryXMLParser {
                 case 0x00:
                     throw Failure(offset: p, reason: "the element \(name) has no end")
                 default:
-                    throw Failure(offset: p, reason: "unexpected binary XML token 0x\(Hex.padded(t, width: 2)) in element \(name)")
+                    throw Failure(
+                        offset: p, reason: "unexpected binary XML token 0x\(Hex.padded(t, width: 2)) in element \(name)"
+                    )
                 }
             }
         default:
-            throw Failure(offset: p - 1, reason: "expected the end of element \(name)'s start tag, found 0x\(Hex.padded(close, width: 2))")
+            throw Failure(
+                offset: p - 1,
+                reason: "expected the end of element \(name)'s start tag, found 0x\(Hex.padded(close, width: 2))")
         }
     }
 
@@ -288,10 +313,16 @@ struct BinaryXMLParser {
             switch t & 0x1F {
             case 0x05:
                 let type = try u8(p + 1)
-                guard type == 0x01 else { throw Failure(offset: p + 1, reason: "a value token of type 0x\(Hex.padded(type, width: 2)) (only strings are written in line)") }
+                guard type == 0x01 else {
+                    throw Failure(
+                        offset: p + 1,
+                        reason:
+                            "a value token of type 0x\(Hex.padded(type, width: 2)) (only strings are written in line)")
+                }
                 let count = Int(try u16(p + 2))
                 try need(2 * count, p + 4, "a string value")
-                out.append(.text(UTF16LE.string(UnsafeRawBufferPointer(rebasing: chunk[(p + 4)..<(p + 4 + 2 * count)]))))
+                out.append(
+                    .text(UTF16LE.string(UnsafeRawBufferPointer(rebasing: chunk[(p + 4)..<(p + 4 + 2 * count)]))))
                 p += 4 + 2 * count
             case 0x08:
                 let code = try u16(p + 1)
@@ -336,7 +367,8 @@ struct BinaryXMLParser {
                 if children.count == 1, case .part(.substitution(let i, _)) = children[0], i < values.count,
                     values[i].type & 0x80 != 0
                 {
-                    let attrs = try expand([.element(name: name, attributes: attributes, children: [])], with: values, depth: depth)
+                    let attrs = try expand(
+                        [.element(name: name, attributes: attributes, children: [])], with: values, depth: depth)
                     guard case .element(let shell) = attrs.first else { continue }
                     try charge(values[i])
                     let items = ValueText.items(values[i].type & 0x7F, values[i].bytes)

@@ -64,7 +64,9 @@ public struct Event: Sendable, Equatable, Encodable {
         }
     }
 
-    enum CodingKeys: String, CodingKey { case file, record, time, provider, eventId, level, channel, computer, data, named }
+    enum CodingKeys: String, CodingKey {
+        case file, record, time, provider, eventId, level, channel, computer, data, named
+    }
 
     /// Every key written, null when the record does not have it.
     public func encode(to encoder: any Encoder) throws {

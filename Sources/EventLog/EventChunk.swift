@@ -40,14 +40,20 @@ struct EventChunk {
             UnsafeRawBufferPointer(rebasing: c[128..<512]),
             continuing: CRC32.checksum(UnsafeRawBufferPointer(rebasing: c[0..<120])))
         if stored != computed {
-            warn(124, "header CRC-32 0x\(Hex.padded(stored, width: 8)) does not match 0x\(Hex.padded(computed, width: 8)); its records are read where they parse")
+            warn(
+                124,
+                "header CRC-32 0x\(Hex.padded(stored, width: 8)) does not match 0x\(Hex.padded(computed, width: 8)); its records are read where they parse"
+            )
         }
         let free = Int(c.le32(48))
         let end = (512...EventLogFile.chunkSize).contains(free) ? free : EventLogFile.chunkSize
         if end != free { warn(48, "free space offset \(free) is outside the chunk") }
         let recordsCRC = CRC32.checksum(UnsafeRawBufferPointer(rebasing: c[512..<end]))
         if recordsCRC != c.le32(52) {
-            warn(52, "records CRC-32 0x\(Hex.padded(c.le32(52), width: 8)) does not match 0x\(Hex.padded(recordsCRC, width: 8))")
+            warn(
+                52,
+                "records CRC-32 0x\(Hex.padded(c.le32(52), width: 8)) does not match 0x\(Hex.padded(recordsCRC, width: 8))"
+            )
         }
         var p = 512
         while p + 28 <= end {
@@ -58,11 +64,15 @@ struct EventChunk {
             let size = Int(c.le32(p + 4))
             // Bounded by the chunk, not the free-space offset, which a damaged chunk may have wrong.
             guard size >= 28, size <= EventLogFile.chunkSize - p else {
-                warn(p + 4, "record \(c.le64(p + 8)) has size \(size), which does not fit; the rest of the chunk is skipped")
+                warn(
+                    p + 4,
+                    "record \(c.le64(p + 8)) has size \(size), which does not fit; the rest of the chunk is skipped")
                 return
             }
             if c.le32(p + size - 4) != UInt32(size) {
-                warn(p + size - 4, "record \(c.le64(p + 8)) does not end with its size (cut off?); read as far as it parses")
+                warn(
+                    p + size - 4,
+                    "record \(c.le64(p + 8)) does not end with its size (cut off?); read as far as it parses")
             }
             let number = c.le64(p + 8)
             do {

@@ -1,9 +1,9 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
-
 import WriterScope
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What an event says about the System Writer: the class WriterScope gives it (WRITER-MODEL.md §4).
 public typealias EventFindingKind = WriterEvents.Kind
@@ -123,7 +123,9 @@ public enum EventJudge {
         guard !named.isEmpty else { return false }
         if named.contains(WriterEvents.scm) || named.contains(WriterEvents.backup) { return true }
         guard let ids = numbers(eventIDTag) else { return true }
-        if named.contains(WriterEvents.vss), ids.contains(where: { !WriterEvents.vssNotListed.contains($0) }) { return true }
+        if named.contains(WriterEvents.vss), ids.contains(where: { !WriterEvents.vssNotListed.contains($0) }) {
+            return true
+        }
         guard named.contains(WriterEvents.capi2) else { return false }
         // CAPI2: the writer's own events, and its errors and warnings in the Application log.
         if ids.contains(where: { WriterEvents.capi2WriterEvents.contains($0) }) { return true }
@@ -154,4 +156,3 @@ public enum EventJudge {
             summary: summary)
     }
 }
-

@@ -1,7 +1,8 @@
 import BinaryFormat
 import Dispatch
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One event record: its number, when it was written, and its XML (the `Event` element).
@@ -50,18 +51,26 @@ public final class EventLogFile {
         if declared != 4096 { warn(at: 40, "header block size \(declared), read as 4096") }
         let stored = head.le32(124)
         let computed = head.withUnsafeBytes { CRC32.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<120])) }
-        if stored != computed { warn(at: 124, "the file header's CRC-32 is 0x\(Hex.padded(stored, width: 8)), its bytes give 0x\(Hex.padded(computed, width: 8))") }
+        if stored != computed {
+            warn(
+                at: 124,
+                "the file header's CRC-32 is 0x\(Hex.padded(stored, width: 8)), its bytes give 0x\(Hex.padded(computed, width: 8))"
+            )
+        }
         let after = Int(min(UInt64(Int32.max), file.remaining(after: UInt64(headerSize))))
         var available = after / Self.chunkSize
         // A file cut off inside a chunk (copied while Windows wrote it): the chunk's records that are whole
         // are read; the rest of the chunk reads as zeros.
         let tail = after % Self.chunkSize
-        if tail >= 512, let h = try? file.bytes(8, at: UInt64(headerSize + available * Self.chunkSize), what: "a chunk header"),
+        if tail >= 512,
+            let h = try? file.bytes(8, at: UInt64(headerSize + available * Self.chunkSize), what: "a chunk header"),
             h.starts(with: Array("ElfChnk\0".utf8))
         {
             cutChunk = (available, tail)
-            warn(at: UInt64(headerSize + available * Self.chunkSize),
-                 "chunk \(available) is cut off after \(tail) of its 65,536 bytes (the file ends there); its records are read as far as they go")
+            warn(
+                at: UInt64(headerSize + available * Self.chunkSize),
+                "chunk \(available) is cut off after \(tail) of its 65,536 bytes (the file ends there); its records are read as far as they go"
+            )
             available += 1
         }
         let counted = Int(head.le16(42))
@@ -79,7 +88,10 @@ public final class EventLogFile {
             if h.starts(with: Array("ElfChnk\0".utf8)) {
                 let (first, last) = (h.le64(8), h.le64(16))
                 if first <= last, let other = ranges.first(where: { first <= $0.last && $0.first <= last }) {
-                    warn(at: at + 8, "chunk \(i) repeats chunk \(other.chunk)'s record numbers (\(max(first, other.first)) to \(min(last, other.last))); skipped, so each record is counted once")
+                    warn(
+                        at: at + 8,
+                        "chunk \(i) repeats chunk \(other.chunk)'s record numbers (\(max(first, other.first)) to \(min(last, other.last))); skipped, so each record is counted once"
+                    )
                     continue
                 }
                 if first <= last { ranges.append((first, last, i)) }
@@ -92,7 +104,9 @@ public final class EventLogFile {
         }
         // Unused chunks at the end are zeros; a zeroed chunk between written ones is damage.
         for i in zeros where i < (firsts.last?.0 ?? 0) {
-            warn(at: UInt64(headerSize + i * Self.chunkSize), "chunk \(i) is zeros between written chunks (no \"ElfChnk\"); skipped")
+            warn(
+                at: UInt64(headerSize + i * Self.chunkSize),
+                "chunk \(i) is zeros between written chunks (no \"ElfChnk\"); skipped")
         }
         chunkOrder = firsts.sorted { $0.1 < $1.1 }.map(\.0)
     }
@@ -120,7 +134,10 @@ public final class EventLogFile {
             chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in
                 var event: XMLElement? = nil
                 defer {
-                    body(EventRecord(number: r.number, written: FileTime(raw: r.written), event: event, chunk: index, fileOffset: base + UInt64(r.at)))
+                    body(
+                        EventRecord(
+                            number: r.number, written: FileTime(raw: r.written), event: event, chunk: index,
+                            fileOffset: base + UInt64(r.at)))
                 }
                 for case .element(let e) in try parser.document(from: r.start, to: r.end) {
                     event = e
@@ -135,40 +152,48 @@ public final class EventLogFile {
     /// parses, one level deep), chunk by chunk in record order. Chunks are rendered on every core, a batch
     /// at a time; memory holds one batch of chunks and their XML.
     public func forEachChunkXML(_ body: (UnsafeRawBufferPointer) -> Void) {
-        forEachChunkInParallel({ chunk -> [UInt8] in
-            var renderer = XMLRenderer(chunk: chunk.bytes)
-            chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in try renderer.record(from: r.start, to: r.end) }
-            return Array(renderer.out.bytes)
-        }, { xml in xml.withUnsafeBytes { body($0) } })
+        forEachChunkInParallel(
+            { chunk -> [UInt8] in
+                var renderer = XMLRenderer(chunk: chunk.bytes)
+                chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in try renderer.record(from: r.start, to: r.end)
+                }
+                return Array(renderer.out.bytes)
+            }, { xml in xml.withUnsafeBytes { body($0) } })
     }
 
     /// Calls `body` with the records whose XML `keep` accepts, chunk by chunk in record order, as trees:
     /// each record's XML is written straight from its binary XML and looked at by `keep` (cheap), and only
     /// the records it keeps are built into a tree. For a reader that wants few records of many, on every
     /// core a batch of chunks at a time.
-    public func forEachRecord(whereXML keep: @escaping @Sendable (UnsafeRawBufferPointer) -> Bool, _ body: (EventRecord) -> Void) {
+    public func forEachRecord(
+        whereXML keep: @escaping @Sendable (UnsafeRawBufferPointer) -> Bool, _ body: (EventRecord) -> Void
+    ) {
         let headerSize = self.headerSize
-        forEachChunkInParallel({ chunk -> [EventRecord] in
-            var renderer = XMLRenderer(chunk: chunk.bytes)
-            var tree = BinaryXMLParser(chunk: chunk.bytes, templates: TemplateCache())
-            var kept: [EventRecord] = []
-            let index = chunk.index
-            let base = UInt64(headerSize + index * Self.chunkSize)
-            chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in
-                let mark = renderer.out.count
-                try renderer.record(from: r.start, to: r.end)
-                let wanted = keep(UnsafeRawBufferPointer(rebasing: renderer.out.bytes[mark...]))
-                renderer.out.truncate(to: mark)
-                guard wanted else { return }
-                var event: XMLElement? = nil
-                for case .element(let e) in try tree.document(from: r.start, to: r.end) {
-                    event = e
-                    break
+        forEachChunkInParallel(
+            { chunk -> [EventRecord] in
+                var renderer = XMLRenderer(chunk: chunk.bytes)
+                var tree = BinaryXMLParser(chunk: chunk.bytes, templates: TemplateCache())
+                var kept: [EventRecord] = []
+                let index = chunk.index
+                let base = UInt64(headerSize + index * Self.chunkSize)
+                chunk.forEachRecord { r throws(BinaryXMLParser.Failure) in
+                    let mark = renderer.out.count
+                    try renderer.record(from: r.start, to: r.end)
+                    let wanted = keep(UnsafeRawBufferPointer(rebasing: renderer.out.bytes[mark...]))
+                    renderer.out.truncate(to: mark)
+                    guard wanted else { return }
+                    var event: XMLElement? = nil
+                    for case .element(let e) in try tree.document(from: r.start, to: r.end) {
+                        event = e
+                        break
+                    }
+                    kept.append(
+                        EventRecord(
+                            number: r.number, written: FileTime(raw: r.written), event: event, chunk: index,
+                            fileOffset: base + UInt64(r.at)))
                 }
-                kept.append(EventRecord(number: r.number, written: FileTime(raw: r.written), event: event, chunk: index, fileOffset: base + UInt64(r.at)))
-            }
-            return kept
-        }, { records in records.forEach(body) })
+                return kept
+            }, { records in records.forEach(body) })
     }
 
     /// Runs `work` on each chunk, side by side in batches of a few chunks per core, and hands the results
@@ -185,8 +210,11 @@ public final class EventLogFile {
             for (k, index) in indices.enumerated() {
                 let at = buffer.baseAddress! + k * Self.chunkSize
                 let base = UInt64(headerSize + index * Self.chunkSize)
-                chunks.append(read(index, into: at)
-                    ? EventChunk(index: index, base: base, bytes: UnsafeRawBufferPointer(start: at, count: Self.chunkSize)) : nil)
+                chunks.append(
+                    read(index, into: at)
+                        ? EventChunk(
+                            index: index, base: base, bytes: UnsafeRawBufferPointer(start: at, count: Self.chunkSize))
+                        : nil)
             }
             let results = ChunkResults<T>(chunks, work: work)
             DispatchQueue.concurrentPerform(iterations: chunks.count) { k in results.run(k) }

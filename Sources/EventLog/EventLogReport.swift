@@ -42,7 +42,8 @@ public struct EventLogReport: Sendable, Encodable {
 
     /// Reads every log (opened first: a file that is not a log is refused before any is read) and judges
     /// its events for `writer`.
-    public static func judge(paths: [String], writer: String = "System Writer") throws(EventLogError) -> EventLogReport {
+    public static func judge(paths: [String], writer: String = "System Writer") throws(EventLogError) -> EventLogReport
+    {
         var logs: [EventLogFile] = []
         for path in paths { logs.append(try EventLogFile(path: path)) }
         return judge(logs, writer: writer)
@@ -57,7 +58,8 @@ public struct EventLogReport: Sendable, Encodable {
                 report.events.append(e)
                 report.findings.append(f)
             }
-            report.files.append(File(file: log.path, records: log.recordsRead, chunks: log.chunksRead, warnings: log.warningLines))
+            report.files.append(
+                File(file: log.path, records: log.recordsRead, chunks: log.chunksRead, warnings: log.warningLines))
         }
         report.markShutdownNoise()
         report.events.sort { ($0.time ?? "", $0.record) < ($1.time ?? "", $1.record) }

@@ -10,7 +10,6 @@ public enum EventXML {
     public static let header: [UInt8] = Array("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<Events>\n".utf8)
     public static let footer: [UInt8] = Array("</Events>\n".utf8)
 
-
     /// Appends `e` (and its children) at `depth` levels of indentation.
     public static func append(_ e: XMLElement, depth: Int = 1, into out: inout ByteWriter) {
         indent(depth, &out)
@@ -167,7 +166,9 @@ public enum EventXML {
     }
 
     /// Escapes in place what was appended to `out` from `start` on; `scratch` is reused between calls.
-    @inline(__always) static func escapeTail(of out: inout ByteWriter, from start: Int, attribute: Bool, scratch: inout [UInt8]) {
+    @inline(__always) static func escapeTail(
+        of out: inout ByteWriter, from start: Int, attribute: Bool, scratch: inout [UInt8]
+    ) {
         guard needsEscape(UnsafeRawBufferPointer(rebasing: out.bytes[start...]), attribute: attribute) else { return }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: UnsafeRawBufferPointer(rebasing: out.bytes[start...]))

@@ -45,7 +45,12 @@ enum ValueText {
             }
         case 0x0F: GUIDText.append(b, into: &out)
         // SizeT in hex, as Windows prints it (a 4624's ProcessId `0x24c`).
-        case 0x10: if b.count >= 8 { hexNumber(b.le64(0), into: &out) } else if b.count >= 4 { hexNumber(UInt64(b.le32(0)), into: &out) }
+        case 0x10:
+            if b.count >= 8 {
+                hexNumber(b.le64(0), into: &out)
+            } else if b.count >= 4 {
+                hexNumber(UInt64(b.le32(0)), into: &out)
+            }
         case 0x11: if b.count >= 8 { isoTime(filetime: b.le64(0), into: &out) }
         case 0x12: if b.count >= 16 { isoTime(systemtime: b, into: &out) }
         case 0x13: sid(b, into: &out)
@@ -68,7 +73,8 @@ enum ValueText {
     /// The items of an array value of `type` (without the 0x80 flag): strings split at NUL units, other
     /// types in their fixed width (a partial item at the end is dropped); a type of no known width is one
     /// item of binary.
-    static func forEachItem(_ type: UInt8, _ b: UnsafeRawBufferPointer, _ body: (UInt8, UnsafeRawBufferPointer) -> Void) {
+    static func forEachItem(_ type: UInt8, _ b: UnsafeRawBufferPointer, _ body: (UInt8, UnsafeRawBufferPointer) -> Void)
+    {
         if type == 0x01 {
             var start = 0
             var i = 0
@@ -207,7 +213,9 @@ enum ValueText {
         format(y, m, d, rest / 3600, rest / 60 % 60, rest % 60, micro, into: &out)
     }
 
-    static func format(_ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int, _ micro: Int, into out: inout ByteWriter) {
+    static func format(
+        _ y: Int, _ m: Int, _ d: Int, _ h: Int, _ mi: Int, _ s: Int, _ micro: Int, into out: inout ByteWriter
+    ) {
         decimal(Int64(y), width: 4, into: &out)
         out.append(0x2D)
         decimal(Int64(m), width: 2, into: &out)

@@ -43,7 +43,8 @@ struct XMLRenderer: ~Copyable {
         _ t: CompiledTemplate, base: Int, count: Int, depth: Int, level: Int, layout: Layout
     ) throws(Failure) -> Emitted {
         defer { withExtendedLifetime(t) {} }
-        return try nodes(t.view, 0..<t.view.ops.count, base: base, count: count, depth: depth, level: level, layout: layout)
+        return try nodes(
+            t.view, 0..<t.view.ops.count, base: base, count: count, depth: depth, level: level, layout: layout)
     }
 
     /// Appends the record's first element (its `Event`) at one level of indentation; on failure nothing is
@@ -78,7 +79,9 @@ struct XMLRenderer: ~Copyable {
     }
 
     /// A fragment (a record's, or a value of nested binary XML), as `BinaryXMLParser.document` reads it.
-    private mutating func document(from start: Int, to end: Int, depth: Int, level: Int, layout: Layout) throws(Failure) -> Emitted {
+    private mutating func document(from start: Int, to end: Int, depth: Int, level: Int, layout: Layout) throws(Failure)
+        -> Emitted
+    {
         try parser.enterFragment(at: start, depth: depth)
         var emitted = Emitted()
         var p = start
@@ -93,7 +96,8 @@ struct XMLRenderer: ~Copyable {
                 let base = values.count
                 let definition = try parser.instance(&p, end: end, values: &values)
                 let t = template(at: definition)
-                emitted.add(try nodes(t, base: base, count: values.count - base, depth: depth, level: level, layout: layout))
+                emitted.add(
+                    try nodes(t, base: base, count: values.count - base, depth: depth, level: level, layout: layout))
                 values.removeSubrange(base...)
                 return emitted  // one root, as BinaryXMLParser.document reads it
             case 0x01:
@@ -102,7 +106,9 @@ struct XMLRenderer: ~Copyable {
                 emitted.add(try nodes(t, base: values.count, count: 0, depth: depth, level: level, layout: layout))
                 return emitted
             default:
-                throw Failure(offset: p, reason: "unexpected binary XML token 0x\(Hex.padded(token, width: 2)) at the top of a fragment")
+                throw Failure(
+                    offset: p,
+                    reason: "unexpected binary XML token 0x\(Hex.padded(token, width: 2)) at the top of a fragment")
             }
         }
         return emitted
@@ -166,7 +172,9 @@ struct XMLRenderer: ~Copyable {
                 guard let v = value(op, base: base, count: count) else { break }
                 if v.type == 0x21 {
                     let start = v.bytes.baseAddress! - parser.chunk.baseAddress!
-                    emitted.add(try document(from: start, to: start + v.bytes.count, depth: depth + 1, level: level, layout: layout))
+                    emitted.add(
+                        try document(
+                            from: start, to: start + v.bytes.count, depth: depth + 1, level: level, layout: layout))
                 } else {
                     try parser.charge(v)
                     if layout == .block { EventXML.indent(level, &out) }
@@ -187,7 +195,9 @@ struct XMLRenderer: ~Copyable {
     /// The start tag up to its attributes: `<name a="v"`.
     /// Values in attributes are charged to the record's work when `charging` (an element written once per
     /// array item is charged once, as the tree expands its attributes once).
-    private mutating func startTag(_ t: View, _ e: Int, base: Int, count: Int, level: Int, charging: Bool = true) throws(Failure) {
+    private mutating func startTag(_ t: View, _ e: Int, base: Int, count: Int, level: Int, charging: Bool = true)
+        throws(Failure)
+    {
         let op = t.ops[e]
         EventXML.indent(level, &out)
         out.append(t.text(op))
@@ -199,7 +209,9 @@ struct XMLRenderer: ~Copyable {
             for k in parts {
                 let part = t.ops[k]
                 // A NULL value (type 0) does not make an attribute, optional or not (as pyevtx-rs writes it).
-                if part.kind == .text || (part.kind == .substitution && (value(part, base: base, count: count)?.type ?? 0) != 0) {
+                if part.kind == .text
+                    || (part.kind == .substitution && (value(part, base: base, count: count)?.type ?? 0) != 0)
+                {
                     present = true
                     break
                 }
@@ -233,7 +245,9 @@ struct XMLRenderer: ~Copyable {
     }
 
     /// An element and its subtree, written in block layout at `level`.
-    private mutating func element(_ t: View, _ e: Int, base: Int, count: Int, depth: Int, level: Int) throws(Failure) -> Emitted {
+    private mutating func element(_ t: View, _ e: Int, base: Int, count: Int, depth: Int, level: Int) throws(Failure)
+        -> Emitted
+    {
         let op = t.ops[e]
         if let array = arrayValue(t, e, base: base, count: count) {
             // As the tree: the shell's attributes, then the array, charged once.

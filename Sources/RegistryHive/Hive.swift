@@ -49,7 +49,11 @@ public final class Hive {
                 do {
                     let file = try ReadOnlyFile(path: logPath)
                     guard !file.isDirectory, file.size <= Self.logSizeLimit else {
-                        unread.append(HiveWarning(fileOffset: nil, "\(logPath): \(file.isDirectory ? "a folder" : "over \(Self.logSizeLimit >> 20) MiB, more than a transaction log holds"): not applied"))
+                        unread.append(
+                            HiveWarning(
+                                fileOffset: nil,
+                                "\(logPath): \(file.isDirectory ? "a folder" : "over \(Self.logSizeLimit >> 20) MiB, more than a transaction log holds"): not applied"
+                            ))
                         continue
                     }
                     logs.append(LogFile(name: logPath, bytes: try file.bytes(Int(file.size), at: 0, what: "the log")))

@@ -23,7 +23,9 @@ struct HiveBins {
                 continue
             }
             guard binSize >= 4096, binSize % 4096 == 0, binSize <= size - at else {
-                warn(UInt64(4096 + at), "hive bin size \(binSize) is not a multiple of 4096 inside the hive; its 4 KiB page is skipped")
+                warn(
+                    UInt64(4096 + at),
+                    "hive bin size \(binSize) is not a multiple of 4096 inside the hive; its 4 KiB page is skipped")
                 at += 4096
                 continue
             }

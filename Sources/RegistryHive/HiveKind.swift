@@ -25,8 +25,9 @@ public enum HiveKind: String, Sendable, Codable, CaseIterable {
         if has("Policy") { return .security }
         if has("Software"), has("Environment") || has("Control Panel") || has("Console") { return .user }
         if has("Local Settings") || (has("CLSID") && !has("Software")) { return .userClasses }
-        if has("Root"), hive.key(path: "Root\\InventoryApplicationFile") != nil || hive.key(path: "Root\\File") != nil
-            || hive.key(path: "Root\\Programs") != nil
+        if has("Root"),
+            hive.key(path: "Root\\InventoryApplicationFile") != nil || hive.key(path: "Root\\File") != nil
+                || hive.key(path: "Root\\Programs") != nil
         {
             return .amcache
         }

@@ -50,7 +50,8 @@ final class HiveStorage {
         guard size > buffer.count else { return }
         let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
         bigger.copyMemory(from: UnsafeRawBufferPointer(buffer))
-        bigger.baseAddress!.advanced(by: buffer.count).initializeMemory(as: UInt8.self, repeating: 0, count: size - buffer.count)
+        bigger.baseAddress!.advanced(by: buffer.count).initializeMemory(
+            as: UInt8.self, repeating: 0, count: size - buffer.count)
         free()
         buffer = bigger
         mapped = false

@@ -19,7 +19,9 @@ extension Hive {
         }
         var count = Int(key.valueCount)
         if count > list.count / 4 {
-            warn(cell: key.valueListCell, "key \"\(key.name)\" declares \(count) values, its list holds \(list.count / 4)")
+            warn(
+                cell: key.valueListCell,
+                "key \"\(key.name)\" declares \(count) values, its list holds \(list.count / 4)")
             count = list.count / 4
         }
         // A value cell listed twice is shown once (a list can repeat one cell a million times).
@@ -34,7 +36,9 @@ extension Hive {
             view(at: cell, of: key, body)
         }
         if repeated > 0 {
-            warn(cell: key.valueListCell, "the value list of key \"\(key.name)\" names \(repeated) value cells again; each read once")
+            warn(
+                cell: key.valueListCell,
+                "the value list of key \"\(key.name)\" names \(repeated) value cells again; each read once")
         }
     }
 
@@ -69,7 +73,9 @@ extension Hive {
         if inRecord {
             let size = Int(rawSize & 0x7FFF_FFFF)
             if size > 4 {
-                warn(cell: cellOffset, "value \"\(name)\": data of \(size) bytes said to be in the record, which holds 4")
+                warn(
+                    cell: cellOffset, "value \"\(name)\": data of \(size) bytes said to be in the record, which holds 4"
+                )
             }
             // The data field itself, in the record's byte order.
             show(UnsafeRawBufferPointer(rebasing: c[8..<(8 + min(size, 4))]))
@@ -96,14 +102,17 @@ extension Hive {
         guard let list = cell(db.le32(4), "segment list of value \"\(name)\"") else { return [] }
         var count = segments
         if count > list.count / 4 {
-            warn(cell: dbCell, "value \"\(name)\": \(segments) data segments declared, the list holds \(list.count / 4)")
+            warn(
+                cell: dbCell, "value \"\(name)\": \(segments) data segments declared, the list holds \(list.count / 4)")
             count = list.count / 4
         }
         // Each segment is a cell of its own: data can be no longer than the hive bins hold, and a segment
         // cell named twice ends the data (one 16 KiB cell listed 65,535 times would make a GiB).
         var size = size
         if size > data.count {
-            warn(cell: dbCell, "value \"\(name)\": \(size) bytes of data declared, more than the hive's \(data.count) bytes of bins")
+            warn(
+                cell: dbCell,
+                "value \"\(name)\": \(size) bytes of data declared, more than the hive's \(data.count) bytes of bins")
             size = data.count
         }
         var out: [UInt8] = []

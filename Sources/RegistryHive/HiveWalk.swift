@@ -75,7 +75,10 @@ extension Hive {
             buffer.withUnsafeBytes { visit(KeyPath(bytes: $0), key) }
             guard key.subkeyCount > 0 else { continue }
             if depth >= Self.maxDepth {
-                warn(cell: key.cell, "key \"\(String(decoding: buffer, as: UTF8.self))\" is nested \(depth) deep; its subkeys are not read")
+                warn(
+                    cell: key.cell,
+                    "key \"\(String(decoding: buffer, as: UTF8.self))\" is nested \(depth) deep; its subkeys are not read"
+                )
                 continue
             }
             let length = buffer.count
@@ -86,15 +89,23 @@ extension Hive {
                 }
                 let here = String(decoding: buffer, as: UTF8.self)
                 if ancestors.contains(child.cell) {
-                    warn(cell: child.cell, "key \"\(child.name)\" is listed again under \"\(here)\", its own descendant (a loop); not entered")
+                    warn(
+                        cell: child.cell,
+                        "key \"\(child.name)\" is listed again under \"\(here)\", its own descendant (a loop); not entered"
+                    )
                 } else if mark(&twice, child.cell) {
                     // A subtree entered the second time repeats its keys: only its top is worth a warning.
                     if !again {
-                        warn(cell: child.cell, "key \"\(child.name)\" is listed again under \"\(here)\" (its cell is another key's subkey too); listed under both")
+                        warn(
+                            cell: child.cell,
+                            "key \"\(child.name)\" is listed again under \"\(here)\" (its cell is another key's subkey too); listed under both"
+                        )
                     }
                     stack.append((child, length, depth + 1, true))
                 } else if !again {
-                    warn(cell: child.cell, "key \"\(child.name)\" is listed again under \"\(here)\", a third time; not entered")
+                    warn(
+                        cell: child.cell,
+                        "key \"\(child.name)\" is listed again under \"\(here)\", a third time; not entered")
                 }
             }
         }

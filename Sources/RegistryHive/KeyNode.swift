@@ -55,10 +55,15 @@ extension Hive {
         var listing = SubkeyListing()
         appendSubkeyCells(key.subkeyListCell, into: &listing, depth: 0, owner: key)
         if listing.entries != Int(key.subkeyCount) {
-            warn(cell: key.cell, "key \"\(key.name)\" declares \(key.subkeyCount) subkeys, its lists hold \(listing.entries)")
+            warn(
+                cell: key.cell,
+                "key \"\(key.name)\" declares \(key.subkeyCount) subkeys, its lists hold \(listing.entries)")
         }
         if listing.repeatedCells > 0 {
-            warn(cell: key.subkeyListCell, "the subkey lists of key \"\(key.name)\" name \(listing.repeatedCells) key or list cells again; each counted once")
+            warn(
+                cell: key.subkeyListCell,
+                "the subkey lists of key \"\(key.name)\" name \(listing.repeatedCells) key or list cells again; each counted once"
+            )
         }
         var keys: [KeyNode] = []
         keys.reserveCapacity(listing.cells.count)
@@ -70,7 +75,10 @@ extension Hive {
             if listing.cells.count > 1, !k.name.unicodeScalars.contains("\u{FFFD}") {
                 let upper = k.name.uppercased()
                 guard names.insert(upper).inserted else {
-                    warn(cell: cell, "key \"\(key.name)\" has a second subkey named \"\(k.name)\"; the first is read, this one left out")
+                    warn(
+                        cell: cell,
+                        "key \"\(key.name)\" has a second subkey named \"\(k.name)\"; the first is read, this one left out"
+                    )
                     continue
                 }
             }

@@ -68,7 +68,9 @@ public struct RegistryValue: Sendable, Equatable {
 
     /// An owned copy of a value seen in place.
     public init(_ view: ValueView) {
-        self.init(name: view.name, type: view.type, data: Array(view.bytes), cell: view.cell, storedInRecord: view.storedInRecord)
+        self.init(
+            name: view.name, type: view.type, data: Array(view.bytes), cell: view.cell,
+            storedInRecord: view.storedInRecord)
     }
 
     public init(name: String, type: ValueType, data: [UInt8], cell: UInt32 = 0, storedInRecord: Bool = false) {

@@ -48,11 +48,16 @@ public enum TransactionLogs {
     static func recover(hive: HiveStorage, base: inout BaseBlock, logs: [LogFile], warnings: inout HiveWarnings)
         -> LogRecovery
     {
-        let why = base.checksumValid
+        let why =
+            base.checksumValid
             ? "sequence numbers \(base.primarySequence) and \(base.secondarySequence) differ"
             : "its base block checksum is wrong"
         guard !logs.isEmpty else {
-            warnings.add(HiveWarning(fileOffset: 4, "the hive is dirty (\(why)) and no transaction log (.LOG1, .LOG2) is beside it: recent changes may be missing"))
+            warnings.add(
+                HiveWarning(
+                    fileOffset: 4,
+                    "the hive is dirty (\(why)) and no transaction log (.LOG1, .LOG2) is beside it: recent changes may be missing"
+                ))
             return .notRecovered(reason: "no transaction logs")
         }
         var newLogs: [NewLog] = []
@@ -62,12 +67,17 @@ public enum TransactionLogs {
                 let lb = log.bytes.withUnsafeBytes({ BaseBlock(UnsafeRawBufferPointer(rebasing: $0[0..<512])) })
             else {
                 if !log.bytes.isEmpty {
-                    warnings.add(HiveWarning(fileOffset: nil, "\(log.name): not a transaction log (no \"regf\" base block); not applied"))
+                    warnings.add(
+                        HiveWarning(
+                            fileOffset: nil, "\(log.name): not a transaction log (no \"regf\" base block); not applied")
+                    )
                 }
                 continue
             }
             guard lb.primarySequence == lb.secondarySequence else {
-                warnings.add(HiveWarning(fileOffset: nil, "\(log.name): its sequence numbers differ (written half-way); not applied"))
+                warnings.add(
+                    HiveWarning(
+                        fileOffset: nil, "\(log.name): its sequence numbers differ (written half-way); not applied"))
                 continue
             }
             if lb.fileType == 6 {
@@ -75,7 +85,9 @@ public enum TransactionLogs {
             } else if lb.fileType == 1 || lb.fileType == 2 {
                 oldLogs.append((log, lb))
             } else {
-                warnings.add(HiveWarning(fileOffset: nil, "\(log.name): file type \(lb.fileType) is not a transaction log; not applied"))
+                warnings.add(
+                    HiveWarning(
+                        fileOffset: nil, "\(log.name): file type \(lb.fileType) is not a transaction log; not applied"))
             }
         }
         let result: LogRecovery
@@ -87,7 +99,11 @@ public enum TransactionLogs {
             result = .notRecovered(reason: "no usable transaction log")
         }
         if case .notRecovered(let reason) = result {
-            warnings.add(HiveWarning(fileOffset: 4, "the hive is dirty (\(why)) and its logs could not be applied (\(reason)): recent changes may be missing"))
+            warnings.add(
+                HiveWarning(
+                    fileOffset: 4,
+                    "the hive is dirty (\(why)) and its logs could not be applied (\(reason)): recent changes may be missing"
+                ))
         }
         return result
     }
@@ -100,7 +116,10 @@ public enum TransactionLogs {
             var at = 512
             while b.holds(40, at: at), b[at] == 0x48, b[at + 1] == 0x76, b[at + 2] == 0x4C, b[at + 3] == 0x45 {
                 func stop(_ reason: String) {
-                    warnings.add(HiveWarning(fileOffset: nil, "\(log.name): byte offset \(at): log entry \(reason); replay stops before it"))
+                    warnings.add(
+                        HiveWarning(
+                            fileOffset: nil,
+                            "\(log.name): byte offset \(at): log entry \(reason); replay stops before it"))
                 }
                 let size = Int(b.le32(at + 4))
                 let sequence = b.le32(at + 12)
@@ -181,7 +200,11 @@ public enum TransactionLogs {
                 previous != nil && entry.sequence < expected && expected &- entry.sequence <= UInt32(entries)
             }
             if let previous, let first = repeated.first, let last = repeated.last {
-                warnings.add(HiveWarning(fileOffset: nil, "\(log.name): log entries \(first.sequence) to \(last.sequence) repeat those of \(previous); applied once"))
+                warnings.add(
+                    HiveWarning(
+                        fileOffset: nil,
+                        "\(log.name): log entries \(first.sequence) to \(last.sequence) repeat those of \(previous); applied once"
+                    ))
             }
             let rest = log.entries.dropFirst(repeated.count)
             guard let next = rest.first else { continue }
@@ -192,7 +215,11 @@ public enum TransactionLogs {
                 guard entry.sequence == expected else { break }
                 let needed = BaseBlock.size + entry.hiveBinsDataSize
                 if needed > limit {
-                    warnings.add(HiveWarning(fileOffset: nil, "\(log.name): log entry \(entry.sequence) grows the hive to \(needed) bytes, more than the hive and its logs hold; replay stops"))
+                    warnings.add(
+                        HiveWarning(
+                            fileOffset: nil,
+                            "\(log.name): log entry \(entry.sequence) grows the hive to \(needed) bytes, more than the hive and its logs hold; replay stops"
+                        ))
                     break replay
                 }
                 hive.grow(to: needed)
@@ -219,7 +246,9 @@ public enum TransactionLogs {
     /// The old format: a dirty vector ("DIRT", one bit per 512-byte page of the hive bins data) after the base
     /// block, then the dirty pages in bit order. A log applies when its base block was written with the
     /// hive's (same last-written time); LOG1 is tried first.
-    static func applyOld(_ logs: [(LogFile, BaseBlock)], hive: HiveStorage, base: inout BaseBlock, warnings: inout HiveWarnings) -> LogRecovery {
+    static func applyOld(
+        _ logs: [(LogFile, BaseBlock)], hive: HiveStorage, base: inout BaseBlock, warnings: inout HiveWarnings
+    ) -> LogRecovery {
         guard let (log, lb) = logs.first(where: { !base.checksumValid || $0.1.lastWritten == base.lastWritten }) else {
             return .notRecovered(reason: "no old-format log was written with this hive (last-written times differ)")
         }
@@ -227,17 +256,22 @@ public enum TransactionLogs {
         let vectorBytes = (bits + 7) / 8
         var pages = 0
         let ok: String? = log.bytes.withUnsafeBytes { l -> String? in
-            guard l.holds(4 + vectorBytes, at: 512), l[512] == 0x44, l[513] == 0x49, l[514] == 0x52, l[515] == 0x54 else {
+            guard l.holds(4 + vectorBytes, at: 512), l[512] == 0x44, l[513] == 0x49, l[514] == 0x52, l[515] == 0x54
+            else {
                 return "byte offset 512: no dirty vector (\"DIRT\")"
             }
             var source = (512 + 4 + vectorBytes + 511) / 512 * 512
             let needed = BaseBlock.size + Int(lb.hiveBinsDataSize)
-            guard needed <= hive.count + l.count else { return "the hive bins size \(lb.hiveBinsDataSize) is larger than the hive and its log" }
+            guard needed <= hive.count + l.count else {
+                return "the hive bins size \(lb.hiveBinsDataSize) is larger than the hive and its log"
+            }
             hive.grow(to: needed)
             let h = hive.buffer
             for bit in 0..<bits where l[516 + bit / 8] >> (bit % 8) & 1 == 1 {
                 guard l.holds(512, at: source) else { return "byte offset \(source): dirty page \(pages) is cut off" }
-                guard BaseBlock.size + bit * 512 + 512 <= h.count else { return "dirty page \(pages) lies past the hive" }
+                guard BaseBlock.size + bit * 512 + 512 <= h.count else {
+                    return "dirty page \(pages) lies past the hive"
+                }
                 UnsafeMutableRawBufferPointer(rebasing: h[(BaseBlock.size + bit * 512)...])
                     .copyMemory(from: UnsafeRawBufferPointer(rebasing: l[source..<(source + 512)]))
                 source += 512

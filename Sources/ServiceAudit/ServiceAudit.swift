@@ -39,7 +39,8 @@ public enum ServiceAudit {
         if let volume {
             findings += binaryFindings(services, volume: volume, token: token, warnings: &warnings)
         }
-        let diag = servicesKey.map { VSSDiagnostics.read(hive, services: $0) }
+        let diag =
+            servicesKey.map { VSSDiagnostics.read(hive, services: $0) }
             ?? VSSDiagnostics(enabled: false, components: [], systemWriterMarkers: [])
         warnings += hive.warnings.lines
         return ServiceReport(
@@ -80,11 +81,13 @@ public enum ServiceAudit {
                 let want = dep.mustBeAutomatic ? StartType.automatic : StartType(rawValue: dep.defaultStart) ?? .demand
                 findings.append(
                     ServiceFinding(
-                        kind: .serviceDisabled, impact: dep.impact, confidence: start == .disabled ? .confirmed : .likely,
+                        kind: .serviceDisabled, impact: dep.impact,
+                        confidence: start == .disabled ? .confirmed : .likely,
                         basis: dep.source, service: s.name, displayName: s.displayName, principal: nil,
                         missing: [], sddl: nil, fixedSddl: nil,
                         fix: "sc.exe config \(scName(s.name)) start= \(want.scConfigWord)",
-                        detail: "\(s.name) starts \(s.start ?? "never (no Start value)"); it must be \(want.scName) (\(dep.role))",
+                        detail:
+                            "\(s.name) starts \(s.start ?? "never (no Start value)"); it must be \(want.scName) (\(dep.role))",
                         sawStart: start, wantStart: want))
             }
         }
@@ -95,15 +98,20 @@ public enum ServiceAudit {
                         kind: .serviceAccount, basis: "KB2009272", service: crypt.name, displayName: crypt.displayName,
                         principal: crypt.account, missing: [], sddl: nil, fixedSddl: nil,
                         fix: "sc.exe config CryptSvc obj= \"NT AUTHORITY\\NetworkService\" password= \"\"",
-                        detail: "CryptSvc runs as \(crypt.account ?? "LocalSystem (no ObjectName)"); the System Writer expects NETWORK SERVICE"))
+                        detail:
+                            "CryptSvc runs as \(crypt.account ?? "LocalSystem (no ObjectName)"); the System Writer expects NETWORK SERVICE"
+                    ))
             }
             if !WriterServices.hostsWriter(imagePath: crypt.imagePath) {
                 findings.append(
                     ServiceFinding(
                         kind: .serviceHost, basis: "KB2009272", service: crypt.name, displayName: crypt.displayName,
                         principal: nil, missing: [], sddl: nil, fixedSddl: nil,
-                        fix: "sc.exe config CryptSvc binPath= \"%SystemRoot%\\system32\\svchost.exe -k NetworkService -p\"",
-                        detail: "CryptSvc's ImagePath is \(crypt.imagePath ?? "missing"); the System Writer is hosted by svchost.exe -k NetworkService"))
+                        fix:
+                            "sc.exe config CryptSvc binPath= \"%SystemRoot%\\system32\\svchost.exe -k NetworkService -p\"",
+                        detail:
+                            "CryptSvc's ImagePath is \(crypt.imagePath ?? "missing"); the System Writer is hosted by svchost.exe -k NetworkService"
+                    ))
             }
         }
         for s in services {
@@ -115,9 +123,12 @@ public enum ServiceAudit {
                 if !access.allowed {
                     findings.append(
                         accessFinding(
-                            s, sd, access, token: token, required: WriterServices.eventSystemRights, impact: .missingWriter,
+                            s, sd, access, token: token, required: WriterServices.eventSystemRights,
+                            impact: .missingWriter,
                             basis: "WRITER-MODEL.md §5 (WaitForServiceRunning, CAPI2 512)",
-                            what: "the System Writer (\(token.name)) cannot query the status of COM+ Event System, so it never registers (CAPI2 512)"))
+                            what:
+                                "the System Writer (\(token.name)) cannot query the status of COM+ Event System, so it never registers (CAPI2 512)"
+                        ))
                     continue
                 }
             }
@@ -128,7 +139,9 @@ public enum ServiceAudit {
                 accessFinding(
                     s, sd, access, token: token, required: WriterServices.perServiceRights, impact: .benign,
                     basis: "KB3209092 (\"can be safely ignored\")",
-                    what: "the System Writer (\(token.name)) cannot read this \(s.isDriver ? "driver" : "service")'s configuration: CAPI2 513 \"Unable to back up image of ...\", and the writer goes on without its binary (optional fix)"))
+                    what:
+                        "the System Writer (\(token.name)) cannot read this \(s.isDriver ? "driver" : "service")'s configuration: CAPI2 513 \"Unable to back up image of ...\", and the writer goes on without its binary (optional fix)"
+                ))
         }
         for s in services where s.isDriver && s.startType != .disabled {
             guard let raw = s.imagePath, let why = WriterServices.driverImagePathProblem(raw) else { continue }
@@ -136,8 +149,11 @@ public enum ServiceAudit {
                 ServiceFinding(
                     kind: .imagePathSyntax, impact: .backupFails, confidence: .likely, basis: "KB968247",
                     service: s.name, displayName: s.displayName, principal: nil, missing: [], sddl: nil, fixedSddl: nil,
-                    fix: "set its ImagePath to \\??\\\(ImagePath.binary(raw).filter { $0 != "\"" }) (or \\SystemRoot\\...): reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\\(s.name) /v ImagePath /t REG_EXPAND_SZ /d \"\\??\\\(ImagePath.binary(raw).filter { $0 != "\"" })\" /f",
-                    detail: "the ImagePath \(raw) of this driver: \(why); system state backup fails with 0x8078010D (\"The filename, directory name, or volume label syntax is incorrect\")"))
+                    fix:
+                        "set its ImagePath to \\??\\\(ImagePath.binary(raw).filter { $0 != "\"" }) (or \\SystemRoot\\...): reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\\(s.name) /v ImagePath /t REG_EXPAND_SZ /d \"\\??\\\(ImagePath.binary(raw).filter { $0 != "\"" })\" /f",
+                    detail:
+                        "the ImagePath \(raw) of this driver: \(why); system state backup fails with 0x8078010D (\"The filename, directory name, or volume label syntax is incorrect\")"
+                ))
         }
         return findings
     }
@@ -151,7 +167,9 @@ public enum ServiceAudit {
         let fixed = ServiceAccess.fixed(sd, token: token, required: required).map { SDDL.serviceControlString($0) }
         let why: String
         switch access.denial {
-        case .deniedByACE(_, let ace): why = "the explicit deny ACE \(ace) takes it away (a grant appended after it does not override it; the fix removes it)"
+        case .deniedByACE(_, let ace):
+            why =
+                "the explicit deny ACE \(ace) takes it away (a grant appended after it does not override it; the fix removes it)"
         case .emptyDACL: why = "its DACL is empty"
         default: why = "no ACE grants it to NETWORK SERVICE, SERVICE, Authenticated Users or Everyone"
         }
@@ -167,7 +185,10 @@ public enum ServiceAudit {
     /// SystemSetupInProgress; and the SystemWriter settings, as found.
     static func settingFindings(_ hive: Hive, controlSet: String) -> [ServiceFinding] {
         var out: [ServiceFinding] = []
-        func finding(_ kind: ServiceFindingKind, _ impact: Impact, _ basis: String, _ key: String, _ fix: String, _ detail: String)
+        func finding(
+            _ kind: ServiceFindingKind, _ impact: Impact, _ basis: String, _ key: String, _ fix: String,
+            _ detail: String
+        )
             -> ServiceFinding
         {
             ServiceFinding(
@@ -176,7 +197,8 @@ public enum ServiceAudit {
         }
         let vacPath = controlSet + "\\" + WriterServices.vssAccessControlKey
         let want = WriterServices.vssAccessControlName
-        let fix = "reg add HKLM\\SYSTEM\\CurrentControlSet\\\(WriterServices.vssAccessControlKey) /v \"\(want)\" /t REG_DWORD /d 1 /f"
+        let fix =
+            "reg add HKLM\\SYSTEM\\CurrentControlSet\\\(WriterServices.vssAccessControlKey) /v \"\(want)\" /t REG_DWORD /d 1 /f"
         if let vac = hive.key(path: vacPath) {
             let values = hive.values(of: vac)
             let ns = values.first { WriterServices.isNetworkService($0.name) }
@@ -186,7 +208,8 @@ public enum ServiceAudit {
                 out.append(
                     finding(
                         .vssAccessControl, .missingWriter, "KB2009272 (VSS 8213)", vacPath, fix,
-                        "VssAccessControl\\\(want) is \(seen): VSS refuses the System Writer's account (event 8213) and the writer is missing"))
+                        "VssAccessControl\\\(want) is \(seen): VSS refuses the System Writer's account (event 8213) and the writer is missing"
+                    ))
             }
             for v in values where v.dword == nil {
                 out.append(
@@ -201,12 +224,15 @@ public enum ServiceAudit {
                     .vssAccessControl, .missingWriter, "KB2009272 (VSS 8213)", vacPath, fix,
                     "there is no VssAccessControl key: VSS refuses the System Writer's account (event 8213)"))
         }
-        if let setup = hive.key(path: "Setup"), let v = hive.value("SystemSetupInProgress", of: setup), let d = v.dword, d != 0 {
+        if let setup = hive.key(path: "Setup"), let v = hive.value("SystemSetupInProgress", of: setup), let d = v.dword,
+            d != 0
+        {
             out.append(
                 finding(
                     .setupInProgress, .missingWriter, "WRITER-MODEL.md §1 (CSystemWriter::Startup)", "Setup",
                     "finish or roll back setup; then reg add HKLM\\SYSTEM\\Setup /v SystemSetupInProgress /t REG_DWORD /d 0 /f",
-                    "SystemSetupInProgress is \(d): the System Writer does not start while Windows says setup is in progress"))
+                    "SystemSetupInProgress is \(d): the System Writer does not start while Windows says setup is in progress"
+                ))
         }
         let swPath = controlSet + "\\Control\\SystemWriter"
         if let sw = hive.key(path: swPath), let v = hive.value("ReportWin32ServicesNonSystemState", of: sw) {
@@ -214,14 +240,15 @@ public enum ServiceAudit {
                 ServiceFinding(
                     kind: .writerSetting, impact: .info, basis: "WRITER-MODEL.md §1", service: swPath, displayName: nil,
                     principal: nil, missing: [], sddl: nil, fixedSddl: nil, fix: "none needed",
-                    detail: "ReportWin32ServicesNonSystemState = \(v.dword.map(String.init) ?? "not a DWORD"): decides whether the Win32 service files are reported outside system state"))
+                    detail:
+                        "ReportWin32ServicesNonSystemState = \(v.dword.map(String.init) ?? "not a DWORD"): decides whether the Win32 service files are reported outside system state"
+                ))
         }
         return out
     }
 
     /// A service name as one argument of sc.exe (quoted when it holds a space).
     static func scName(_ name: String) -> String { name.contains(" ") ? "\"" + name + "\"" : name }
-
 
     /// One service key: its settings and the descriptor the SCM applies. Keys without a `Type` value
     /// (parameter or performance keys that sit under Services) are not services.
@@ -240,7 +267,8 @@ public enum ServiceAudit {
                 isDefault = false
             } catch {
                 warnings.append(
-                    "\(key.name)\\Security: the Security value (\(sec.data.count) bytes) is not a security descriptor (\(error)); the SCM's default is assumed")
+                    "\(key.name)\\Security: the Security value (\(sec.data.count) bytes) is not a security descriptor (\(error)); the SCM's default is assumed"
+                )
             }
         }
         var imagePath = v("ImagePath")?.string
@@ -251,7 +279,8 @@ public enum ServiceAudit {
             name: key.name, displayName: v("DisplayName")?.string,
             start: startRaw.map { StartType(rawValue: $0)?.scName ?? "0x" + String($0, radix: 16) },
             startType: startRaw.flatMap(StartType.init(rawValue:)), type: ServiceConfig.typeName(typeValue),
-            typeValue: typeValue, account: v("ObjectName")?.string, imagePath: imagePath, sddl: SDDL.serviceControlString(sd),
+            typeValue: typeValue, account: v("ObjectName")?.string, imagePath: imagePath,
+            sddl: SDDL.serviceControlString(sd),
             defaultDescriptor: isDefault)
         return (config, sd)
     }
@@ -271,7 +300,8 @@ public enum ServiceAudit {
             let shown = "C:\\" + path
             func finding(_ detail: String, _ missing: [String], _ fix: String) -> ServiceFinding {
                 ServiceFinding(
-                    kind: .imagePath, impact: .benign, basis: "WRITER-MODEL.md §4 (CAPI2 513 per service: the writer goes on)",
+                    kind: .imagePath, impact: .benign,
+                    basis: "WRITER-MODEL.md §4 (CAPI2 513 per service: the writer goes on)",
                     service: s.name, displayName: s.displayName, principal: token.name,
                     missing: missing, sddl: nil, fixedSddl: nil, fix: fix, detail: detail)
             }
@@ -294,7 +324,9 @@ public enum ServiceAudit {
                         "icacls \"\(shown)\" /grant *S-1-5-20:(RX)"))
             }
         }
-        if otherDrives > 0 { warnings.append("\(otherDrives) service binaries are on other drives than C: and were not checked") }
+        if otherDrives > 0 {
+            warnings.append("\(otherDrives) service binaries are on other drives than C: and were not checked")
+        }
         return out
     }
 }

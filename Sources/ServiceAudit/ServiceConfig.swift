@@ -44,7 +44,9 @@ public struct ServiceConfig: Sendable, Equatable, Encodable {
     /// True when the key has no (usable) `Security` value and the SCM's default descriptor applies.
     public var defaultDescriptor: Bool
 
-    enum CodingKeys: String, CodingKey { case name, displayName, start, type, account, imagePath, sddl, defaultDescriptor }
+    enum CodingKeys: String, CodingKey {
+        case name, displayName, start, type, account, imagePath, sddl, defaultDescriptor
+    }
 
     /// Every key is written, null when there is no value.
     public func encode(to encoder: any Encoder) throws {

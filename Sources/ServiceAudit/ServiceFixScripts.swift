@@ -70,7 +70,8 @@ public enum ServiceFixScripts {
             switch change {
             case .descriptor(let name, let audited, let fixed):
                 guard safe(name), safe(audited), safe(fixed) else {
-                    s += "Log 'SKIPPED a service whose name or descriptor holds characters this script does not quote'\n"
+                    s +=
+                        "Log 'SKIPPED a service whose name or descriptor holds characters this script does not quote'\n"
                     continue
                 }
                 s += "Set-Descriptor '\(name)' '\(audited)' '\(fixed)'\n"
@@ -148,7 +149,8 @@ public enum ServiceFixScripts {
 
     /// Writes both scripts into `directory` (created if needed), never onto the audited mount `root`;
     /// returns their paths.
-    public static func write(_ report: ServiceReport, to directory: String, auditedRoot root: String?) throws(VolumeError)
+    public static func write(_ report: ServiceReport, to directory: String, auditedRoot root: String?)
+        throws(VolumeError)
         -> [String]
     {
         if let root { try RemediationOutput.checkLocation(out: directory, root: root) }
@@ -162,7 +164,8 @@ public enum ServiceFixScripts {
             current = cmd
             try Data(self.cmd(report).utf8).write(to: URL(fileURLWithPath: cmd), options: .atomic)
         } catch {
-            throw VolumeError(.badOutput, "\(current): cannot write the fix scripts: \(RemediationOutput.reason(error))")
+            throw VolumeError(
+                .badOutput, "\(current): cannot write the fix scripts: \(RemediationOutput.reason(error))")
         }
         return [ps1, cmd]
     }

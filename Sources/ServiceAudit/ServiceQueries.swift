@@ -53,7 +53,8 @@ public struct ServiceQueries: Sendable {
 
     private func config(name: String, lines: [String]) -> ServiceConfig {
         func field(_ key: String) -> String? {
-            lines.first { $0.hasPrefix(key) && $0.dropFirst(key.count).first.map { $0 == " " || $0 == ":" } == true }.map(value)
+            lines.first { $0.hasPrefix(key) && $0.dropFirst(key.count).first.map { $0 == " " || $0 == ":" } == true }
+                .map(value)
         }
         // "START_TYPE : 2   AUTO_START" and "TYPE : 20  WIN32_SHARE_PROCESS".
         let startNumber = field("START_TYPE").flatMap { UInt32($0.split(separator: " ").first ?? "") }
@@ -70,10 +71,14 @@ public struct ServiceQueries: Sendable {
     public var services: [ServiceConfig] {
         var all = configs
         for (key, sddl) in descriptors {
-            all[key, default: ServiceConfig(
-                name: WriterServices.dependencies.first { $0.name.uppercased() == key }?.name ?? key, displayName: nil,
-                start: nil, startType: nil, type: nil, typeValue: nil, account: nil, imagePath: nil, sddl: nil,
-                defaultDescriptor: false)].sddl = sddl
+            all[
+                key,
+                default: ServiceConfig(
+                    name: WriterServices.dependencies.first { $0.name.uppercased() == key }?.name ?? key,
+                    displayName: nil,
+                    start: nil, startType: nil, type: nil, typeValue: nil, account: nil, imagePath: nil, sddl: nil,
+                    defaultDescriptor: false)
+            ].sddl = sddl
         }
         return all.values.sorted { $0.name.uppercased() < $1.name.uppercased() }
     }
@@ -86,7 +91,9 @@ public struct ServiceQueryError: UserError {
 extension ServiceAudit {
     /// The services the writer needs judged from `sc.exe` output, when the upload has no SYSTEM hive: a
     /// service with no `qc` output is not judged missing (it may simply not have been queried).
-    public static func audit(queries: ServiceQueries, source: String, token: Token = WriterServices.token) -> ServiceReport {
+    public static func audit(queries: ServiceQueries, source: String, token: Token = WriterServices.token)
+        -> ServiceReport
+    {
         let services = queries.services
         var descriptors: [String: SecurityDescriptor] = [:]
         for s in services {
@@ -96,6 +103,7 @@ extension ServiceAudit {
         return ServiceReport(
             source: source, controlSet: "sc.exe output", dirty: false, logsApplied: [], warnings: queries.warnings,
             services: services, findings: findings,
-            vssDiagnostics: VSSDiagnostics(enabled: false, components: [], systemWriterMarkers: []), imagePathsChecked: false)
+            vssDiagnostics: VSSDiagnostics(enabled: false, components: [], systemWriterMarkers: []),
+            imagePathsChecked: false)
     }
 }

@@ -1,4 +1,5 @@
 import WriterScope
+
 /// The `services` command's report: the control set read, every service and driver, and the findings.
 public struct ServiceReport: Sendable, Encodable {
     /// The hive file, image or mount that was read.

@@ -29,7 +29,8 @@ public struct SoftwareHiveFacts: Sendable, Encodable, Equatable {
         let lockdown = hive.key(path: "Microsoft\\Windows\\CurrentVersion\\Setup\\PnpLockdownFiles")
         return SoftwareHiveFacts(
             source: source, productName: string("ProductName"), editionID: string("EditionID"),
-            release: string("DisplayVersion") ?? string("ReleaseId"), build: string("CurrentBuild") ?? string("CurrentBuildNumber"),
+            release: string("DisplayVersion") ?? string("ReleaseId"),
+            build: string("CurrentBuild") ?? string("CurrentBuildNumber"),
             ubr: current.flatMap { hive.value("UBR", of: $0)?.dword },
             pnpLockdownFiles: lockdown.map { Int($0.subkeyCount) }, warnings: hive.warnings.lines)
     }

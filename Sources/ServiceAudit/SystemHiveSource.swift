@@ -34,11 +34,16 @@ public enum SystemHiveSource {
                 guard let name = names.first(where: { $0.uppercased() == "SYSTEM" + suffix }) else { continue }
                 let shown = volume.source + ":\\Windows\\System32\\config\\" + name
                 do {
-                    guard let b = try volume.contents(of: "Windows\\System32\\config\\" + name, limit: sizeLimit) else { continue }
+                    guard let b = try volume.contents(of: "Windows\\System32\\config\\" + name, limit: sizeLimit) else {
+                        continue
+                    }
                     logs.append(LogFile(name: shown, bytes: b))
                 } catch {
                     // A log that cannot be read (a pipe, damage) leaves the hive as saved: a warning, not an end.
-                    unread.append(HiveWarning(fileOffset: nil, "\(shown): \((error as? BinaryFormatError)?.reason ?? "\(error)"): not applied"))
+                    unread.append(
+                        HiveWarning(
+                            fileOffset: nil,
+                            "\(shown): \((error as? BinaryFormatError)?.reason ?? "\(error)"): not applied"))
                 }
             }
         }
@@ -54,7 +59,8 @@ public enum SystemHiveSource {
         guard kind == .system else {
             throw RegistryError(
                 .wrongKind, path: path, offset: nil,
-                "\(kind.described), not a SYSTEM hive (no Select key and control sets): give the hive saved with reg save HKLM\\SYSTEM")
+                "\(kind.described), not a SYSTEM hive (no Select key and control sets): give the hive saved with reg save HKLM\\SYSTEM"
+            )
         }
     }
 

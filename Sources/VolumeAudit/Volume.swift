@@ -57,7 +57,8 @@ public enum Volume {
                 },
             folders: audit.folders, files: audit.files, others: audit.others, seconds: monotonicSeconds() - started,
             limits: options.limits, findings: audit.sortedFindings, foldersBelowLongPaths: audit.foldersBelowLongPaths,
-            unreadable: audit.unreadable.sorted { $0.path < $1.path }, otherFilesystems: audit.otherFilesystems.sorted(),
+            unreadable: audit.unreadable.sorted { $0.path < $1.path },
+            otherFilesystems: audit.otherFilesystems.sorted(),
             microsoftNET: audit.microsoftNETReport, folderCounts: audit.sortedFolderCounts)
     }
 

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// The one error type of VolumeAudit: a stable code and a one-line message naming the input and position.
 public struct VolumeError: UserError, Equatable {
     public enum Code: String, Sendable {

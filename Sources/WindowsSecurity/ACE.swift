@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// An access control entry (MS-DTYP 2.4.4).
 public struct ACE: Equatable, Sendable {
     public enum Kind: UInt8, Sendable {

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// An access control list: its ACEs in stored order, and the revision and size it was stored with.
 public struct ACL: Equatable, Sendable {
     public var aces: [ACE]

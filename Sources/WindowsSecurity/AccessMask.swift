@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// Access rights (MS-DTYP 2.4.3) and their SDDL names.
 public enum AccessMask {
     public static let genericAll: UInt32 = 0x1000_0000

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// The `sddl` command's report: canonical SDDL, bytes, ACEs, and the two accounts' access.
 public struct DescriptorReport: Encodable, Sendable {
     public struct ACEEntry: Encodable, Sendable {
@@ -53,7 +54,8 @@ public struct DescriptorReport: Encodable, Sendable {
                 return Access(
                     principal: token.name, sid: token.user.description, granted: AccessMask.hex(a.granted),
                     canReadFile: false, canListFolder: false, missing: ServiceRights.names(a.missing),
-                    grantedRights: ServiceRights.names(a.granted), canQueryConfig: a.granted & ServiceRights.queryConfig != 0)
+                    grantedRights: ServiceRights.names(a.granted),
+                    canQueryConfig: a.granted & ServiceRights.queryConfig != 0)
             }
             let file = AccessCheck.judge(sd, token: token, folder: false, aliases: aliases)
             let folder = AccessCheck.judge(sd, token: token, folder: true, aliases: aliases)

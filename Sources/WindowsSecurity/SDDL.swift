@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// SDDL (MS-DTYP 2.5.1): parsing as Windows' ConvertStringSecurityDescriptorToSecurityDescriptor accepts it,
 /// and printing as ConvertSecurityDescriptorToStringSecurityDescriptor writes it (the canonical form).
 ///

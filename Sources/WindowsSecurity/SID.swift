@@ -1,5 +1,6 @@
 import BinaryFormat
 import Crypto
+
 /// A security identifier: revision 1, a 48-bit identifier authority, up to 15 sub-authorities (MS-DTYP 2.4.2).
 public struct SID: Hashable, Sendable, CustomStringConvertible, Comparable {
     public var authority: UInt64

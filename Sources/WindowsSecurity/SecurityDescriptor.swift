@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// A security descriptor in self-relative form (MS-DTYP 2.4.6): what ntfs-3g's `system.ntfs_acl` holds.
 public struct SecurityDescriptor: Equatable, Sendable {
     public struct Control: OptionSet, Sendable, Hashable {

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// Errors of the Security part: malformed SDDL, binary descriptors and SIDs, with the position.
 public struct SecurityError: UserError, Equatable {
     public enum Code: String, Sendable {

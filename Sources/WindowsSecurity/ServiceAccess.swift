@@ -8,7 +8,9 @@ public struct ServiceAccess: Sendable, Equatable {
     public var denial: AccessCheck.Denial?
 
     /// The access check for `token` wanting `required` on a service protected by `sd`. No DACL grants all.
-    public static func judge(_ sd: SecurityDescriptor, token: Token, required: UInt32, aliases: SIDAliases = SIDAliases())
+    public static func judge(
+        _ sd: SecurityDescriptor, token: Token, required: UInt32, aliases: SIDAliases = SIDAliases()
+    )
         -> ServiceAccess
     {
         guard sd.dacl != nil else {

@@ -64,18 +64,22 @@ public struct FolderLimits: Sendable, Codable, Equatable {
             if over.contains(.pathLength) {
                 return Judgement(
                     .missingWriter, .confirmed,
-                    why: "the System Writer walks Windows\\Microsoft.NET file by file and builds each path in a 260-character buffer: a path this long fails OnIdentify (CAPI2 513 \"TraverseDir : Unable to build file path\")",
+                    why:
+                        "the System Writer walks Windows\\Microsoft.NET file by file and builds each path in a 260-character buffer: a path this long fails OnIdentify (CAPI2 513 \"TraverseDir : Unable to build file path\")",
                     source: "WRITER-MODEL.md §2 (TraverseDir, MAX_PATH)")
             }
             let temporary = area == .temporaryASPNET
             return Judgement(
                 .missingWriter, .likely,
-                why: "the System Writer lists every file under Windows\\Microsoft.NET in its metadata; a folder this large makes it too long (VSS 8193 \"XML document is too long\")"
+                why:
+                    "the System Writer lists every file under Windows\\Microsoft.NET in its metadata; a folder this large makes it too long (VSS 8193 \"XML document is too long\")"
                     + (temporary ? "; Temporary ASP.NET Files is a compilation cache, safe to empty" : ""),
                 source: "ntdebugging \"Missing System Writer Case Explained\"; KB3098315")
         case .addedWhole:
             let stock = over.contains(.subfolders) ? StockSizes.of(path, .subfolders) : StockSizes.of(path, .files)
-            let measure = over.contains(.subfolders) ? "\(StockSize.grouped(subfolders)) subfolders" : "\(StockSize.grouped(files)) files"
+            let measure =
+                over.contains(.subfolders)
+                ? "\(StockSize.grouped(subfolders)) subfolders" : "\(StockSize.grouped(files)) files"
             return Judgement(
                 .info, .confirmed,
                 why: "\(measure)" + (stock.map { "; \($0.text)" } ?? "")
@@ -93,14 +97,19 @@ public struct FolderLimits: Sendable, Codable, Equatable {
         let stock = StockSizes.of("Windows\\Microsoft.NET", .filesRecursive)!
         let text = "\(StockSize.grouped(files)) files under Windows\\Microsoft.NET; \(stock.text)"
         guard files > maxMicrosoftNETFiles else {
-            return Judgement(.info, .confirmed, why: text + "; the System Writer lists each of them", source: "WRITER-MODEL.md §2-§3")
+            return Judgement(
+                .info, .confirmed, why: text + "; the System Writer lists each of them", source: "WRITER-MODEL.md §2-§3"
+            )
         }
         if explainedByAFolder {
-            return Judgement(.info, .confirmed, why: text + "; the folders over the limits account for it", source: "WRITER-MODEL.md §2")
+            return Judgement(
+                .info, .confirmed, why: text + "; the folders over the limits account for it",
+                source: "WRITER-MODEL.md §2")
         }
         return Judgement(
             .missingWriter, .possible,
-            why: text + ": far above stock; the System Writer lists every one of them in its metadata, which grows too long (VSS 8193)",
+            why: text
+                + ": far above stock; the System Writer lists every one of them in its metadata, which grows too long (VSS 8193)",
             source: "WRITER-MODEL.md §2 (the total of listed files, INF); KB3098315")
     }
 

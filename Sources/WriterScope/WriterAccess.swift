@@ -20,7 +20,8 @@ public enum WriterAccess {
         if componentStoreFolders.contains(where: under) {
             return Judgement(
                 .missingWriter, .confirmed,
-                why: "AddCoreCsiFiles reads WinSxS\\FileMaps and Temp\\PendingRenames: BeginFileEnumeration fails with access denied (CAPI2 513) and OnIdentify fails",
+                why:
+                    "AddCoreCsiFiles reads WinSxS\\FileMaps and Temp\\PendingRenames: BeginFileEnumeration fails with access denied (CAPI2 513) and OnIdentify fails",
                 source: "KB2009272")
         }
         switch WriterArea.of(windowsPath: path) {
@@ -28,20 +29,24 @@ public enum WriterAccess {
             if folder {
                 return Judgement(
                     .missingWriter, .confirmed,
-                    why: "the System Writer lists every folder under Windows\\Microsoft.NET (TraverseDir): one it cannot list fails OnIdentify (CAPI2 513 \"TraverseDir : Unable to FindFirstFile\")",
+                    why:
+                        "the System Writer lists every folder under Windows\\Microsoft.NET (TraverseDir): one it cannot list fails OnIdentify (CAPI2 513 \"TraverseDir : Unable to FindFirstFile\")",
                     source: "WRITER-MODEL.md §2")
             }
             return Judgement(
-                .info, .likely, why: "the System Writer lists this file by name but does not open it", source: "WRITER-MODEL.md §1")
+                .info, .likely, why: "the System Writer lists this file by name but does not open it",
+                source: "WRITER-MODEL.md §1")
         case .catalogs where folder && catalogRoots.contains(key):
             return Judgement(
                 .missingWriter, .likely,
-                why: "AddCatalogFiles lists the {GUID} folders of catroot and catroot2: a failure there fails the writer",
+                why:
+                    "AddCatalogFiles lists the {GUID} folders of catroot and catroot2: a failure there fails the writer",
                 source: "WRITER-MODEL.md §1")
         default:
             return Judgement(
                 .info, .likely,
-                why: "the System Writer adds this area as one file spec (or does not read it): it does not open this entry in OnIdentify",
+                why:
+                    "the System Writer adds this area as one file spec (or does not read it): it does not open this entry in OnIdentify",
                 source: "WRITER-MODEL.md §1")
         }
     }

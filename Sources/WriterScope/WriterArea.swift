@@ -60,7 +60,9 @@ public enum WriterArea: String, Sendable, Codable, Comparable, CaseIterable {
             return .windows
         case .system32:
             guard depth == 3 else { return .system32 }
-            if Self.equalsIgnoringCase(name, "catroot") || Self.equalsIgnoringCase(name, "catroot2") { return .catalogs }
+            if Self.equalsIgnoringCase(name, "catroot") || Self.equalsIgnoringCase(name, "catroot2") {
+                return .catalogs
+            }
             if Self.equalsIgnoringCase(name, "driverstore") { return .driverStore }
             return .system32
         case .microsoftNET:

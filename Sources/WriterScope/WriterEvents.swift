@@ -142,26 +142,31 @@ public enum WriterEvents {
                 let service = routine?.contains("IEventSystem") == true ? "COM+ Event System" : nil
                 return Class(
                     kind: .serviceNotRunning,
-                    judgement: j(.missingWriter, .likely,
+                    judgement: j(
+                        .missingWriter, .likely,
                         "VSS cannot reach \(service ?? "a service it calls") (disabled or not running): no writer is asked for its metadata",
                         "WRITER-MODEL.md §4; VSS events 19, 38"),
                     writer: writer, service: service, hr: hr, routine: routine,
                     detail: e.data.count > 1 ? e.data[1].oneLine() : nil)
             }
             if e.eventId == 8193,
-                routine?.contains("XML document is too long") == true || hr?.lowercased().hasPrefix("0x80070018") == true
+                routine?.contains("XML document is too long") == true
+                    || hr?.lowercased().hasPrefix("0x80070018") == true
             {
                 // KB3098315's event has no Writer Name line: without one it is taken for the System Writer.
                 if let writer, !isWanted {
                     return Class(
                         kind: .writerFailed,
-                        judgement: j(.info, .confirmed, "the metadata of \(writer), not of the \(wanted), is too long", "KB3098315"),
+                        judgement: j(
+                            .info, .confirmed, "the metadata of \(writer), not of the \(wanted), is too long",
+                            "KB3098315"),
                         writer: writer, hr: hr, routine: routine)
                 }
                 guard writer != nil || wanted == systemWriterName else { return nil }
                 return Class(
                     kind: .metadataTooLong,
-                    judgement: j(.missingWriter, writer == nil ? .likely : .confirmed,
+                    judgement: j(
+                        .missingWriter, writer == nil ? .likely : .confirmed,
                         "the writer's metadata is too long for VSS: the files it lists, mostly under Windows\\Microsoft.NET (a folder over 1,000 subfolders or 10,000 files)",
                         "KB3098315; ntdebugging \"Missing System Writer Case Explained\""),
                     writer: writer ?? wanted, hr: hr, routine: routine)
@@ -169,7 +174,8 @@ public enum WriterEvents {
             if e.eventId == 8193, all.contains("CreateVssExamineWriterMetadata") || hr?.lowercased() == "0x80042302" {
                 return Class(
                     kind: .metadataConsequence,
-                    judgement: j(.info, .confirmed,
+                    judgement: j(
+                        .info, .confirmed,
                         "the requester could not read a writer's metadata: the consequence of an 8193 \"XML document is too long\" just before it, not a cause of its own",
                         "ntdebugging \"Missing System Writer Case Explained\""),
                     writer: writer, hr: hr, routine: routine)
@@ -179,74 +185,99 @@ public enum WriterEvents {
                 return Class(
                     kind: .writerFailed,
                     judgement: isWanted
-                        ? j(.missingWriter, .likely, "VSS says the \(writer) failed in \(routine ?? "an event")", "VSS message table (8229)")
-                        : j(.info, .confirmed, "another writer (\(writer)) failed; not the \(wanted)", "WRITER-MODEL.md §4"),
+                        ? j(
+                            .missingWriter, .likely, "VSS says the \(writer) failed in \(routine ?? "an event")",
+                            "VSS message table (8229)")
+                        : j(
+                            .info, .confirmed, "another writer (\(writer)) failed; not the \(wanted)",
+                            "WRITER-MODEL.md §4"),
                     writer: writer, hr: hr, routine: routine, detail: e.data.dropFirst(2).first?.oneLine())
             }
             return Class(
                 kind: .vssError,
-                judgement: j(.info, .possible,
+                judgement: j(
+                    .info, .possible,
                     "a VSS call failed (\(routine ?? "?")); usually diagnostic tracing (VSS\\Diag), not what stops the writer",
                     "WRITER-MODEL.md §4"),
                 hr: hr, routine: routine)
         case 8194:
             return Class(
                 kind: .requesterCallback,
-                judgement: j(.benign, .likely,
+                judgement: j(
+                    .benign, .likely,
                     "the writer (NETWORK SERVICE) could not call back into the backup application: the requester's COM security, not a writer defect",
                     "WRITER-MODEL.md §4 [S9][S14]"),
                 writer: writer, hr: hr, routine: routine)
         case 8213:
             guard writer == nil || isWanted || wanted != systemWriterName else {
-                return Class(kind: .vssAccessControl, judgement: j(.info, .confirmed, "names another writer (\(writer!))", "VSS message table"), writer: writer)
+                return Class(
+                    kind: .vssAccessControl,
+                    judgement: j(.info, .confirmed, "names another writer (\(writer!))", "VSS message table"),
+                    writer: writer)
             }
             return Class(
                 kind: .vssAccessControl,
-                judgement: j(.missingWriter, .confirmed,
+                judgement: j(
+                    .missingWriter, .confirmed,
                     "the writer's account is not allowed by VSS\\VssAccessControl: HKLM\\SYSTEM\\CurrentControlSet\\Services\\VSS\\VssAccessControl\\NT Authority\\NetworkService must be DWORD 1",
                     "KB2009272"),
                 writer: writer ?? wanted)
         case 8230, 15, 16, 17, 23:
             return Class(
                 kind: .vssAccessControlEntry,
-                judgement: j(.benign, .confirmed,
-                    "a VssAccessControl entry VSS cannot use is ignored; it does not affect VSS", "KB2537096; VSS message table"),
+                judgement: j(
+                    .benign, .confirmed,
+                    "a VssAccessControl entry VSS cannot use is ignored; it does not affect VSS",
+                    "KB2537096; VSS message table"),
                 detail: e.data.first?.oneLine())
         case 12302:
             return Class(
                 kind: .vssInconsistency,
-                judgement: j(.info, .possible, "VSS reports an internal inconsistency: look at COM+ Event System and VSS", "VSS message table"),
+                judgement: j(
+                    .info, .possible, "VSS reports an internal inconsistency: look at COM+ Event System and VSS",
+                    "VSS message table"),
                 detail: e.data.first?.oneLine())
         case 13:
             let shutdown = all.lowercased().contains("0x8007045b")
             return Class(
                 kind: shutdown ? .shutdown : .comServer,
                 judgement: shutdown
-                    ? j(.benign, .likely, "a COM server could not start because the system was shutting down", "WRITER-MODEL.md §4 (field noise)")
+                    ? j(
+                        .benign, .likely, "a COM server could not start because the system was shutting down",
+                        "WRITER-MODEL.md §4 (field noise)")
                     : j(.info, .possible, "a COM server could not start; usually transient", "VSS message table"),
                 detail: e.data.prefix(2).joined(separator: " ").oneLine())
         case 19, 38, 39:
-            let service = e.eventId == 39 ? "Volume Shadow Copy" : e.eventId == 38 ? "COM+ System Application" : "COM+ Event System"
+            let service =
+                e.eventId == 39
+                ? "Volume Shadow Copy" : e.eventId == 38 ? "COM+ System Application" : "COM+ Event System"
             return Class(
                 kind: .serviceNotRunning,
-                judgement: j(.missingWriter, .confirmed, "\(service) is disabled (or the system is in safe mode)", "VSS message table"),
+                judgement: j(
+                    .missingWriter, .confirmed, "\(service) is disabled (or the system is in safe mode)",
+                    "VSS message table"),
                 service: service)
         case 40:
             return Class(
                 kind: .serviceNotRunning,
-                judgement: j(.backupFails, .likely, "the software shadow copy provider is disabled: snapshots fail, identify does not",
+                judgement: j(
+                    .backupFails, .likely,
+                    "the software shadow copy provider is disabled: snapshots fail, identify does not",
                     "VSS message table; WRITER-MODEL.md §5"),
                 service: "Microsoft Software Shadow Copy Provider")
         case 22, 33, 34:
             return Class(
                 kind: .vssRegistration,
-                judgement: j(.missingWriter, .likely, "a VSS or COM+ class is not registered: no writer can be reached", "VSS message table"),
+                judgement: j(
+                    .missingWriter, .likely, "a VSS or COM+ class is not registered: no writer can be reached",
+                    "VSS message table"),
                 detail: e.data.first?.oneLine())
         case _ where vssNotListed.contains(e.eventId):
             return nil
         default:
             return Class(
-                kind: .unknown, judgement: j(.info, .possible, "a VSS event the model does not class", "WRITER-MODEL.md §4"),
+                kind: .unknown,
+                judgement: j(.info, .possible, "a VSS event the model does not class", "WRITER-MODEL.md §4"),
                 writer: writer, detail: e.data.first?.oneLine())
         }
     }
@@ -277,12 +308,16 @@ public enum WriterEvents {
         switch e.eventId {
         case 512:
             if details.contains("Unitialize") || details.contains("Uninitialize") {
-                return Class(kind: .shutdown, judgement: j(.benign, .confirmed, "the writer shutting down", "WRITER-MODEL.md §4"), detail: details)
+                return Class(
+                    kind: .shutdown,
+                    judgement: j(.benign, .confirmed, "the writer shutting down", "WRITER-MODEL.md §4"), detail: details
+                )
             }
             let service = details.contains("EventSystem") ? "COM+ Event System" : nil
             return Class(
                 kind: .writerStartup,
-                judgement: j(.missingWriter, .confirmed,
+                judgement: j(
+                    .missingWriter, .confirmed,
                     service != nil
                         ? "the writer could not query COM+ Event System: its descriptor denies the writer's account SERVICE_QUERY_STATUS (LC), or the SCM refuses it"
                         : "the System Writer failed to start and never registers with VSS",
@@ -290,26 +325,36 @@ public enum WriterEvents {
                 writer: systemWriterName, service: service, detail: details)
         case 513:
             if details.contains("SystemShutdown initiated") {
-                return Class(kind: .shutdown, judgement: j(.benign, .confirmed, "the system was shutting down during OnIdentify", "WRITER-MODEL.md §4"), detail: details)
+                return Class(
+                    kind: .shutdown,
+                    judgement: j(
+                        .benign, .confirmed, "the system was shutting down during OnIdentify", "WRITER-MODEL.md §4"),
+                    detail: details)
             }
             if let r = details.range(of: "AddLegacyDriverFiles: Unable to back up image of binary ") {
                 let name = String(details[r.upperBound...].prefix { $0 != "." }).trimmed()
-                return perService(name, details, "the writer may not read this driver's configuration (its descriptor lacks CC for SERVICE) or its binary is gone; it goes on without it")
+                return perService(
+                    name, details,
+                    "the writer may not read this driver's configuration (its descriptor lacks CC for SERVICE) or its binary is gone; it goes on without it"
+                )
             }
             if let r = details.range(of: "AddWin32ServiceFiles: Unable to back up image of service ") {
                 let name = String(details[r.upperBound...].prefix { $0 != " " }).trimmed()
-                return perService(name, details, "the writer may not query this service's configuration; it goes on without it")
+                return perService(
+                    name, details, "the writer may not query this service's configuration; it goes on without it")
             }
             if details.contains("AddWin32ServiceFiles") || details.contains("OnIdentity()") {
                 return Class(
                     kind: .identifyFailed,
-                    judgement: j(.missingWriter, .confirmed, "OnIdentify failed: \(details.prefix(120))", "WRITER-MODEL.md §4"),
+                    judgement: j(
+                        .missingWriter, .confirmed, "OnIdentify failed: \(details.prefix(120))", "WRITER-MODEL.md §4"),
                     writer: systemWriterName, detail: details)
             }
             if fatal513.contains(where: details.contains) {
                 return Class(
                     kind: .fileAccess,
-                    judgement: j(.missingWriter, .confirmed,
+                    judgement: j(
+                        .missingWriter, .confirmed,
                         "OnIdentify failed while adding the files it protects (WinSxS\\FileMaps and Temp\\PendingRenames ACLs, a Microsoft.NET folder it cannot list, a path of 260 characters or more)",
                         "KB2009272; WRITER-MODEL.md §4"),
                     writer: systemWriterName, detail: details)
@@ -317,18 +362,23 @@ public enum WriterEvents {
             if details.contains("AddCorePnPFiles") {
                 return Class(
                     kind: .fileSetIncomplete,
-                    judgement: j(.benign, .confirmed, "the writer logs it and goes on: that part of the driver file set is incomplete", "WRITER-MODEL.md §4"),
+                    judgement: j(
+                        .benign, .confirmed,
+                        "the writer logs it and goes on: that part of the driver file set is incomplete",
+                        "WRITER-MODEL.md §4"),
                     writer: systemWriterName, detail: details)
             }
             return Class(
                 kind: .unknown,
-                judgement: j(.info, .possible, "a CAPI2 513 the model does not class", "WRITER-MODEL.md §4"), detail: details)
+                judgement: j(.info, .possible, "a CAPI2 513 the model does not class", "WRITER-MODEL.md §4"),
+                detail: details)
         default:
             // CAPI2's own certificate events are many and not the writer's (it logs 512 and 513 only): listed
             // when the Application log has them as errors or warnings.
             guard e.channel == "Application", let level = e.level, level >= 1, level <= 3 else { return nil }
             return Class(
-                kind: .unknown, judgement: j(.info, .possible, "a CAPI2 event the model does not class", "WRITER-MODEL.md §4"),
+                kind: .unknown,
+                judgement: j(.info, .possible, "a CAPI2 event the model does not class", "WRITER-MODEL.md §4"),
                 detail: details)
         }
     }
@@ -356,7 +406,8 @@ public enum WriterEvents {
             guard error == "%%2" || error == "%%3" else { return nil }
             return Class(
                 kind: .serviceImagePath,
-                judgement: j(.info, .likely,
+                judgement: j(
+                    .info, .likely,
                     "\(name) did not start: its binary is not found. With Backup 517 0x8078010D, its ImagePath is what fails the backup",
                     "KB968247"),
                 service: name, detail: scmErrorText(error))
@@ -366,11 +417,13 @@ public enum WriterEvents {
         if e.eventId == 7036 {
             guard dep.name != "VSS" && dep.name != "swprv", e.data.dropFirst().first == "stopped" else { return nil }
             return Class(
-                kind: .serviceState, judgement: j(.info, .confirmed, "\(name): \(e.data.dropFirst().first ?? "")", "SCM message table"),
+                kind: .serviceState,
+                judgement: j(.info, .confirmed, "\(name): \(e.data.dropFirst().first ?? "")", "SCM message table"),
                 service: name, detail: e.data.dropFirst().first)
         }
         if e.eventId == 7040 {
-            let detail = "start type changed from \(e.data.dropFirst().first ?? "?") to \(e.data.dropFirst(2).first ?? "?")"
+            let detail =
+                "start type changed from \(e.data.dropFirst().first ?? "?") to \(e.data.dropFirst(2).first ?? "?")"
             let disabled = e.data.dropFirst(2).first?.lowercased().contains("disabled") == true
             return Class(
                 kind: disabled ? .serviceNotRunning : .serviceState,
@@ -383,7 +436,8 @@ public enum WriterEvents {
         let detail: String
         switch e.eventId {
         case 7001:
-            detail = "depends on \(e.data.dropFirst().first ?? "?"), which failed: \(scmErrorText(e.data.dropFirst(2).first ?? ""))"
+            detail =
+                "depends on \(e.data.dropFirst().first ?? "?"), which failed: \(scmErrorText(e.data.dropFirst(2).first ?? ""))"
         case 7022: detail = "hung on starting"
         case 7031, 7034: detail = "terminated unexpectedly"
         default: detail = scmErrorText(e.data.dropFirst().first ?? "")
@@ -400,12 +454,14 @@ public enum WriterEvents {
         "%%3": "The system cannot find the path specified.",
         "%%5": "Access is denied.",
         "%%1053": "The service did not respond to the start or control request in a timely fashion.",
-        "%%1058": "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it.",
+        "%%1058":
+            "The service cannot be started, either because it is disabled or because it has no enabled devices associated with it.",
         "%%1067": "The process terminated unexpectedly.",
         "%%1068": "The dependency service or group failed to start.",
         "%%1069": "The service did not start due to a logon failure.",
         "%%1075": "The dependency service does not exist or has been marked for deletion.",
-        "%%1079": "The account specified for this service is different from the account specified for other services running in the same process.",
+        "%%1079":
+            "The account specified for this service is different from the account specified for other services running in the same process.",
     ]
 
     public static func scmErrorText(_ s: String) -> String { win32Errors[s].map { "\($0) (\(s.dropFirst(2)))" } ?? s }
@@ -418,21 +474,25 @@ public enum WriterEvents {
         case 517 where all.contains("2155348226") || all.contains("0x80780102"):
             return Class(
                 kind: .backupWriterMissing,
-                judgement: j(.info, .confirmed,
+                judgement: j(
+                    .info, .confirmed,
                     "\"System writer is not found in the backup\": the consequence; the cause is in CAPI2 512/513, VSS 8193 or 8213, the services or Microsoft.NET",
                     "KB2009272"),
                 writer: systemWriterName, hr: "0x80780102")
         case 517 where all.contains("2155348237") || all.contains("0x8078010d"):
             return Class(
                 kind: .backupEnumeration,
-                judgement: j(.backupFails, .likely,
+                judgement: j(
+                    .backupFails, .likely,
                     "enumeration of the files failed: a service or driver ImagePath the writer cannot turn into a valid path",
                     "KB968247"),
                 hr: "0x8078010D")
         case 517, 521:
             return Class(
                 kind: .backupFailed,
-                judgement: j(.info, .possible, "the backup failed; which writer failed is in the VSS events (8229)", "WRITER-MODEL.md §4"),
+                judgement: j(
+                    .info, .possible, "the backup failed; which writer failed is in the VSS events (8229)",
+                    "WRITER-MODEL.md §4"),
                 detail: e.data.first?.oneLine())
         default:
             return nil

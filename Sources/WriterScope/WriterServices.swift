@@ -22,24 +22,28 @@ public enum WriterServices {
 
     public static let dependencies: [Dependency] = [
         Dependency(
-            name: "CryptSvc", displayName: "Cryptographic Services", role: "Cryptographic Services hosts the System Writer",
+            name: "CryptSvc", displayName: "Cryptographic Services",
+            role: "Cryptographic Services hosts the System Writer",
             mustBeAutomatic: false, defaultStart: 2, impact: .missingWriter, source: "KB2009272"),
         Dependency(
             name: "EventSystem", displayName: "COM+ Event System",
             role: "the writer waits for COM+ Event System to run before it registers", mustBeAutomatic: true,
-            defaultStart: 2, impact: .missingWriter, source: "WRITER-MODEL.md §1 (WaitForServiceRunning); VSS events 19, 38"),
+            defaultStart: 2, impact: .missingWriter,
+            source: "WRITER-MODEL.md §1 (WaitForServiceRunning); VSS events 19, 38"),
         Dependency(
             name: "VSS", displayName: "Volume Shadow Copy", role: "the Volume Shadow Copy service calls the writers",
             mustBeAutomatic: false, defaultStart: 3, impact: .missingWriter, source: "VSS event 39"),
         Dependency(
-            name: "COMSysApp", displayName: "COM+ System Application", role: "COM+ System Application serves VSS's COM+ calls",
+            name: "COMSysApp", displayName: "COM+ System Application",
+            role: "COM+ System Application serves VSS's COM+ calls",
             mustBeAutomatic: false, defaultStart: 3, impact: .missingWriter, source: "VSS event 38"),
         Dependency(
             name: "RpcSs", displayName: "Remote Procedure Call (RPC)", role: "RPC carries every COM and VSS call",
             mustBeAutomatic: false, defaultStart: 2, impact: .missingWriter, source: "WRITER-MODEL.md §5"),
         Dependency(
             name: "swprv", displayName: "Microsoft Software Shadow Copy Provider",
-            role: "the software shadow copy provider makes the snapshot (not needed to identify)", mustBeAutomatic: false,
+            role: "the software shadow copy provider makes the snapshot (not needed to identify)",
+            mustBeAutomatic: false,
             defaultStart: 3, impact: .backupFails, source: "VSS event 40; WRITER-MODEL.md §5"),
     ]
 

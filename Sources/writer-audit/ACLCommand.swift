@@ -1,6 +1,6 @@
-import WindowsSecurity
 import ArgumentParser
 import VolumeAudit
+import WindowsSecurity
 
 struct ACLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +14,8 @@ struct ACLCommand: ParsableCommand {
             output, or Get-Acl | Select-Object Path,Sddl | Export-Csv.
             """)
 
-    @Argument(help: "The mounted volume's root folder, an NTFS image file or device, a VHDX or VHD, or a collected $MFT.")
+    @Argument(
+        help: "The mounted volume's root folder, an NTFS image file or device, a VHDX or VHD, or a collected $MFT.")
     var root: String?
 
     @Option(help: "With a collected $MFT: the collected $Secure:$SDS stream, where its descriptors are.")
@@ -89,8 +90,9 @@ struct ACLCommand: ParsableCommand {
         defer { progress.finish() }
         if let root {
             if Volume.isImage(root) {
-                let warnings = try ImageACLReader(path: root, partition: partition, drive: drive.uppercased(), sds: sds).read(
-                    scopes: scope, into: &audit)
+                let warnings = try ImageACLReader(path: root, partition: partition, drive: drive.uppercased(), sds: sds)
+                    .read(
+                        scopes: scope, into: &audit)
                 for w in warnings where !common.quiet { printError("writer-audit: warning: \(w)") }
             } else {
                 try MountedACLReader(root: root, drive: drive.uppercased()).read(scopes: scope, into: &audit)

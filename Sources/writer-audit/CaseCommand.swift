@@ -1,15 +1,16 @@
 import ArgumentParser
 import BinaryFormat
 import CaseReport
-import WriterScope
 import Foundation
 import VolumeAudit
+import WriterScope
 
 /// A customer's upload, judged as one case.
 struct CaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "case",
-        abstract: "The way in: a customer's upload (folder, files, .zip) judged as one case, with its fix and a report page.",
+        abstract:
+            "The way in: a customer's upload (folder, files, .zip) judged as one case, with its fix and a report page.",
         discussion: """
             Each file is recognised by its content: Procmon PML or CSV, event logs (.evtx), the SYSTEM hive \
             (its .LOG1/.LOG2 beside it), an NTFS image or disk or fixed VHD, a mounted system volume, \
@@ -17,7 +18,8 @@ struct CaseCommand: ParsableCommand {
             nothing is wrong, 1 when a cause is found, 2 on bad input.
             """)
 
-    @Argument(help: "Files, folders (searched at any depth) and .zip uploads, as the collector makes them or as they come.")
+    @Argument(
+        help: "Files, folders (searched at any depth) and .zip uploads, as the collector makes them or as they come.")
     var paths: [String]
 
     @Option(help: "text (default), json, or markdown (to paste into a ticket).")
@@ -36,7 +38,9 @@ struct CaseCommand: ParsableCommand {
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give the upload: files, folders or a .zip") }
-        guard ["text", "json", "markdown"].contains(format) else { throw ValidationError("--format takes text, json or markdown") }
+        guard ["text", "json", "markdown"].contains(format) else {
+            throw ValidationError("--format takes text, json or markdown")
+        }
     }
 
     func run() throws {
@@ -89,7 +93,9 @@ struct CaseCommand: ParsableCommand {
         defer { text = out.text }
         let v = r.verdict
         if let name = r.server.computerName ?? r.server.windows {
-            out.line("Server: \(QuotedText.oneLine(name))\(r.server.windows.map { r.server.computerName == nil ? "" : ", " + QuotedText.oneLine($0) } ?? "")\(r.server.collected.map { ", collected \($0)" } ?? "")")
+            out.line(
+                "Server: \(QuotedText.oneLine(name))\(r.server.windows.map { r.server.computerName == nil ? "" : ", " + QuotedText.oneLine($0) } ?? "")\(r.server.collected.map { ", collected \($0)" } ?? "")"
+            )
         }
         out.line("VERDICT: \(v.kind.rawValue) (\(v.confidence.rawValue))")
         out.line("  \(QuotedText.oneLine(v.summary))")
@@ -98,7 +104,8 @@ struct CaseCommand: ParsableCommand {
             out.line("Chain of evidence:")
             for l in v.chain {
                 let mark = l.stance == .disagrees ? "!" : "-"
-                out.line("  \(mark) [\(l.source.rawValue)] \(QuotedText.oneLine(l.file)): \(QuotedText.oneLine(l.where))")
+                out.line(
+                    "  \(mark) [\(l.source.rawValue)] \(QuotedText.oneLine(l.file)): \(QuotedText.oneLine(l.where))")
                 out.line("      \(l.stance == .disagrees ? "disagrees: " : "")\(QuotedText.oneLine(l.finding))")
             }
         }
@@ -109,9 +116,13 @@ struct CaseCommand: ParsableCommand {
         }
         if let dir = self.out, !scripts.isEmpty { out.line("  Written to \(dir): \(scripts.joined(separator: ", "))") }
         let groups: [(String, [CaseFinding])] = [
-            ("Other causes", r.findings.filter { f in
-                f.impact.isCause && f.cause != v.kind && !v.chain.contains { $0.source == f.source && $0.where == f.where }
-            }),
+            (
+                "Other causes",
+                r.findings.filter { f in
+                    f.impact.isCause && f.cause != v.kind
+                        && !v.chain.contains { $0.source == f.source && $0.where == f.where }
+                }
+            ),
             ("Known noise, safe to ignore", r.findings.filter { $0.impact == .benign }),
             ("Context (not a cause)", r.findings.filter { $0.impact == .info }),
         ]
@@ -119,7 +130,9 @@ struct CaseCommand: ParsableCommand {
             out.line()
             out.line("\(title) (\(group.count)):")
             for f in group.prefix(20) {
-                out.line("  [\(f.source.rawValue) \(f.kind)] \(QuotedText.oneLine(f.where)): \(QuotedText.oneLine(f.summary))")
+                out.line(
+                    "  [\(f.source.rawValue) \(f.kind)] \(QuotedText.oneLine(f.where)): \(QuotedText.oneLine(f.summary))"
+                )
                 if f.impact == .benign, let why = f.why { out.line("      why: \(QuotedText.oneLine(why))") }
             }
             if group.count > 20 { out.line("  … \(group.count - 20) more in --format json") }
@@ -137,7 +150,9 @@ struct CaseCommand: ParsableCommand {
         out.line("Inputs (writer-audit \(r.toolVersion)):")
         for i in r.inputs {
             let hash = i.sha256.map { " sha256 \($0.prefix(16))…" } ?? ""
-            out.line("  \(QuotedText.oneLine(i.file)): \(i.kind.rawValue), \(i.bytes.formatted()) bytes\(hash)\(i.ignored.map { " (ignored: \($0))" } ?? "")")
+            out.line(
+                "  \(QuotedText.oneLine(i.file)): \(i.kind.rawValue), \(i.bytes.formatted()) bytes\(hash)\(i.ignored.map { " (ignored: \($0))" } ?? "")"
+            )
         }
     }
 }

@@ -32,6 +32,8 @@ struct CollectorCommand: ParsableCommand {
         } catch {
             throw InputError(message: "\(output): cannot be written (\(error.localizedDescription))")
         }
-        printError("writer-audit: wrote \(output): run it as administrator on the server, then give its .zip to writer-audit case")
+        printError(
+            "writer-audit: wrote \(output): run it as administrator on the server, then give its .zip to writer-audit case"
+        )
     }
 }

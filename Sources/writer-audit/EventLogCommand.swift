@@ -35,9 +35,13 @@ struct EventLogCommand: ParsableCommand {
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one .evtx file") }
         if all {
-            guard ["xml", "json"].contains(format ?? "xml") else { throw ValidationError("--all takes --format xml or json") }
+            guard ["xml", "json"].contains(format ?? "xml") else {
+                throw ValidationError("--all takes --format xml or json")
+            }
         } else {
-            guard ["text", "json"].contains(format ?? "text") else { throw ValidationError("--format takes text or json") }
+            guard ["text", "json"].contains(format ?? "text") else {
+                throw ValidationError("--format takes text or json")
+            }
         }
     }
 
@@ -89,7 +93,9 @@ struct EventLogCommand: ParsableCommand {
             }
             out.line("\(report.events.count) events bear on the \(writer):")
             for e in report.events {
-                out.line("  \(e.time ?? "-")  \(e.provider ?? "-") \(e.eventId.map(String.init) ?? "-")  \((e.file as NSString).lastPathComponent) record \(e.record)  \(QuotedText.oneLine(e.data.joined(separator: " | ")).prefix(200))")
+                out.line(
+                    "  \(e.time ?? "-")  \(e.provider ?? "-") \(e.eventId.map(String.init) ?? "-")  \((e.file as NSString).lastPathComponent) record \(e.record)  \(QuotedText.oneLine(e.data.joined(separator: " | ")).prefix(200))"
+                )
             }
             if report.findings.isEmpty {
                 out.line("No findings.")
@@ -101,7 +107,9 @@ struct EventLogCommand: ParsableCommand {
                     out.line("      \(f.file) record \(f.record), \(f.time ?? "no time")")
                     out.line("      \(f.why) [\(f.basis)]")
                 }
-                if causes == 0 { out.line("Nothing here stops the \(writer): the findings above are known noise or context.") }
+                if causes == 0 {
+                    out.line("Nothing here stops the \(writer): the findings above are known noise or context.")
+                }
             }
         }
         out.flush()

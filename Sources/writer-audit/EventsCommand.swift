@@ -1,5 +1,5 @@
-import BinaryFormat
 import ArgumentParser
+import BinaryFormat
 import ProcmonTrace
 
 struct EventsCommand: ParsableCommand {
@@ -37,7 +37,8 @@ struct EventsCommand: ParsableCommand {
         name: .customLong("utc-offset"),
         help: ArgumentHelp(
             "The capturing machine's offset from UTC (+2, -5, +5:30): times in that clock, as Procmon printed them there.",
-            discussion: "A PML does not record its time zone: without it, Time of Day and the dates in Detail are UTC."))
+            discussion: "A PML does not record its time zone: without it, Time of Day and the dates in Detail are UTC.")
+    )
     var utcOffset: String?
 
     @OptionGroup var common: CommonOptions
@@ -88,7 +89,8 @@ extension EventsCommand {
         let body = text.drop { $0 == "+" || $0 == "-" }
         let parts = body.split(separator: ":", omittingEmptySubsequences: false)
         guard !body.isEmpty, parts.count <= 2, let hours = Int(parts[0]), hours >= 0,
-            let minutes = parts.count == 2 ? Int(parts[1]) : 0, (0..<60).contains(minutes), hours * 60 + minutes <= 14 * 60
+            let minutes = parts.count == 2 ? Int(parts[1]) : 0, (0..<60).contains(minutes),
+            hours * 60 + minutes <= 14 * 60
         else {
             throw ValidationError("--utc-offset \(text): give hours and minutes from UTC, like +2, -5 or +5:30")
         }

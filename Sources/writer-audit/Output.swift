@@ -1,4 +1,5 @@
 import BinaryFormat
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

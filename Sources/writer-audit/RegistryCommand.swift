@@ -23,7 +23,10 @@ struct RegistryCommand: ParsableCommand {
     @Option(help: "text (default) or json.")
     var format: String = "text"
 
-    @Flag(help: "With --format json: every key as a line of its own too ({\"key\", \"subkeys\", \"values\"}), before its values.")
+    @Flag(
+        help:
+            "With --format json: every key as a line of its own too ({\"key\", \"subkeys\", \"values\"}), before its values."
+    )
     var keys = false
 
     @Flag(help: "Do not apply the transaction logs beside a dirty hive.")
@@ -41,7 +44,8 @@ struct RegistryCommand: ParsableCommand {
         var startPath = ""
         if let key {
             guard let (k, stored) = h.resolve(path: key) else {
-                throw RegistryError(.keyNotFound, path: hive, offset: nil, "no key \(QuotedText.escape(key)) in this hive")
+                throw RegistryError(
+                    .keyNotFound, path: hive, offset: nil, "no key \(QuotedText.escape(key)) in this hive")
             }
             start = k
             startPath = stored
@@ -65,4 +69,3 @@ struct RegistryCommand: ParsableCommand {
         }
     }
 }
-

@@ -1,12 +1,13 @@
-import BinaryFormat
 import ArgumentParser
+import BinaryFormat
 import Foundation
 import VolumeAudit
 
 struct RemediateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "remediate",
-        abstract: "Plan the safe cleanup of Temporary ASP.NET Files: plan.csv, plan.json, remediate.ps1 (and remediate.sh on a mount).",
+        abstract:
+            "Plan the safe cleanup of Temporary ASP.NET Files: plan.csv, plan.json, remediate.ps1 (and remediate.sh on a mount).",
         discussion: """
             Only what lies inside Windows\\Microsoft.NET\\Framework*\\v*\\Temporary ASP.NET Files is ever planned, \
             never the folder itself, never across a symbolic link or junction. Nothing on the volume is changed: \
@@ -14,7 +15,10 @@ struct RemediateCommand: ParsableCommand {
             disk, VHD, VHDX) or the collector's listing/Microsoft.NET.csv; remediate.ps1 runs on the server.
             """)
 
-    @Argument(help: "The mounted volume's root folder, an NTFS image or disk (raw, VHD, VHDX), or the collector's listing/Microsoft.NET.csv.")
+    @Argument(
+        help:
+            "The mounted volume's root folder, an NTFS image or disk (raw, VHD, VHDX), or the collector's listing/Microsoft.NET.csv."
+    )
     var root: String
 
     @Option(help: "The partition of a disk image to read (1-based), when it holds several NTFS partitions.")

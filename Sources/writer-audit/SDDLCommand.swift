@@ -1,6 +1,6 @@
-import WindowsSecurity
 import ArgumentParser
 import VolumeAudit
+import WindowsSecurity
 
 /// Decodes a descriptor (SDDL or hex) and says what NETWORK SERVICE (the System Writer) and SYSTEM may do.
 struct SDDLCommand: ParsableCommand {
@@ -62,10 +62,14 @@ struct SDDLCommand: ParsableCommand {
                 if let rights = a.grantedRights {
                     let state =
                         a.canQueryConfig == true
-                        ? "can query its configuration" + (a.missing.isEmpty ? "" : "; lacks \(a.missing.joined(separator: ", "))")
+                        ? "can query its configuration"
+                            + (a.missing.isEmpty ? "" : "; lacks \(a.missing.joined(separator: ", "))")
                         : "MISSING \(a.missing.joined(separator: ", "))"
-                            + (a.sid == "S-1-5-20" ? ": the System Writer cannot read this service (CAPI2 event 513)" : "")
-                    out.line("\(a.principal) (\(a.sid)): granted \(a.granted) \(rights.isEmpty ? "nothing" : rights.joined(separator: ", ")); \(state)")
+                            + (a.sid == "S-1-5-20"
+                                ? ": the System Writer cannot read this service (CAPI2 event 513)" : "")
+                    out.line(
+                        "\(a.principal) (\(a.sid)): granted \(a.granted) \(rights.isEmpty ? "nothing" : rights.joined(separator: ", ")); \(state)"
+                    )
                     continue
                 }
                 let state =

@@ -1,6 +1,6 @@
-import WindowsSecurity
 import ArgumentParser
 import VolumeAudit
+import WindowsSecurity
 
 /// Runs the Windows-made SDDL vectors (used by scripts/conformance-sddl).
 struct SDDLConformanceCommand: ParsableCommand {

@@ -1,6 +1,6 @@
-import WindowsSecurity
 import ArgumentParser
 import VolumeAudit
+import WindowsSecurity
 
 /// Prints a service's SID (`NT SERVICE\<name>`), computed as Windows computes it.
 struct SIDCommand: ParsableCommand {

@@ -1,6 +1,6 @@
-import WriterScope
 import ArgumentParser
 import ProcmonTrace
+import WriterScope
 
 struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

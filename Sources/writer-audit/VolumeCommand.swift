@@ -1,7 +1,7 @@
-import BinaryFormat
-import WriterScope
 import ArgumentParser
+import BinaryFormat
 import VolumeAudit
+import WriterScope
 
 struct VolumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,9 +1,9 @@
-import WindowsSecurity
 import ArgumentParser
 import BinaryFormat
 import CaseReport
 import ProcmonTrace
 import VolumeAudit
+import WindowsSecurity
 
 #if canImport(Glibc)
     import Glibc
@@ -15,7 +15,8 @@ import VolumeAudit
 struct WriterAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "writer-audit",
-        abstract: "Find out why the VSS System Writer fails: Procmon traces, event logs, the SYSTEM hive, folder limits, ACLs.",
+        abstract:
+            "Find out why the VSS System Writer fails: Procmon traces, event logs, the SYSTEM hive, folder limits, ACLs.",
         discussion: """
             Start with `writer-audit collector` (the script that gathers an upload on the server) and \
             `writer-audit case UPLOAD` (everything judged at once).

@@ -26,7 +26,9 @@ struct ByteLayerTests {
             #expect(c.u64() == 0x0807_0605_0403_0201)
             #expect(c.guid() == nil)
         }
-        let guid: [UInt8] = [0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF]
+        let guid: [UInt8] = [
+            0x33, 0x22, 0x11, 0x00, 0x55, 0x44, 0x77, 0x66, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF,
+        ]
         guid.withUnsafeBytes { raw in
             var c = ByteCursor(raw)
             #expect(c.guid() == "{00112233-4455-6677-8899-AABBCCDDEEFF}")
@@ -75,12 +77,17 @@ struct ByteLayerTests {
         #expect(f.size == 5)
         #expect(try f.bytes(2, at: 3, what: "x") == [4, 5])
         #expect(throws: BinaryFormatError(.truncated, path: "", offset: 0, "")) { try f.bytes(3, at: 3, what: "x") }
-        #expect(throws: BinaryFormatError(.truncated, path: "", offset: 0, "")) { try f.bytes(1, at: UInt64.max, what: "x") }
+        #expect(throws: BinaryFormatError(.truncated, path: "", offset: 0, "")) {
+            try f.bytes(1, at: UInt64.max, what: "x")
+        }
         do {
             _ = try f.bytes(4, at: 4, what: "the header")
             Issue.record("read past the end")
         } catch {
-            #expect(error.message == "\(path): byte offset 4: the header needs 4 bytes but the file ends at byte 5 (cut off, or an offset points outside it)")
+            #expect(
+                error.message
+                    == "\(path): byte offset 4: the header needs 4 bytes but the file ends at byte 5 (cut off, or an offset points outside it)"
+            )
         }
         #expect(throws: BinaryFormatError(.unreadable, path: "", offset: nil, "")) {
             try ReadOnlyFile(path: "/nonexistent/file")

@@ -1,6 +1,6 @@
-import WindowsSecurity
 import Foundation
 import Testing
+import WindowsSecurity
 
 @Suite("writer-audit acl on exports, end to end")
 struct ACLCommandTests {

@@ -21,7 +21,8 @@ func hive(_ name: String, into dir: String, edits: [String] = []) async throws {
     if edits.isEmpty {
         try FileManager.default.copyItem(atPath: source, toPath: dir + "/SYSTEM")
     } else {
-        let r = try await ProcessRun.run("/usr/bin/env", ["python3", ProjectPaths.script("make-hive-fixture"), source, dir + "/SYSTEM"] + edits)
+        let r = try await ProcessRun.run(
+            "/usr/bin/env", ["python3", ProjectPaths.script("make-hive-fixture"), source, dir + "/SYSTEM"] + edits)
         #expect(r.status == 0, "make-hive-fixture: \(r.stderr)")
     }
 }
@@ -33,8 +34,12 @@ struct CaseJSON {
     var kind: String { verdict["kind"] as? String ?? "" }
     var confidence: String { verdict["confidence"] as? String ?? "" }
     var chain: [[String: Any]] { verdict["chain"] as? [[String: Any]] ?? [] }
-    var supporting: [String] { chain.filter { $0["stance"] as? String == "supports" }.compactMap { $0["source"] as? String } }
-    var disagreeing: [String] { chain.filter { $0["stance"] as? String == "disagrees" }.compactMap { $0["source"] as? String } }
+    var supporting: [String] {
+        chain.filter { $0["stance"] as? String == "supports" }.compactMap { $0["source"] as? String }
+    }
+    var disagreeing: [String] {
+        chain.filter { $0["stance"] as? String == "disagrees" }.compactMap { $0["source"] as? String }
+    }
     var fix: [String] { verdict["fix"] as? [String] ?? [] }
     var inputs: [[String: Any]] { object["inputs"] as? [[String: Any]] ?? [] }
     var missing: [String] { object["missing"] as? [String] ?? [] }
@@ -47,7 +52,9 @@ struct CaseJSON {
     }
 }
 
-@Suite("case: one verdict per cause, with its chain of evidence", ConditionTrait.enabled(if: ReferenceHives.present || underCI, "../shared/reference is not beside the clone"))
+@Suite(
+    "case: one verdict per cause, with its chain of evidence",
+    ConditionTrait.enabled(if: ReferenceHives.present || underCI, "../shared/reference is not beside the clone"))
 struct CaseVerdictTests {
     @Test("folder limit: the event log says what, the trace where; no volume, so likely and the volume is missing")
     func folderLimit() async throws {
@@ -59,20 +66,31 @@ struct CaseVerdictTests {
         #expect(c.status == 1)
         #expect(c.kind == "folder-limit" && c.confidence == "likely")
         #expect(c.supporting == ["eventlog", "trace"] && c.disagreeing.isEmpty)
-        #expect(c.chain.contains { ($0["where"] as? String)?.contains("Temporary ASP.NET Files\\root\\5c1f8a2e\\assembly\\dl3") == true })
+        #expect(
+            c.chain.contains {
+                ($0["where"] as? String)?.contains("Temporary ASP.NET Files\\root\\5c1f8a2e\\assembly\\dl3") == true
+            })
         #expect(c.chain.first?["where"] as? String == "record 362, 2026-11-30T02:00:00.000000Z")
         // No volume to plan from: the folder the trace names, emptied by hand, IIS stopped around it.
-        #expect(c.fix.first == "iisreset /stop; Remove-Item -LiteralPath 'C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files\\root\\5c1f8a2e\\assembly\\dl3\\*' -Recurse -Force; iisreset /start")
-        #expect(c.missing.contains { $0.hasPrefix("The system volume") } && c.missing.contains { $0.hasPrefix("The SYSTEM hive") })
+        #expect(
+            c.fix.first
+                == "iisreset /stop; Remove-Item -LiteralPath 'C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files\\root\\5c1f8a2e\\assembly\\dl3\\*' -Recurse -Force; iisreset /start"
+        )
+        #expect(
+            c.missing.contains { $0.hasPrefix("The system volume") }
+                && c.missing.contains { $0.hasPrefix("The SYSTEM hive") })
     }
 
-    @Test("file permissions: the event log, the trace's denied file and the icacls export's folder agree; the fix grants NETWORK SERVICE")
+    @Test(
+        "file permissions: the event log, the trace's denied file and the icacls export's folder agree; the fix grants NETWORK SERVICE"
+    )
     func permissions() async throws {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.copyItem(atPath: Run.fixture("permissions.csv"), toPath: dir + "/Logfile.CSV")
         try await script("make-event-log", ["application-file-access", dir + "/Application.evtx"])
-        try FileManager.default.copyItem(atPath: ProjectPaths.fixture("acl/icacls-save.txt"), toPath: dir + "/winsxs.acl")
+        try FileManager.default.copyItem(
+            atPath: ProjectPaths.fixture("acl/icacls-save.txt"), toPath: dir + "/winsxs.acl")
         let c = try await CaseJSON([dir])
         #expect(c.kind == "permissions" && c.confidence == "confirmed", "\(c.verdict)")
         #expect(c.supporting == ["eventlog", "trace", "acl"] && c.disagreeing.isEmpty)
@@ -80,7 +98,9 @@ struct CaseVerdictTests {
         #expect(Set(c.inputs.compactMap { $0["kind"] as? String }) == ["procmon-csv", "evtx", "icacls-save"])
     }
 
-    @Test("a driver's descriptor (MSLLDP): CAPI2 513 and the hive agree, and it is known noise: no cause, exit 0 (KB3209092)")
+    @Test(
+        "a driver's descriptor (MSLLDP): CAPI2 513 and the hive agree, and it is known noise: no cause, exit 0 (KB3209092)"
+    )
     func serviceDescriptorIsNoise() async throws {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -93,7 +113,9 @@ struct CaseVerdictTests {
         let findings = try #require(c.object["findings"] as? [[String: Any]])
         let mslldp = findings.filter { ($0["where"] as? String)?.hasSuffix("\\Services\\MsLldp") == true }
         #expect(mslldp.count == 1 && mslldp.first?["impact"] as? String == "benign" && mslldp.first?["cause"] is NSNull)
-        #expect(findings.filter { $0["source"] as? String == "eventlog" }.allSatisfy { $0["impact"] as? String == "benign" })
+        #expect(
+            findings.filter { $0["source"] as? String == "eventlog" }.allSatisfy { $0["impact"] as? String == "benign" }
+        )
         #expect(findings.allSatisfy { $0["cause"] is NSNull })
     }
 
@@ -101,9 +123,11 @@ struct CaseVerdictTests {
     func eventSystemDescriptor() async throws {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let noLC = "D:(A;;CCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCSWLOCRRC;;;IU)(A;;CCSWLOCRRC;;;SU)"
+        let noLC =
+            "D:(A;;CCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCSWLOCRRC;;;IU)(A;;CCSWLOCRRC;;;SU)"
         let made = try await Run(["sddl", noLC, "--format", "json"])
-        let hex = try #require((try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any])?["hex"] as? String)
+        let hex = try #require(
+            (try JSONSerialization.jsonObject(with: Data(made.stdout.utf8)) as? [String: Any])?["hex"] as? String)
         try await hive(
             "SYSTEM", into: dir,
             edits: [
@@ -113,10 +137,14 @@ struct CaseVerdictTests {
         let c = try await CaseJSON([dir])
         #expect(c.status == 1)
         #expect(c.kind == "service-access" && c.supporting == ["services"], "\(c.verdict)")
-        #expect(c.fix.contains { $0.hasPrefix("sc.exe sdset EventSystem ") && $0.contains("(A;;CCLCSWLOCRRC;;;SU)") }, "\(c.fix)")
+        #expect(
+            c.fix.contains { $0.hasPrefix("sc.exe sdset EventSystem ") && $0.contains("(A;;CCLCSWLOCRRC;;;SU)") },
+            "\(c.fix)")
     }
 
-    @Test("COM+ Event System not running: the SCM's events and the hive's disabled start type; start it and set it automatic")
+    @Test(
+        "COM+ Event System not running: the SCM's events and the hive's disabled start type; start it and set it automatic"
+    )
     func eventSystem() async throws {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -127,7 +155,8 @@ struct CaseVerdictTests {
         #expect(c.supporting == ["eventlog", "services"])
         #expect(c.fix.contains { $0.contains("sc.exe config EventSystem start= auto") }, "\(c.fix)")
         // The hive's own service-access findings (IPBusEnum ...) are listed, not the verdict.
-        #expect((c.object["findings"] as? [[String: Any]])?.contains { $0["kind"] as? String == "service-access" } == true)
+        #expect(
+            (c.object["findings"] as? [[String: Any]])?.contains { $0["kind"] as? String == "service-access" } == true)
     }
 
     @Test("clean: IDENTIFY ends clean and the logs hold nothing: exit 0, confirmed")
@@ -155,7 +184,9 @@ struct CaseVerdictTests {
     }
 }
 
-@Suite("case: the upload as it comes", ConditionTrait.enabled(if: ReferenceHives.present || underCI, "../shared/reference is not beside the clone"))
+@Suite(
+    "case: the upload as it comes",
+    ConditionTrait.enabled(if: ReferenceHives.present || underCI, "../shared/reference is not beside the clone"))
 struct CaseUploadTests {
     @Test("the bundled case (scripts/make-case): every input recognised, hashed, the folder-limit verdict")
     func bundled() async throws {
@@ -165,14 +196,21 @@ struct CaseUploadTests {
         try "not a log\n".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
         let c = try await CaseJSON([dir])
         #expect(c.kind == "folder-limit")
-        let kinds = Dictionary(uniqueKeysWithValues: c.inputs.map { (($0["file"] as? NSString)?.lastPathComponent ?? "", $0["kind"] as? String ?? "") })
-        #expect(kinds == ["Logfile.PML": "procmon-pml", "Application.evtx": "evtx", "System.evtx": "evtx", "SYSTEM": "hive",
-                          "SYSTEM.LOG1": "hive-log", "SYSTEM.LOG2": "hive-log", "notes.txt": "ignored"])
+        let kinds = Dictionary(
+            uniqueKeysWithValues: c.inputs.map {
+                (($0["file"] as? NSString)?.lastPathComponent ?? "", $0["kind"] as? String ?? "")
+            })
+        #expect(
+            kinds == [
+                "Logfile.PML": "procmon-pml", "Application.evtx": "evtx", "System.evtx": "evtx", "SYSTEM": "hive",
+                "SYSTEM.LOG1": "hive-log", "SYSTEM.LOG2": "hive-log", "notes.txt": "ignored",
+            ])
         let pml = try #require(c.inputs.first { ($0["file"] as? String)?.hasSuffix("Logfile.PML") == true })
         let sum = try await ProcessRun.run("/usr/bin/env", ["sha256sum", dir + "/Logfile.PML"])
         #expect(pml["sha256"] as? String == sum.stdout.split(separator: " ").first.map(String.init))
         let parts = try #require(c.object["parts"] as? [String: Any])
-        #expect(parts["trace"] is [String: Any] && parts["eventlog"] is [String: Any] && parts["services"] is [String: Any])
+        #expect(
+            parts["trace"] is [String: Any] && parts["eventlog"] is [String: Any] && parts["services"] is [String: Any])
         #expect(parts["volume"] is NSNull && parts["acl"] is NSNull)
     }
 
@@ -191,14 +229,21 @@ struct CaseUploadTests {
                 z.writestr("Application.evtx", open(os.path.join(src, "Application.evtx"), "rb").read())
                 z.writestr("../../etc/evil.evtx", b"ElfFile")
             """
-        let z = try await ProcessRun.run("/usr/bin/env", ["python3", "-c", zipper, dir + "/upload", dir + "/case.zip", dir + "/evil.zip"])
+        let z = try await ProcessRun.run(
+            "/usr/bin/env", ["python3", "-c", zipper, dir + "/upload", dir + "/case.zip", dir + "/evil.zip"])
         #expect(z.status == 0, "\(z.stderr)")
         let c = try await CaseJSON([dir + "/case.zip"])
         #expect(c.kind == "folder-limit" && c.supporting == ["eventlog", "trace"])
-        #expect(c.inputs.contains { $0["file"] as? String == dir + "/case.zip/upload/Logfile.PML" && $0["kind"] as? String == "procmon-pml" })
+        #expect(
+            c.inputs.contains {
+                $0["file"] as? String == dir + "/case.zip/upload/Logfile.PML" && $0["kind"] as? String == "procmon-pml"
+            })
         let evil = try await Run(["case", dir + "/evil.zip"])
         #expect(evil.status == 2)
-        #expect(evil.stderr == "writer-audit: \(dir)/evil.zip: central directory record 2, member ../../etc/evil.evtx: a path that climbs out of the archive or is absolute; refused\n")
+        #expect(
+            evil.stderr
+                == "writer-audit: \(dir)/evil.zip: central directory record 2, member ../../etc/evil.evtx: a path that climbs out of the archive or is absolute; refused\n"
+        )
         #expect(!FileManager.default.fileExists(atPath: "/etc/evil.evtx"))
     }
 
@@ -223,7 +268,9 @@ struct CaseUploadTests {
         #expect(parts["volume"] is [String: Any] && parts["acl"] is [String: Any])
     }
 
-    @Test("a checkpoint with the disk it was taken from: the checkpoint is the volume, its parent read through it", .imageTests)
+    @Test(
+        "a checkpoint with the disk it was taken from: the checkpoint is the volume, its parent read through it",
+        .imageTests)
     func checkpoint() async throws {
         try requireImages()
         let dir = try caseFolder(), work = try caseFolder()
@@ -238,13 +285,28 @@ struct CaseUploadTests {
         try await script("mount-ntfs-image", ["--rw", work + "/changed.raw", mount])
         let asp = mount + "/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/root"
         try FileManager.default.createDirectory(atPath: asp, withIntermediateDirectories: true)
-        for i in 0..<1003 { try FileManager.default.createDirectory(atPath: asp + "/d\(i)", withIntermediateDirectories: false) }
+        for i in 0..<1003 {
+            try FileManager.default.createDirectory(atPath: asp + "/d\(i)", withIntermediateDirectories: false)
+        }
         try await script("mount-ntfs-image", ["--unmount", mount])
-        let q = try await ProcessRun.run("/usr/bin/env", ["qemu-img", "convert", "-f", "raw", "-O", "vhdx", "-o", "subformat=dynamic", work + "/base.raw", dir + "/Server01.vhdx"])
+        let q = try await ProcessRun.run(
+            "/usr/bin/env",
+            [
+                "qemu-img", "convert", "-f", "raw", "-O", "vhdx", "-o", "subformat=dynamic", work + "/base.raw",
+                dir + "/Server01.vhdx",
+            ])
         #expect(q.status == 0, "\(q.stderr)")
-        try await script("make-child-disk", ["vhdx-child", dir + "/Server01.vhdx", work + "/base.raw", work + "/changed.raw", dir + "/Server01_8A3F.avhdx", "--partial", "--relative", "Server01.vhdx"])
+        try await script(
+            "make-child-disk",
+            [
+                "vhdx-child", dir + "/Server01.vhdx", work + "/base.raw", work + "/changed.raw",
+                dir + "/Server01_8A3F.avhdx", "--partial", "--relative", "Server01.vhdx",
+            ])
         let c = try await CaseJSON([dir])
-        let ignored = Dictionary(c.inputs.map { ((($0["file"] as? String ?? "") as NSString).lastPathComponent, $0["ignored"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        let ignored = Dictionary(
+            c.inputs.map {
+                ((($0["file"] as? String ?? "") as NSString).lastPathComponent, $0["ignored"] as? String ?? "")
+            }, uniquingKeysWith: { a, _ in a })
         #expect(ignored["Server01.vhdx"]?.hasPrefix("the parent of ") == true, "\(ignored)")
         #expect(c.kind == "folder-limit", "\(c.object["verdict"] ?? "")")
         let volume = try #require((c.object["parts"] as? [String: Any])?["volume"] as? [String: Any])
@@ -253,7 +315,9 @@ struct CaseUploadTests {
         #expect(paths.contains { $0.hasSuffix("Temporary ASP.NET Files\\root") }, "\(paths)")
     }
 
-    @Test("the bundled case with a collected $MFT and $SDS instead of the image: the same verdict and ACL audit", .imageTests)
+    @Test(
+        "the bundled case with a collected $MFT and $SDS instead of the image: the same verdict and ACL audit",
+        .imageTests)
     func withCollectedMFT() async throws {
         try requireImages()
         let dir = try caseFolder(), imageDir = try caseFolder()
@@ -263,19 +327,29 @@ struct CaseUploadTests {
         }
         try await script("make-case", [dir, "--mft"])
         let c = try await CaseJSON([dir])
-        let kinds = Dictionary(c.inputs.map { ((($0["file"] as? String ?? "") as NSString).lastPathComponent, $0["kind"] as? String ?? "") }, uniquingKeysWith: { a, _ in a })
+        let kinds = Dictionary(
+            c.inputs.map {
+                ((($0["file"] as? String ?? "") as NSString).lastPathComponent, $0["kind"] as? String ?? "")
+            }, uniquingKeysWith: { a, _ in a })
         #expect(kinds["$MFT"] == "mft" && kinds["$Secure_$SDS"] == "sds", "\(kinds)")
         #expect(c.kind == "folder-limit" && c.confidence == "confirmed")
         #expect(c.supporting == ["eventlog", "trace", "volume"] && c.disagreeing.isEmpty)
         // The same audits as the image the $MFT came from.
         try await script("make-case", [imageDir, "--image"])
         let i = try await CaseJSON([imageDir])
-        let parts = try #require(c.object["parts"] as? [String: Any]), imageParts = try #require(i.object["parts"] as? [String: Any])
-        let acl = try #require(parts["acl"] as? [String: Any]), imageACL = try #require(imageParts["acl"] as? [String: Any])
+        let parts = try #require(c.object["parts"] as? [String: Any]),
+            imageParts = try #require(i.object["parts"] as? [String: Any])
+        let acl = try #require(parts["acl"] as? [String: Any]),
+            imageACL = try #require(imageParts["acl"] as? [String: Any])
         #expect(acl["entries"] as? Int == imageACL["entries"] as? Int && (acl["entries"] as? Int ?? 0) > 1000)
-        #expect(acl["findings"] as? NSArray == imageACL["findings"] as? NSArray && (acl["findings"] as? NSArray)?.count == 1)
-        let volume = try #require(parts["volume"] as? [String: Any]), imageVolume = try #require(imageParts["volume"] as? [String: Any])
+        #expect(
+            acl["findings"] as? NSArray == imageACL["findings"] as? NSArray && (acl["findings"] as? NSArray)?.count == 1
+        )
+        let volume = try #require(parts["volume"] as? [String: Any]),
+            imageVolume = try #require(imageParts["volume"] as? [String: Any])
         #expect(volume["files"] as? Int == imageVolume["files"] as? Int)
-        #expect(volume["findings"] as? NSArray == imageVolume["findings"] as? NSArray && (volume["findings"] as? NSArray)?.count == 4)
+        #expect(
+            volume["findings"] as? NSArray == imageVolume["findings"] as? NSArray
+                && (volume["findings"] as? NSArray)?.count == 4)
     }
 }

@@ -4,11 +4,15 @@ import Testing
 
 /// Headless Chromium (Debian `chromium`), as the scripts install it.
 enum Browser {
-    static let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let path = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     /// Chromium's flags for a root user in a container: no sandbox, no GPU, nothing from the network.
-    static let flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                        "--disable-background-networking", "--hide-scrollbars"]
+    static let flags = [
+        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+        "--disable-background-networking", "--hide-scrollbars",
+    ]
 
     static func run(_ arguments: [String]) async throws -> ProcessRun {
         guard let path else { throw BrowserMissing() }
@@ -27,8 +31,9 @@ extension Trait where Self == ConditionTrait {
     }
 }
 
-@Suite("The case report page in headless Chromium", .browserTests,
-       ConditionTrait.enabled(if: ReferenceHives.present || underCI, "../shared/reference is not beside the clone"))
+@Suite(
+    "The case report page in headless Chromium", .browserTests,
+    ConditionTrait.enabled(if: ReferenceHives.present || underCI, "../shared/reference is not beside the clone"))
 struct CaseReportBrowserTests {
     static let hostileEvtx = "<img src=x onerror=alert(1)>.evtx"
     static let hostileText = "<script>alert(2)<script>.txt"
@@ -37,7 +42,8 @@ struct CaseReportBrowserTests {
     func report() async throws -> (dir: String, html: String) {
         let dir = try caseFolder()
         try await script("make-case", [dir + "/upload"])
-        try FileManager.default.copyItem(atPath: dir + "/upload/Application.evtx", toPath: dir + "/upload/" + Self.hostileEvtx)
+        try FileManager.default.copyItem(
+            atPath: dir + "/upload/Application.evtx", toPath: dir + "/upload/" + Self.hostileEvtx)
         try "notes\n".write(toFile: dir + "/upload/" + Self.hostileText, atomically: true, encoding: .utf8)
         let html = dir + "/report.html"
         let run = try await Run(["case", dir + "/upload", "--html", html])
@@ -45,11 +51,15 @@ struct CaseReportBrowserTests {
         return (dir, html)
     }
 
-    @Test("from file://: the verdict and the key numbers in the DOM, scripts ran without a console error, names stay text")
+    @Test(
+        "from file://: the verdict and the key numbers in the DOM, scripts ran without a console error, names stay text"
+    )
     func dom() async throws {
         let (dir, html) = try await report()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let run = try await Browser.run(["--enable-logging=stderr", "--v=0", "--virtual-time-budget=2000", "--dump-dom", "file://" + html])
+        let run = try await Browser.run([
+            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=2000", "--dump-dom", "file://" + html,
+        ])
         #expect(run.status == 0, "\(run.stderr.suffix(500))")
         let dom = run.stdout
         #expect(dom.contains("<span class=\"kind\" id=\"verdict-kind\">folder-limit</span>"))
@@ -66,7 +76,9 @@ struct CaseReportBrowserTests {
         #expect(console.isEmpty, "\(console)")
     }
 
-    @Test("readable with JavaScript off: the verdict, the fix and the chain are in the markup, the one script only adds copy buttons")
+    @Test(
+        "readable with JavaScript off: the verdict, the fix and the chain are in the markup, the one script only adds copy buttons"
+    )
     func noScript() async throws {
         let (dir, html) = try await report()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -74,7 +86,9 @@ struct CaseReportBrowserTests {
         #expect(page.contains("id=\"verdict-kind\">folder-limit</span>") && page.contains("<table id=\"chain\">"))
         #expect(page.contains("data-target=\"fix-0\" hidden>Copy</button>"))
         // One script, the copy buttons'; no network: nothing loaded from elsewhere.
-        #expect(page.components(separatedBy: "<script").count == 2 && !page.contains("http://") && !page.contains("https://"))
+        #expect(
+            page.components(separatedBy: "<script").count == 2 && !page.contains("http://")
+                && !page.contains("https://"))
     }
 
     @Test("a screenshot that is not blank")
@@ -121,18 +135,25 @@ struct CaseReportBrowserTests {
         let name = (html as NSString).lastPathComponent
         let harness = html + ".harness-\(width).html"
         try """
-            <!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="\(name)" style="width:\(width)px;height:900px;border:0"></iframe>
-            <script>document.getElementById("f").addEventListener("load", () => { const d = document.getElementById("f").contentDocument.documentElement; document.body.setAttribute("data-width", d.scrollWidth + "x" + d.clientWidth); });</script></body></html>
-            """.write(toFile: harness, atomically: true, encoding: .utf8)
-        let run = try await Browser.run(["--allow-file-access-from-files", "--window-size=\(max(width, 500) + 20),900", "--virtual-time-budget=2000", "--dump-dom", "file://" + harness])
+        <!DOCTYPE html><html><body style="margin:0"><iframe id="f" src="\(name)" style="width:\(width)px;height:900px;border:0"></iframe>
+        <script>document.getElementById("f").addEventListener("load", () => { const d = document.getElementById("f").contentDocument.documentElement; document.body.setAttribute("data-width", d.scrollWidth + "x" + d.clientWidth); });</script></body></html>
+        """.write(toFile: harness, atomically: true, encoding: .utf8)
+        let run = try await Browser.run([
+            "--allow-file-access-from-files", "--window-size=\(max(width, 500) + 20),900", "--virtual-time-budget=2000",
+            "--dump-dom", "file://" + harness,
+        ])
         #expect(run.status == 0, "\(run.stderr.suffix(300))")
-        let found = run.stdout.range(of: #"data-width="\d+x\d+""#, options: .regularExpression).map { String(run.stdout[$0]) } ?? ""
+        let found =
+            run.stdout.range(of: #"data-width="\d+x\d+""#, options: .regularExpression).map { String(run.stdout[$0]) }
+            ?? ""
         let numbers = found.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         try #require(numbers.count == 2, "\(run.stdout.prefix(300))")
         return (numbers[0], numbers[1])
     }
 
-    @Test("the report a customer is sent: server, Windows, tool version and SHA-256s; 375 px wide with no horizontal scroll; screenshots at 375 and 1280 px")
+    @Test(
+        "the report a customer is sent: server, Windows, tool version and SHA-256s; 375 px wide with no horizontal scroll; screenshots at 375 and 1280 px"
+    )
     func customerReport() async throws {
         let (dir, html) = try await collectorReport()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -145,14 +166,19 @@ struct CaseReportBrowserTests {
         let hashes = page.matches(of: /[0-9a-f]{64}/).count
         #expect(hashes >= 20, "every input's SHA-256: \(hashes)")
         let narrow = try await layoutWidth(html, width: 375)
-        #expect(narrow.client == 375 && narrow.scroll <= narrow.client, "at 375 px: scroll width \(narrow.scroll), client \(narrow.client)")
+        #expect(
+            narrow.client == 375 && narrow.scroll <= narrow.client,
+            "at 375 px: scroll width \(narrow.scroll), client \(narrow.client)")
         let wide = try await layoutWidth(html, width: 1280)
         #expect(wide.scroll <= wide.client, "at 1280 px: \(wide)")
         for width in [375, 1280] {
             // 375 px: the framing harness (the window cannot be narrower than 500 px).
             let png = dir + "/report-\(width).png"
             let target = width == 375 ? html + ".harness-375.html" : html
-            let run = try await Browser.run(["--allow-file-access-from-files", "--window-size=\(max(width, 500)),1600", "--virtual-time-budget=2000", "--screenshot=" + png, "file://" + target])
+            let run = try await Browser.run([
+                "--allow-file-access-from-files", "--window-size=\(max(width, 500)),1600", "--virtual-time-budget=2000",
+                "--screenshot=" + png, "file://" + target,
+            ])
             #expect(run.status == 0, "\(run.stderr.suffix(300))")
             let size = (try? FileManager.default.attributesOfItem(atPath: png)[.size] as? Int) ?? 0
             #expect(size > 20_000, "a \(width) px screenshot of \(size) bytes")
@@ -168,7 +194,10 @@ struct CaseReportBrowserTests {
         #expect(run.status == 0, "\(run.stderr.suffix(300))")
         let info = try await ProcessRun.run("/usr/bin/env", ["pdfinfo", pdf])
         #expect(info.status == 0, "\(info.stderr)")
-        let pages = info.stdout.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last ?? "") } ?? 0
+        let pages =
+            info.stdout.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap {
+                Int($0.split(separator: " ").last ?? "")
+            } ?? 0
         #expect(pages >= 1 && pages <= 12, "\(info.stdout)")
         #expect(info.stdout.contains("(A4)"), "\(info.stdout)")
         let first = try await ProcessRun.run("/usr/bin/env", ["pdftotext", "-f", "1", "-l", "1", "-layout", pdf, "-"])
@@ -176,6 +205,7 @@ struct CaseReportBrowserTests {
         let text = first.stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         #expect(text.contains("folder-limit") && text.contains("confirmed"), "\(text.prefix(600))")
         #expect(text.contains("DESKTOP-PM6C56D"))
-        #expect(text.contains("The System Writer dies in OnIdentify on a folder over the limits"), "\(text.prefix(600))")
+        #expect(
+            text.contains("The System Writer dies in OnIdentify on a folder over the limits"), "\(text.prefix(600))")
     }
 }

@@ -1,7 +1,7 @@
-import WindowsSecurity
 import Foundation
 import TestSupport
 import Testing
+import WindowsSecurity
 
 /// The hostile inputs in ../shared/reference/crafted (gzip'd), each as a user would run it: what each broke
 /// before, and what it must do now. They are also the first seeds of scripts/fuzz.
@@ -27,7 +27,9 @@ private final class Unpacked {
     /// The clean volume the crafted NTFS images were cut from: the partition inside the GPT disk whose only
     /// fault is its entry's last LBA.
     func cleanPartition() async throws -> String {
-        try await slice(try await file("gpt-entry-last-lba-overflow.img.gz"), offset: 2048 * 512, as: "clean-\(UUID().uuidString).img")
+        try await slice(
+            try await file("gpt-entry-last-lba-overflow.img.gz"), offset: 2048 * 512,
+            as: "clean-\(UUID().uuidString).img")
     }
 
     /// Bytes `offset..<offset+count` of `path` as a new file (a partition cut out of a disk).
@@ -44,7 +46,9 @@ private func json(_ run: Run) async throws -> [String: Any] {
 }
 
 /// One line on stderr naming the file: what every exit 2 must print.
-private func expectOneLine(_ run: Run, naming file: String, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation) {
+private func expectOneLine(
+    _ run: Run, naming file: String, _ fragment: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(run.status == 2, "\(run.stderr)", sourceLocation: sourceLocation)
     #expect(run.stderr.filter { $0 == "\n" }.count == 1, "\(run.stderr)", sourceLocation: sourceLocation)
     #expect(run.stderr.hasPrefix("writer-audit: \(file): "), "\(run.stderr)", sourceLocation: sourceLocation)
@@ -67,7 +71,9 @@ struct CraftedInputTests {
         let files = try Unpacked()
         let path = try await files.file("boot-total-sectors-overflow.img.gz")
         for command in ["volume", "acl"] {
-            expectOneLine(try await Run([command, path]), naming: path, "byte offset 40: the boot sector gives more than 2^64 bytes")
+            expectOneLine(
+                try await Run([command, path]), naming: path,
+                "byte offset 40: the boot sector gives more than 2^64 bytes")
         }
     }
 
@@ -75,7 +81,9 @@ struct CraftedInputTests {
     func gptOverflow() async throws {
         let files = try Unpacked()
         let entries = try await files.file("gpt-entries-lba-overflow.img.gz")
-        expectOneLine(try await Run(["volume", entries]), naming: entries, "byte offset 584: the GPT partition entries at LBA 9223372036854775808")
+        expectOneLine(
+            try await Run(["volume", entries]), naming: entries,
+            "byte offset 584: the GPT partition entries at LBA 9223372036854775808")
         let first = try await files.file("gpt-entry-first-lba-overflow.img.gz")
         expectOneLine(try await Run(["volume", first]), naming: first, "no NTFS partition")
     }
@@ -89,22 +97,29 @@ struct CraftedInputTests {
         var b = try await json(try await Run(["volume", partition, "--format", "json"]))
         // The same volume, and the disk's claim past its end said once.
         let warnings = a["warnings"] as? [String] ?? []
-        #expect(warnings == ["\(disk): byte offset 1064: GPT entry 1's last LBA 18446744073709551615 lies past the disk's end (12288 sectors): the partition is read as far as the disk goes"], "\(warnings)")
+        #expect(
+            warnings == [
+                "\(disk): byte offset 1064: GPT entry 1's last LBA 18446744073709551615 lies past the disk's end (12288 sectors): the partition is read as far as the disk goes"
+            ], "\(warnings)")
         for key in ["root", "seconds", "warnings"] { a[key] = nil; b[key] = nil }
         #expect(NSDictionary(dictionary: a).isEqual(to: b), "\(a) vs \(b)")
         #expect((a["folders"] as? Int ?? 0) > 10)
     }
 
-    @Test("parent references in a loop, and a folder its own parent: warned by record, and nothing below is lost", arguments: [
-        "parent-loop-windows.img.gz", "parent-self.img.gz",
-    ])
+    @Test(
+        "parent references in a loop, and a folder its own parent: warned by record, and nothing below is lost",
+        arguments: [
+            "parent-loop-windows.img.gz", "parent-self.img.gz",
+        ])
     func parentLoops(_ name: String) async throws {
         let files = try Unpacked()
         let clean = try await Self.cleanCounts(files)
         let path = try await files.file(name)
         let run = try await Run(["volume", path, "--format", "json"])
         let o = try await json(run)
-        #expect(o["folders"] as? Int == clean.folders && o["files"] as? Int == clean.files && o["others"] as? Int == clean.others)
+        #expect(
+            o["folders"] as? Int == clean.folders && o["files"] as? Int == clean.files
+                && o["others"] as? Int == clean.others)
         let warnings = o["warnings"] as? [String] ?? []
         #expect(warnings.contains { $0.contains("MFT record 64 (Windows) names folder record") }, "\(warnings)")
         #expect(warnings.contains { $0.contains("index lists record 64 (Windows)") }, "\(warnings)")
@@ -124,7 +139,9 @@ struct CraftedInputTests {
         #expect((acl["errors"] as? [Any])?.isEmpty == true, "\(acl["errors"] ?? "")")
     }
 
-    @Test("extension records that name themselves as base: the same counts and ACL entries as the ntfs-3g mount", .mountTests)
+    @Test(
+        "extension records that name themselves as base: the same counts and ACL entries as the ntfs-3g mount",
+        .mountTests)
     func selfBasedExtensionsMount() async throws {
         try await requireMount()
         let files = try Unpacked()
@@ -137,17 +154,23 @@ struct CraftedInputTests {
         #expect(try await Run(program: "/usr/bin/env", ["python3", script, path, mount]).status == 0)
         defer { ProcessRun.runToEnd("/usr/bin/env", ["python3", script, "--unmount", mount]) }
         let mounted = try await json(try await Run(["volume", mount, "--format", "json"]))
-        #expect(volume["files"] as? Int == mounted["files"] as? Int && volume["folders"] as? Int == mounted["folders"] as? Int)
+        #expect(
+            volume["files"] as? Int == mounted["files"] as? Int
+                && volume["folders"] as? Int == mounted["folders"] as? Int)
         let mountedACL = try await json(try await Run(["acl", mount, "--format", "json"]))
         #expect(acl["entries"] as? Int == mountedACL["entries"] as? Int)
     }
 
-    @Test("names in extension records (a folder and a file with 40 streams, a file with 40 hard links): image and mount agree", .mountTests)
+    @Test(
+        "names in extension records (a folder and a file with 40 streams, a file with 40 hard links): image and mount agree",
+        .mountTests)
     func overflowedAttributesMount() async throws {
         try await requireMount()
         let files = try Unpacked()
         let path = files.dir + "/overflow.img"
-        let made = try await Run(program: "/usr/bin/env", ["python3", Run.root.appendingPathComponent("scripts/make-overflow-image").path, path])
+        let made = try await Run(
+            program: "/usr/bin/env",
+            ["python3", Run.root.appendingPathComponent("scripts/make-overflow-image").path, path])
         try #require(made.status == 0, "\(made.stderr)")
         let volume = try await json(try await Run(["volume", path, "--format", "json"]))
         let acl = try await json(try await Run(["acl", path, "--format", "json"]))
@@ -159,9 +182,13 @@ struct CraftedInputTests {
         let mountedACL = try await json(try await Run(["acl", mount, "--format", "json"]))
         // 30 files and a subfolder under the folder whose name is in an extension record, 41 names of one file.
         #expect(volume["files"] as? Int == 71 && volume["folders"] as? Int == 6, "\(volume)")
-        #expect(volume["files"] as? Int == mounted["files"] as? Int && volume["folders"] as? Int == mounted["folders"] as? Int)
+        #expect(
+            volume["files"] as? Int == mounted["files"] as? Int
+                && volume["folders"] as? Int == mounted["folders"] as? Int)
         #expect((volume["warnings"] as? [String] ?? []).isEmpty, "\(volume["warnings"] ?? "")")
-        #expect(acl["entries"] as? Int == mountedACL["entries"] as? Int, "\(acl["entries"] ?? "") vs \(mountedACL["entries"] ?? "")")
+        #expect(
+            acl["entries"] as? Int == mountedACL["entries"] as? Int,
+            "\(acl["entries"] ?? "") vs \(mountedACL["entries"] ?? "")")
         #expect(acl["entries"] as? Int == 75)
     }
 
@@ -170,7 +197,8 @@ struct CraftedInputTests {
         let files = try Unpacked()
         let path = try await files.file("sds-size-256MiB.img.gz")
         let rss = files.dir + "/rss"
-        let run = try await Run(program: "/usr/bin/time", ["-q", "-f", "%M", "-o", rss, Run.binary, "acl", path, "--format", "json"])
+        let run = try await Run(
+            program: "/usr/bin/time", ["-q", "-f", "%M", "-o", rss, Run.binary, "acl", path, "--format", "json"])
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
         let peakKB = Int(try String(contentsOfFile: rss, encoding: .utf8).split(separator: "\n").last ?? "") ?? .max
         #expect(peakKB < 64 << 10, "peak \(peakKB) KB")
@@ -207,7 +235,9 @@ struct CraftedInputTests {
         let files = try Unpacked()
         let path = try await files.file("pml-4-bytes.PML.gz")
         for command in ["trace", "events"] {
-            expectOneLine(try await Run([command, path]), naming: path, "a PML log needs a 936-byte header, the file has only 4 bytes (cut off)")
+            expectOneLine(
+                try await Run([command, path]), naming: path,
+                "a PML log needs a 936-byte header, the file has only 4 bytes (cut off)")
         }
     }
 
@@ -280,15 +310,20 @@ struct CraftedInputTests {
         let header = "\"Time of Day\",\"Process Name\",\"PID\",\"Operation\",\"Path\",\"Result\",\"Detail\"\r\n"
         let row = "\"1:00\",\"a.exe\",\"12\",\"CreateFile\",\"C:\\x\",\"SUCCESS\",\"\"\r\n"
         let open = files.dir + "/open.csv"
-        try (header + row + "\"1:01\",\"a.exe\",\"12\",\"CreateFile\",\"C:\\y\",\"SUCCESS\",\"abc\r\n"
-            + String(repeating: "more text, more, text\r\n", count: 1000)).write(toFile: open, atomically: true, encoding: .utf8)
-        expectOneLine(try await Run(["trace", open]), naming: open, "row 2: a quote opened on this row is never closed")
+        try
+            (header + row + "\"1:01\",\"a.exe\",\"12\",\"CreateFile\",\"C:\\y\",\"SUCCESS\",\"abc\r\n"
+            + String(repeating: "more text, more, text\r\n", count: 1000)).write(
+                toFile: open, atomically: true, encoding: .utf8)
+        expectOneLine(
+            try await Run(["trace", open]), naming: open, "row 2: a quote opened on this row is never closed")
         let cut = files.dir + "/cut.csv"
         try (header + row + "\"1:01\",\"a.exe\",\"12\",\"CreateFile\",\"C:\\y\",\"SUCCESS\",\"abc, de").write(
             toFile: cut, atomically: true, encoding: .utf8)
         let run = try await Run(["trace", cut, "--format", "json"])
         #expect(run.status == 4, "no IDENTIFY in it: the capture cannot decide \(run.stderr)")
-        #expect(run.stdout.contains("row 2: the file ends inside this row (inside a quoted field)"), "\(run.stdout.prefix(400))")
+        #expect(
+            run.stdout.contains("row 2: the file ends inside this row (inside a quoted field)"),
+            "\(run.stdout.prefix(400))")
     }
 
     @Test("an image in an 8 GiB sparse file whose $MFT claims the whole file: only the records in use are read")
@@ -309,7 +344,8 @@ struct CraftedInputTests {
         while le(at, 4) != 0x80 || b[at + 9] != 0 { at += le(at + 4, 4) }
         let clusters = total / cluster - mftLCN - 1  // the last cluster: the backup boot sector
         let runs = at + le(at + 32, 2)
-        try #require(le(at + 4, 4) - (runs - at) >= 8 && clusters < 1 << 23 && mftLCN < 1 << 23, "no room for the runlist")
+        try #require(
+            le(at + 4, 4) - (runs - at) >= 8 && clusters < 1 << 23 && mftLCN < 1 << 23, "no room for the runlist")
         b[runs] = 0x33
         put(runs + 1, 3, clusters)
         put(runs + 4, 3, mftLCN)
@@ -324,12 +360,15 @@ struct CraftedInputTests {
         for command in ["volume", "acl"] {
             // A hang guard in the child's own CPU time: reading 8 GiB of zeros took 20 s.
             let run = try await Run([command, sparse, "--format", "json"], cpuSeconds: 10)
-            #expect(run.status == 0 || run.status == 1, "status \(run.status) (152 or 137: over 10 s of CPU) \(run.stderr)")
+            #expect(
+                run.status == 0 || run.status == 1, "status \(run.status) (152 or 137: over 10 s of CPU) \(run.stderr)")
             let o = try await json(run)
             if command == "volume" {
-                #expect(o["files"] as? Int == clean["files"] as? Int && o["folders"] as? Int == clean["folders"] as? Int)
+                #expect(
+                    o["files"] as? Int == clean["files"] as? Int && o["folders"] as? Int == clean["folders"] as? Int)
                 let warnings = o["warnings"] as? [String] ?? []
-                #expect(warnings.contains { $0.contains("the $MFT's runs map") && $0.contains("not read") }, "\(warnings)")
+                #expect(
+                    warnings.contains { $0.contains("the $MFT's runs map") && $0.contains("not read") }, "\(warnings)")
             }
         }
     }
@@ -347,7 +386,9 @@ struct CraftedInputTests {
         var cleared: Int? = nil
         for n in 16..<200 where cleared == nil {
             let r = mft + n * 1024
-            guard r + 1024 <= b.count, b[r..<r + 4].elementsEqual(Array("FILE".utf8)), le(r + 22, 2) & 3 == 3 else { continue }
+            guard r + 1024 <= b.count, b[r..<r + 4].elementsEqual(Array("FILE".utf8)), le(r + 22, 2) & 3 == 3 else {
+                continue
+            }
             var at = r + le(r + 20, 2)
             while at + 8 < r + 1024, le(at, 4) != 0xFFFF_FFFF, le(at, 4) != 0x30 { at += max(8, le(at + 4, 4)) }
             guard le(at, 4) == 0x30 else { continue }
@@ -363,10 +404,14 @@ struct CraftedInputTests {
         let o = try await json(Run(["volume", damaged, "--format", "json"]))
         #expect(o["folders"] as? Int == clean["folders"] as? Int && o["files"] as? Int == clean["files"] as? Int)
         let warnings = o["warnings"] as? [String] ?? []
-        #expect(warnings.contains { $0.contains("index lists record \(n) (WinSxS), whose record is not in use") }, "\(warnings)")
+        #expect(
+            warnings.contains { $0.contains("index lists record \(n) (WinSxS), whose record is not in use") },
+            "\(warnings)")
         let acl = try await json(Run(["acl", damaged, "--format", "json"]))
         let errors = acl["errors"] as? [[String: Any]] ?? []
-        #expect(errors.contains { ($0["error"] as? String)?.contains("MFT record \(n) is not in use") == true }, "\(errors)")
+        #expect(
+            errors.contains { ($0["error"] as? String)?.contains("MFT record \(n) is not in use") == true }, "\(errors)"
+        )
     }
 
     @Test("an $MFT runlist whose runs map the same clusters twice is refused, naming them")

@@ -30,7 +30,9 @@ private func temporary(_ name: String, _ text: String) async throws -> String {
 struct EventsCommandTests {
     @Test(
         "turns each reference PML into the CSV Procmon exported: every row of the twin, in order, same columns",
-        .enabled(if: hasReference || ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"] ?? ""), "../shared/reference is not beside the clone"),
+        .enabled(
+            if: hasReference || ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"] ?? ""),
+            "../shared/reference is not beside the clone"),
         arguments: [
             ("pml/prsp0007_samples_Logfile.PML", "prsp0007_samples_Logfile.CSV"),
             ("pml/zingus_Crysis-Nanny_Logfile.PML", "zingus_Crysis-Nanny_Logfile.CSV"),
@@ -62,21 +64,26 @@ struct EventsCommandTests {
 
     @Test(
         "--utc-offset prints the capture's clock: Time of Day and Detail dates as the export's, only the format differing",
-        .enabled(if: hasReference || ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"] ?? ""), "../shared/reference is not beside the clone"))
+        .enabled(
+            if: hasReference || ["true", "1"].contains(ProcessInfo.processInfo.environment["CI"] ?? ""),
+            "../shared/reference is not beside the clone"))
     func utcOffset() async throws {
         let pml = reference + "/pml/prsp0007_samples_Logfile.PML"
         let utc = try await Run(["events", pml, "--format", "json", "--pid", "2884"])
         let local = try await Run(["events", pml, "--format", "json", "--pid", "2884", "--utc-offset", "+2"])
         #expect(utc.status == 0 && local.status == 0, "\(local.stderr)")
         func rows(_ text: String) throws -> [[String: String]] {
-            try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] ?? [:] }
+            try text.split(separator: "\n").map {
+                try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String] ?? [:]
+            }
         }
         let (a, b) = (try rows(utc.stdout), try rows(local.stdout))
         #expect(a.count == b.count && a.count > 500)
         // The export (captured at UTC+2) shows 15:42:22,8459553 for the first event, and wow64.dll created
         // 10/12/2020 17:48:57 (day first).
         #expect(a.first?["Time of Day"] == "1:42:22.8459553 PM" && b.first?["Time of Day"] == "3:42:22.8459553 PM")
-        let wow = try #require(b.first { $0["Operation"] == "QueryBasicInformationFile" && $0["Path"]?.hasSuffix("wow64.dll") == true })
+        let wow = try #require(
+            b.first { $0["Operation"] == "QueryBasicInformationFile" && $0["Path"]?.hasSuffix("wow64.dll") == true })
         #expect(wow["Detail"]?.hasPrefix("CreationTime: 12/10/2020 5:48:57 PM, ") == true, "\(wow)")
         for bad in ["25", "+2:75", "two", "+"] {
             let r = try await Run(["events", pml, "--utc-offset", bad])
@@ -100,7 +107,9 @@ struct EventsCommandTests {
                     "Detail", "Operation", "PID", "Path", "Process Name", "Result", "Time of Day",
                 ])
         }
-        let picked = try await Run(["events", pml, "--columns", "PID,Image Path,Architecture,Operation", "--pid", "1868"])
+        let picked = try await Run([
+            "events", pml, "--columns", "PID,Image Path,Architecture,Operation", "--pid", "1868",
+        ])
         #expect(picked.status == 0)
         let pickedLines = picked.stdout.components(separatedBy: "\r\n")
         #expect(pickedLines.first == "\u{FEFF}\"PID\",\"Image Path\",\"Architecture\",\"Operation\"")

@@ -36,24 +36,41 @@ struct GoldenOutputTests {
 
     static let otherExamples: [Example] = [
         Example(name: "acl-getacl.txt", arguments: ["acl", "--getacl-csv", "Fixtures/acl/getacl.csv"]),
-        Example(name: "acl-getacl.json", arguments: ["acl", "--getacl-csv", "Fixtures/acl/getacl.csv", "--format", "json"]),
-        Example(name: "acl-icacls-display.txt", arguments: ["acl", "--icacls-display", "Fixtures/acl/icacls-display.txt"]),
-        Example(name: "acl-icacls-display.json", arguments: ["acl", "--icacls-display", "Fixtures/acl/icacls-display.txt", "--format", "json"]),
+        Example(
+            name: "acl-getacl.json", arguments: ["acl", "--getacl-csv", "Fixtures/acl/getacl.csv", "--format", "json"]),
+        Example(
+            name: "acl-icacls-display.txt", arguments: ["acl", "--icacls-display", "Fixtures/acl/icacls-display.txt"]),
+        Example(
+            name: "acl-icacls-display.json",
+            arguments: ["acl", "--icacls-display", "Fixtures/acl/icacls-display.txt", "--format", "json"]),
         Example(name: "acl-icacls-save.txt", arguments: ["acl", "--icacls", "Fixtures/acl/icacls-save.txt"]),
-        Example(name: "acl-icacls-save.json", arguments: ["acl", "--icacls", "Fixtures/acl/icacls-save.txt", "--format", "json"]),
-        Example(name: "sddl-deny.txt", arguments: ["sddl", "O:BAG:SYD:PAI(D;;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)"]),
-        Example(name: "sddl-deny.json", arguments: ["sddl", "O:BAG:SYD:PAI(D;;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)", "--format", "json"]),
+        Example(
+            name: "acl-icacls-save.json",
+            arguments: ["acl", "--icacls", "Fixtures/acl/icacls-save.txt", "--format", "json"]),
+        Example(
+            name: "sddl-deny.txt",
+            arguments: ["sddl", "O:BAG:SYD:PAI(D;;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)"]),
+        Example(
+            name: "sddl-deny.json",
+            arguments: ["sddl", "O:BAG:SYD:PAI(D;;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;0x1200a9;;;BU)", "--format", "json"]),
         Example(name: "sddl-service-mslldp.txt", arguments: ["sddl", "--object", "service", mslldp]),
-        Example(name: "sddl-service-mslldp.json", arguments: ["sddl", "--object", "service", mslldp, "--format", "json"]),
-        Example(name: "eventlog-demo.txt", arguments: ["eventlog", "Fixtures/evtx/Application.evtx", "Fixtures/evtx/System.evtx"]),
-        Example(name: "eventlog-demo.json", arguments: ["eventlog", "Fixtures/evtx/Application.evtx", "Fixtures/evtx/System.evtx", "--format", "json"]),
+        Example(
+            name: "sddl-service-mslldp.json", arguments: ["sddl", "--object", "service", mslldp, "--format", "json"]),
+        Example(
+            name: "eventlog-demo.txt",
+            arguments: ["eventlog", "Fixtures/evtx/Application.evtx", "Fixtures/evtx/System.evtx"]),
+        Example(
+            name: "eventlog-demo.json",
+            arguments: ["eventlog", "Fixtures/evtx/Application.evtx", "Fixtures/evtx/System.evtx", "--format", "json"]),
     ]
 
     static var refusals: [Example] {
         let folder = Run.root.appendingPathComponent("Fixtures/procmon").path
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.filter { $0.hasPrefix("refuse-") }.sorted().map { name in
-            Example(name: "trace-" + (name as NSString).deletingPathExtension + ".stderr", arguments: ["trace", "Fixtures/procmon/" + name])
+            Example(
+                name: "trace-" + (name as NSString).deletingPathExtension + ".stderr",
+                arguments: ["trace", "Fixtures/procmon/" + name])
         }
     }
 
@@ -65,7 +82,8 @@ struct GoldenOutputTests {
             return
         }
         let want = try #require(
-            try? await String(contentsOfFile: path, encoding: .utf8), "no \(path): run scripts/refresh-golden and review the diff")
+            try? await String(contentsOfFile: path, encoding: .utf8),
+            "no \(path): run scripts/refresh-golden and review the diff")
         #expect(output == want, "\(example.name) differs from Fixtures/expected (scripts/refresh-golden if deliberate)")
     }
 

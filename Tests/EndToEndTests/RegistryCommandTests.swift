@@ -2,23 +2,36 @@ import Foundation
 import TestSupport
 import Testing
 
-@Suite("writer-audit registry and services on the real hives", ConditionTrait.enabled(
-    if: ReferenceHives.present || underCI, "../shared/reference/registry is not beside the clone"))
+@Suite(
+    "writer-audit registry and services on the real hives",
+    ConditionTrait.enabled(
+        if: ReferenceHives.present || underCI, "../shared/reference/registry is not beside the clone"))
 struct RegistryCommandTests {
     @Test("registry --key prints the key and what is below it, JSON one object per value")
     func registryKey() async throws {
         let hive = try await ReferenceHives.path("SYSTEM_WIN_10_1709")
-        let run = try await Run(["registry", hive, "--key", "currentcontrolset\\services\\cryptsvc", "--format", "json", "--quiet"])
+        let run = try await Run([
+            "registry", hive, "--key", "currentcontrolset\\services\\cryptsvc", "--format", "json", "--quiet",
+        ])
         #expect(run.status == 0)
         let lines = run.stdout.split(separator: "\n")
-        let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        let objects = try lines.map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
         #expect(objects.allSatisfy { Set($0.keys) == ["key", "value", "type", "data", "hex"] })
-        let start = try #require(objects.first { $0["key"] as? String == "ControlSet001\\Services\\CryptSvc" && $0["value"] as? String == "Start" })
-        #expect(start["type"] as? String == "REG_DWORD" && start["data"] as? Int == 2 && start["hex"] as? String == "02000000")
+        let start = try #require(
+            objects.first {
+                $0["key"] as? String == "ControlSet001\\Services\\CryptSvc" && $0["value"] as? String == "Start"
+            })
+        #expect(
+            start["type"] as? String == "REG_DWORD" && start["data"] as? Int == 2
+                && start["hex"] as? String == "02000000")
         let deps = try #require(objects.first { $0["value"] as? String == "DependOnService" })
         #expect(deps["data"] as? [String] == ["RpcSs"])
         #expect(objects.contains { ($0["key"] as? String)?.hasSuffix("CryptSvc\\Parameters") == true })
-        let text = try await Run(["registry", hive, "--key", "ControlSet001\\Services\\CryptSvc\\Parameters", "--quiet"])
+        let text = try await Run([
+            "registry", hive, "--key", "ControlSet001\\Services\\CryptSvc\\Parameters", "--quiet",
+        ])
         #expect(text.stdout.hasPrefix("[ControlSet001\\Services\\CryptSvc\\Parameters]\n"))
         #expect(text.stdout.contains("  \"ServiceDll\" = REG_EXPAND_SZ \"%SystemRoot%\\system32\\cryptsvc.dll\"\n"))
     }
@@ -65,21 +78,28 @@ struct RegistryCommandTests {
         #expect(f["kind"] as? String == "service-access" && f["principal"] as? String == "NETWORK SERVICE")
         #expect(f["impact"] as? String == "benign")
         let services = try #require(report["services"] as? [[String: Any]])
-        #expect(services.allSatisfy { ["name", "displayName", "start", "type", "account", "imagePath", "sddl"].allSatisfy($0.keys.contains) })
+        #expect(
+            services.allSatisfy {
+                ["name", "displayName", "start", "type", "account", "imagePath", "sddl"].allSatisfy($0.keys.contains)
+            })
         #expect(FileManager.default.fileExists(atPath: out + "/fix-services.ps1"))
         #expect(FileManager.default.fileExists(atPath: out + "/fix-services.cmd"))
         let text = try await Run(["services", hive])
         #expect(text.status == 0)
         #expect(text.stdout.contains("Nothing here stops the System Writer.\n"))
-        #expect(text.stdout.contains("  [benign] [service-access] MsLldp (@%SystemRoot%\\system32\\drivers\\mslldp.sys,-200)\n"))
+        #expect(
+            text.stdout.contains(
+                "  [benign] [service-access] MsLldp (@%SystemRoot%\\system32\\drivers\\mslldp.sys,-200)\n"))
     }
 
     @Test("services --out onto the audited mount is refused")
     func outOnMount() async throws {
         let dir = NSTemporaryDirectory() + "mnt-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir + "/Windows/System32/config", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: dir + "/Windows/System32/config", withIntermediateDirectories: true)
         defer { ProcessRun.runToEnd("/bin/rm", ["-rf", dir]) }
-        try FileManager.default.copyItem(atPath: try await ReferenceHives.path("SYSTEM"), toPath: dir + "/Windows/System32/config/SYSTEM")
+        try FileManager.default.copyItem(
+            atPath: try await ReferenceHives.path("SYSTEM"), toPath: dir + "/Windows/System32/config/SYSTEM")
         let run = try await Run(["services", dir, "--out", dir + "/fix"])
         #expect(run.status == 2)
         #expect(run.stderr.contains("inside the audited volume"))

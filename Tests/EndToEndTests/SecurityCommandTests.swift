@@ -1,6 +1,6 @@
-import WindowsSecurity
 import Foundation
 import Testing
+import WindowsSecurity
 
 @Suite("writer-audit sddl and sid, end to end")
 struct SecurityCommandTests {

@@ -19,19 +19,24 @@ private func makeFiles(_ dir: String, _ count: Int, prefix: String = "f") throws
 }
 
 private func makeFolders(_ dir: String, _ count: Int, prefix: String) throws {
-    for i in 0..<count { try FileManager.default.createDirectory(atPath: "\(dir)/\(prefix)\(i)", withIntermediateDirectories: true) }
+    for i in 0..<count {
+        try FileManager.default.createDirectory(atPath: "\(dir)/\(prefix)\(i)", withIntermediateDirectories: true)
+    }
 }
 
 private func json(_ arguments: [String]) async throws -> (status: Int32, object: [String: Any]) {
     let run = try await Run(arguments)
-    let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr.suffix(300))")
+    let object = try #require(
+        try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any], "\(run.stderr.suffix(300))")
     return (run.status, object)
 }
 
 /// The causes of a volume report: the paths of its missing-writer and backup-fails findings.
 private func causes(_ volume: [String: Any]) -> [String] {
-    ((volume["findings"] as? [[String: Any]]) ?? []).filter { ["missing-writer", "backup-fails"].contains($0["impact"] as? String) }
-        .compactMap { $0["path"] as? String }.sorted()
+    ((volume["findings"] as? [[String: Any]]) ?? []).filter {
+        ["missing-writer", "backup-fails"].contains($0["impact"] as? String)
+    }
+    .compactMap { $0["path"] as? String }.sorted()
 }
 
 private let stock = ConditionTrait.enabled(
@@ -75,7 +80,9 @@ struct StockWindowsTests {
         #expect(!text.stdout.contains("WinSxS"), "\(text.stdout)")
     }
 
-    @Test("broken tree: 12,000 files, 1,100 subfolders and a 262-character path under Microsoft.NET are exactly the causes; more WinSxS and IIS logs change nothing")
+    @Test(
+        "broken tree: 12,000 files, 1,100 subfolders and a 262-character path under Microsoft.NET are exactly the causes; more WinSxS and IIS logs change nothing"
+    )
     func broken() async throws {
         let tree = try await stockTree()
         defer { ProcessRun.runToEnd("/bin/rm", ["-rf", tree]) }
@@ -128,7 +135,9 @@ struct StockWindowsTests {
         let plan = try await Run(["remediate", tree, "--out", out, "--format", "json"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(plan.stdout.utf8)) as? [String: Any])
         let projected = try #require(object["projected"] as? [[String: Any]])
-        #expect(Set(projected.compactMap { $0["path"] as? String }) == Set(expected.filter { $0.contains("Temporary ASP.NET Files") }))
+        #expect(
+            Set(projected.compactMap { $0["path"] as? String })
+                == Set(expected.filter { $0.contains("Temporary ASP.NET Files") }))
         #expect(!plan.stdout.contains("WinSxS"))
     }
 }

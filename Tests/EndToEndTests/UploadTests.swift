@@ -20,8 +20,9 @@ func jsonObject(_ text: String) throws -> [String: Any] {
     try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
 }
 
-@Suite("Uploads as they arrive, the collector, exit codes and fixes that work",
-       ConditionTrait.enabled(if: ReferenceHives.present || underCI, "../shared/reference is not beside the clone"))
+@Suite(
+    "Uploads as they arrive, the collector, exit codes and fixes that work",
+    ConditionTrait.enabled(if: ReferenceHives.present || underCI, "../shared/reference is not beside the clone"))
 struct UploadTests {
     @Test("the collector script is written, parses with tree-sitter-powershell, and gathers every part the case reads")
     func collector() async throws {
@@ -32,9 +33,12 @@ struct UploadTests {
         #expect(run.status == 0, "\(run.stderr)")
         try await expectParses([path])
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        for part in ["wevtutil.exe", "'epl'", "reg.exe", "'save'", "vssadmin.exe", "'sdshow'", "'qc'", "icacls.exe", "Get-ChildItem",
-                     "Export-Csv", "Compress-Archive", "manifest.json", "/BackingFile", "Stop-Service -Name CryptSvc",
-                     "#Requires -RunAsAdministrator", "'EventSystem'", "Win32_OperatingSystem"] {
+        for part in [
+            "wevtutil.exe", "'epl'", "reg.exe", "'save'", "vssadmin.exe", "'sdshow'", "'qc'", "icacls.exe",
+            "Get-ChildItem",
+            "Export-Csv", "Compress-Archive", "manifest.json", "/BackingFile", "Stop-Service -Name CryptSvc",
+            "#Requires -RunAsAdministrator", "'EventSystem'", "Win32_OperatingSystem",
+        ] {
             #expect(text.contains(part), "\(part)")
         }
         // Standard output when no file is given: the same script.
@@ -45,7 +49,9 @@ struct UploadTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)).prefix(3) == Data([0xEF, 0xBB, 0xBF]))
     }
 
-    @Test("the bundled collector upload: every part recognised, the folder-limit verdict, the fix lines, the server named")
+    @Test(
+        "the bundled collector upload: every part recognised, the folder-limit verdict, the fix lines, the server named"
+    )
     func bundled() async throws {
         let (dir, zip) = try await collectorUpload()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -58,11 +64,16 @@ struct UploadTests {
         #expect(!run.stdout.contains("MOUNT_ROOT"))
         let o = try jsonObject(try await Run(["case", zip, "--format", "json"]).stdout)
         let kinds = Set((o["inputs"] as? [[String: Any]] ?? []).compactMap { $0["kind"] as? String })
-        for kind in ["collector-manifest", "vssadmin-writers", "file-listing", "evtx", "procmon-pml", "software-hive", "hive", "sc-output"] {
+        for kind in [
+            "collector-manifest", "vssadmin-writers", "file-listing", "evtx", "procmon-pml", "software-hive", "hive",
+            "sc-output",
+        ] {
             #expect(kinds.contains(kind), "\(kind) in \(kinds)")
         }
         // Every service's sc output is read, also those whose sdshow prints the same descriptor as another's.
-        let ignored = (o["inputs"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "ignored" }.compactMap { $0["file"] as? String }
+        let ignored = (o["inputs"] as? [[String: Any]] ?? []).filter { $0["kind"] as? String == "ignored" }.compactMap {
+            $0["file"] as? String
+        }
         #expect(!ignored.contains { $0.hasSuffix("-sdshow.txt") || $0.hasSuffix("-qc.txt") }, "\(ignored)")
         let chain = (o["verdict"] as? [String: Any])?["chain"] as? [[String: Any]] ?? []
         #expect(Set(chain.compactMap { $0["source"] as? String }) == ["vssadmin", "eventlog", "trace", "volume"])
@@ -70,12 +81,18 @@ struct UploadTests {
         #expect((parts["volume"] as? [String: Any])?["source"] as? String == "listing")
         #expect(((parts["software"] as? [String: Any])?["pnpLockdownFiles"]) as? Int == 2)
         let warnings = o["warnings"] as? [String] ?? []
-        #expect(warnings.contains { $0.contains("could not collect event log Microsoft-Windows-CAPI2/Operational") }, "\(warnings)")
+        #expect(
+            warnings.contains { $0.contains("could not collect event log Microsoft-Windows-CAPI2/Operational") },
+            "\(warnings)")
         // The hive's descriptors are what sc.exe sdshow printed: no difference reported.
         #expect(!warnings.contains { $0.contains("the hive and the server differ") }, "\(warnings)")
-        #expect(o["toolVersion"] as? String == (try await Run(["--version"])).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(
+            o["toolVersion"] as? String
+                == (try await Run(["--version"])).stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         let written = try FileManager.default.contentsOfDirectory(atPath: dir + "/fix")
-        #expect(Set(written).isSuperset(of: ["remediate.ps1", "plan.csv", "plan.json", "report.html"]) && !written.contains("remediate.sh"), "\(written)")
+        #expect(
+            Set(written).isSuperset(of: ["remediate.ps1", "plan.csv", "plan.json", "report.html"])
+                && !written.contains("remediate.sh"), "\(written)")
         try await expectParses(written.filter { $0.hasSuffix(".ps1") }.map { dir + "/fix/" + $0 })
         let plan = try String(contentsOfFile: dir + "/fix/plan.csv", encoding: .utf8)
         #expect(plan.contains("Temporary ASP.NET Files\\root\\5c1f8a2e"))
@@ -92,7 +109,9 @@ struct UploadTests {
             let run = try await Run(["case", zip, "--format", format, "--html", html])
             #expect(run.status == 1, "\(run.stderr)")
             outputs += [run.stdout, run.stderr]
-            #expect(run.stdout.contains(zip + "/WriterAudit-DESKTOP-PM6C56D-20261130-021500/logs/Application.evtx"), "\(format)")
+            #expect(
+                run.stdout.contains(zip + "/WriterAudit-DESKTOP-PM6C56D-20261130-021500/logs/Application.evtx"),
+                "\(format)")
         }
         let page = try String(contentsOfFile: html, encoding: .utf8)
         #expect(page.contains(zip + "/WriterAudit-DESKTOP-PM6C56D-20261130-021500/logs/Application.evtx"))
@@ -110,7 +129,8 @@ struct UploadTests {
         try await script("make-case", [dir + "/flat"])
         let server = dir + "/upload/Server01"
         try FileManager.default.createDirectory(atPath: server + "/logs", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: dir + "/flat/Application.evtx", toPath: server + "/logs/Application.evtx")
+        try FileManager.default.copyItem(
+            atPath: dir + "/flat/Application.evtx", toPath: server + "/logs/Application.evtx")
         // A System log cut short: read as far as it goes, with the audit's warning shown at the case level.
         let system = try Data(contentsOf: URL(fileURLWithPath: dir + "/flat/System.evtx"))
         try system.prefix(70_000).write(to: URL(fileURLWithPath: server + "/logs/System.evtx"))
@@ -131,30 +151,44 @@ struct UploadTests {
         let hive = inputs.first { ($0["file"] as? String)?.hasSuffix("Server01/SYSTEM") == true }
         #expect((hive?["ignored"] as? String)?.hasPrefix("could not be read: ") == true, "\(inputs)")
         let warnings = o["warnings"] as? [String] ?? []
-        #expect(warnings.contains { $0.hasPrefix(server + "/logs/System.evtx: byte offset 42: the header counts") }, "\(warnings)")
+        #expect(
+            warnings.contains { $0.hasPrefix(server + "/logs/System.evtx: byte offset 42: the header counts") },
+            "\(warnings)")
         #expect(warnings.contains { $0.hasPrefix(server + "/SYSTEM") }, "\(warnings)")
         // Text lists them too.
         let text = try await Run(["case", dir + "/upload"])
-        #expect(text.stdout.contains("Server01/notes.txt: ignored") && text.stdout.contains("(ignored: a symbolic link to /etc, outside the upload: not followed)"))
+        #expect(
+            text.stdout.contains("Server01/notes.txt: ignored")
+                && text.stdout.contains("(ignored: a symbolic link to /etc, outside the upload: not followed)"))
     }
 
-    @Test("the report is never written onto an input or inside an input folder; a pipe given as input is refused, not opened")
+    @Test(
+        "the report is never written onto an input or inside an input folder; a pipe given as input is refused, not opened"
+    )
     func outputsNeverOnEvidence() async throws {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try await script("make-case", [dir + "/upload"])
         let evidence = dir + "/upload/Application.evtx"
         let before = try Data(contentsOf: URL(fileURLWithPath: evidence))
-        for arguments in [["--html", evidence], ["--html", dir + "/upload/report.html"], ["--out", dir + "/upload"], ["--out", dir + "/upload/fix"]] {
+        for arguments in [
+            ["--html", evidence], ["--html", dir + "/upload/report.html"], ["--out", dir + "/upload"],
+            ["--out", dir + "/upload/fix"],
+        ] {
             let run = try await Run(["case", dir + "/upload"] + arguments)
             #expect(run.status == 2, "\(arguments): \(run.stderr)")
             #expect(run.stderr.contains("would write onto the input \(dir)/upload"), "\(run.stderr)")
             #expect(run.stdout.isEmpty)
         }
         let named = try await Run(["case", evidence, dir + "/upload/Logfile.PML", "--html", evidence])
-        #expect(named.status == 2 && named.stderr.hasPrefix("writer-audit: \(evidence): would write onto the input \(evidence)"), "\(named.stderr)")
+        #expect(
+            named.status == 2
+                && named.stderr.hasPrefix("writer-audit: \(evidence): would write onto the input \(evidence)"),
+            "\(named.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: evidence)) == before)
-        #expect(!FileManager.default.fileExists(atPath: dir + "/upload/report.html") && !FileManager.default.fileExists(atPath: dir + "/upload/fix"))
+        #expect(
+            !FileManager.default.fileExists(atPath: dir + "/upload/report.html")
+                && !FileManager.default.fileExists(atPath: dir + "/upload/fix"))
         // Beside the upload is fine.
         #expect(try await Run(["case", dir + "/upload", "--html", dir + "/report.html"]).status == 1)
         // A FIFO named on the command line: refused at once (opening it would block forever).
@@ -171,7 +205,8 @@ struct UploadTests {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try FileManager.default.createDirectory(atPath: dir + "/upload", withIntermediateDirectories: true)
-        try "{\"ROOT\": {\"Software\": {\"Microsoft\": {}}, \"Environment\": {\"@TEMP\": \"x\"}, \"Control Panel\": {}}}"
+        try
+            "{\"ROOT\": {\"Software\": {\"Microsoft\": {}}, \"Environment\": {\"@TEMP\": \"x\"}, \"Control Panel\": {}}}"
             .write(toFile: dir + "/user.json", atomically: true, encoding: .utf8)
         try await script("make-hive", [dir + "/upload/NTUSER.DAT", dir + "/user.json"])
         try "hello\n".write(toFile: dir + "/upload/readme.txt", atomically: true, encoding: .utf8)
@@ -192,11 +227,20 @@ struct UploadTests {
     func softwareHive() async throws {
         let (dir, zip) = try await collectorUpload()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let unzip = try await ProcessRun.run("/usr/bin/env", ["python3", "-c", "import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); open(sys.argv[2],'wb').write(z.read([n for n in z.namelist() if n.endswith('SOFTWARE')][0]))", zip, dir + "/SOFTWARE"])
+        let unzip = try await ProcessRun.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); open(sys.argv[2],'wb').write(z.read([n for n in z.namelist() if n.endswith('SOFTWARE')][0]))",
+                zip, dir + "/SOFTWARE",
+            ])
         #expect(unzip.status == 0, "\(unzip.stderr)")
         let services = try await Run(["services", dir + "/SOFTWARE"])
         #expect(services.status == 2)
-        #expect(services.stderr == "writer-audit: \(dir)/SOFTWARE: a SOFTWARE hive, not a SYSTEM hive (no Select key and control sets): give the hive saved with reg save HKLM\\SYSTEM\n")
+        #expect(
+            services.stderr
+                == "writer-audit: \(dir)/SOFTWARE: a SOFTWARE hive, not a SYSTEM hive (no Select key and control sets): give the hive saved with reg save HKLM\\SYSTEM\n"
+        )
         let run = try await Run(["case", dir + "/SOFTWARE", "--format", "json"])
         // A SOFTWARE hive alone bears on nothing the writer needs: the evidence cannot decide.
         #expect(run.status == 4, "\(run.stderr)")
@@ -204,7 +248,8 @@ struct UploadTests {
         #expect((o["server"] as? [String: Any])?["windows"] as? String == "Windows 10 Pro 1809 (build 17763.1879)")
     }
 
-    @Test("a capture without the writer's IDENTIFY is capture incomplete (exit 4), never clean; trace says so with 4 too")
+    @Test(
+        "a capture without the writer's IDENTIFY is capture incomplete (exit 4), never clean; trace says so with 4 too")
     func identifyAbsent() async throws {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -236,7 +281,9 @@ struct UploadTests {
         #expect(words.contains("4 the evidence cannot decide"), "\(help.stdout)")
     }
 
-    @Test("usage errors are printed on real lines, --version answers, case comes first in the help, completions are generated")
+    @Test(
+        "usage errors are printed on real lines, --version answers, case comes first in the help, completions are generated"
+    )
     func cli() async throws {
         let run = try await Run(["case"])
         #expect(run.status == 2)
@@ -244,10 +291,13 @@ struct UploadTests {
         #expect(run.stderr.split(separator: "\n").count >= 2 && run.stderr.contains("Usage: writer-audit case"))
         let version = try await Run(["--version"])
         #expect(version.status == 0)
-        #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(version.stdout)")
+        #expect(
+            version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(version.stdout)")
         let help = try await Run(["--help"])
         let subcommands = help.stdout.components(separatedBy: "SUBCOMMANDS:").last ?? ""
-        #expect(subcommands.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.contains("case") == true, "\(subcommands)")
+        #expect(
+            subcommands.split(separator: "\n").first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.contains(
+                "case") == true, "\(subcommands)")
         let bash = try await Run(["--generate-completion-script", "bash"])
         #expect(bash.status == 0 && bash.stdout.contains("collector") && bash.stdout.contains("remediate"))
     }
@@ -257,22 +307,27 @@ struct UploadTests {
         let (dir, zip) = try await collectorUpload()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // util-linux's script gives the command a terminal and copies what it writes there.
-        let tty = try await ProcessRun.run("/usr/bin/env", ["script", "-qec", "\(Run.binary) case '\(zip)' --format json > /dev/null", "/dev/null"])
+        let tty = try await ProcessRun.run(
+            "/usr/bin/env", ["script", "-qec", "\(Run.binary) case '\(zip)' --format json > /dev/null", "/dev/null"])
         #expect(tty.status == 1, "\(tty.stdout.suffix(300))")
         #expect(tty.stdout.contains("case: reading the upload ("), "\(tty.stdout.prefix(300))")
         #expect(tty.stdout.contains("\r\u{1B}[K"))
         let file = try await Run(["case", zip, "--format", "json"])
         #expect(!file.stderr.contains("reading the upload"))
-        let quiet = try await ProcessRun.run("/usr/bin/env", ["script", "-qec", "\(Run.binary) case '\(zip)' --format json --no-progress > /dev/null", "/dev/null"])
+        let quiet = try await ProcessRun.run(
+            "/usr/bin/env",
+            ["script", "-qec", "\(Run.binary) case '\(zip)' --format json --no-progress > /dev/null", "/dev/null"])
         #expect(!quiet.stdout.contains("reading the upload"))
     }
 
-    @Test("a deny ACE that blocks the writer: its removal is its own step (-RemoveDeny), then the grant; each path once")
+    @Test(
+        "a deny ACE that blocks the writer: its removal is its own step (-RemoveDeny), then the grant; each path once")
     func denyACE() async throws {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         // icacls /save of C:\Windows\Microsoft.NET: NETWORK SERVICE denied by an explicit ACE, twice listed.
-        let save = "microsoft.net\r\nD:(D;;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)\r\n"
+        let save =
+            "microsoft.net\r\nD:(D;;FA;;;NS)(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)(A;OICI;0x1200a9;;;BU)\r\n"
             + "microsoft.net\\framework64\r\nD:(A;OICIID;FA;;;SY)(A;OICIID;0x1200a9;;;BU)\r\n"
         try Data(([0xFF, 0xFE] as [UInt8]) + Array(save.utf16).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
             .write(to: URL(fileURLWithPath: dir + "/dotnet.acl"))
@@ -299,7 +354,8 @@ struct UploadTests {
         #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
         let services = try jsonObject(run.stdout)["services"] as? [[String: Any]] ?? []
         let sddls = services.compactMap { $0["sddl"] as? String }
-        #expect(!sddls.isEmpty && sddls.allSatisfy { !$0.hasPrefix("O:") && !$0.contains("G:SY") }, "\(sddls.prefix(3))")
+        #expect(
+            !sddls.isEmpty && sddls.allSatisfy { !$0.hasPrefix("O:") && !$0.contains("G:SY") }, "\(sddls.prefix(3))")
         let rpc = services.first { $0["name"] as? String == "RpcSs" }?["sddl"] as? String
         #expect(rpc?.hasPrefix("D:") == true && rpc?.contains("S:(AU;FA;") == true, "\(rpc ?? "")")
         let ps1 = try String(contentsOfFile: dir + "/fix-services.ps1", encoding: .utf8)
@@ -309,8 +365,9 @@ struct UploadTests {
         try await expectParses([dir + "/fix-services.ps1"])
     }
 
-    @Test("remediate from an NTFS image and from the collector's listing: the items a mount gives, remediate.ps1 for the server",
-          .enabled(if: MountedImage.unavailableReason == nil || underCI, "ntfs-3g or FUSE is missing"))
+    @Test(
+        "remediate from an NTFS image and from the collector's listing: the items a mount gives, remediate.ps1 for the server",
+        .enabled(if: MountedImage.unavailableReason == nil || underCI, "ntfs-3g or FUSE is missing"))
     func remediateFromImage() async throws {
         let dir = try caseFolder()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -321,7 +378,9 @@ struct UploadTests {
             let run = try await Run(["remediate", source, "--out", out, "--format", "json"])
             #expect(run.status == 1, "\(run.stderr)")
             let plan = try jsonObject(run.stdout)
-            return (plan["items"] as? [[String: Any]] ?? []).map { "\($0["path"] ?? "") \($0["files"] ?? "") \($0["folders"] ?? "") \($0["kind"] ?? "")" }
+            return (plan["items"] as? [[String: Any]] ?? []).map {
+                "\($0["path"] ?? "") \($0["files"] ?? "") \($0["folders"] ?? "") \($0["kind"] ?? "")"
+            }
         }
         let fromImage = try await items(image, dir + "/image-plan")
         #expect(!fromImage.isEmpty)
@@ -332,9 +391,18 @@ struct UploadTests {
         // The collector's listing of the bundled upload.
         let (udir, zip) = try await collectorUpload()
         defer { try? FileManager.default.removeItem(atPath: udir) }
-        let unzip = try await ProcessRun.run("/usr/bin/env", ["python3", "-c", "import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); open(sys.argv[2],'wb').write(z.read([n for n in z.namelist() if n.endswith('Microsoft.NET.csv')][0]))", zip, udir + "/Microsoft.NET.csv"])
+        let unzip = try await ProcessRun.run(
+            "/usr/bin/env",
+            [
+                "python3", "-c",
+                "import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); open(sys.argv[2],'wb').write(z.read([n for n in z.namelist() if n.endswith('Microsoft.NET.csv')][0]))",
+                zip, udir + "/Microsoft.NET.csv",
+            ])
         #expect(unzip.status == 0)
         let fromListing = try await items(udir + "/Microsoft.NET.csv", udir + "/plan")
-        #expect(fromListing == ["C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files\\root\\5c1f8a2e 12500 3 folder"])
+        #expect(
+            fromListing == [
+                "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files\\root\\5c1f8a2e 12500 3 folder"
+            ])
     }
 }

@@ -24,7 +24,9 @@ private func system2(_ program: String, _ arguments: [String]) async -> Int32 {
 
 @Suite("writer-audit volume, end to end")
 struct VolumeCommandTests {
-    @Test("causes first (only under Microsoft.NET), then the Microsoft.NET totals, then context, then the summary; exit 1")
+    @Test(
+        "causes first (only under Microsoft.NET), then the Microsoft.NET totals, then context, then the summary; exit 1"
+    )
     func text() async throws {
         let tree = try Tree()
         try await tree.files("Windows/Microsoft.NET/Framework/v4.0.30319/Temporary ASP.NET Files/root/x", 12)
@@ -33,9 +35,16 @@ struct VolumeCommandTests {
         #expect(run.status == 1)
         let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first == "CAUSES: folders that stop the System Writer (missing-writer), worst first:")
-        #expect(lines[2].hasPrefix("  missing-writer") && lines[2].contains("D:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Temporary ASP.NET Files\\root\\x"))
+        #expect(
+            lines[2].hasPrefix("  missing-writer")
+                && lines[2].contains(
+                    "D:\\Windows\\Microsoft.NET\\Framework\\v4.0.30319\\Temporary ASP.NET Files\\root\\x")
+        )
         #expect(lines[3].contains("KB3098315"))
-        #expect(lines.contains("Windows\\Microsoft.NET: 12 files in 6 folders, longest path 80 characters (stock Windows 10 1,779, Server 2016 1,797, Server 2019 1,980 files)"))
+        #expect(
+            lines.contains(
+                "Windows\\Microsoft.NET: 12 files in 6 folders, longest path 80 characters (stock Windows 10 1,779, Server 2016 1,797, Server 2019 1,980 files)"
+            ))
         let context = try #require(lines.firstIndex { $0.hasPrefix("Context (info, not a cause)") })
         #expect(lines[context + 2].hasPrefix("  info") && lines[context + 2].contains("D:\\Windows\\WinSxS\\Temp"))
         #expect(lines[context + 3].contains("never walked by the System Writer"))
@@ -132,7 +141,9 @@ struct ImageCommandTests {
         FileManager.default.fileExists(atPath: "/dev/fuse") && ProcessRun.which("ntfs-3g") != nil
     }
 
-    @Test("the same JSON and exit code as the mounted volume (but root, source and time); as an ordinary user", .mountTests)
+    @Test(
+        "the same JSON and exit code as the mounted volume (but root, source and time); as an ordinary user",
+        .mountTests)
     func sameAsMount() async throws {
         try await requireMount()
         let dir = NSTemporaryDirectory() + "wa-image-\(UUID().uuidString)"

@@ -23,7 +23,8 @@ private struct Collect: EventSink {
 /// local date-times (`10/12/2020 17:48:57`, UTC+2) become what `events` prints (`1,024`, `12/10/2020 3:48:57 PM`).
 enum ExportLocale {
     static let grouped = try! NSRegularExpression(pattern: "(?<=\\d)[. \u{00A0}](?=\\d{3}(?!\\d))")
-    static let date = try! NSRegularExpression(pattern: "(\\d{1,2})/(\\d{1,2})/(\\d{4}) (\\d{1,2}):(\\d{2}):(\\d{2})( [AP]M)?")
+    static let date = try! NSRegularExpression(
+        pattern: "(\\d{1,2})/(\\d{1,2})/(\\d{4}) (\\d{1,2}):(\\d{2}):(\\d{2})( [AP]M)?")
 
     static func hour(_ time: String) -> Int {
         let h = Int(time.prefix { $0.isNumber }) ?? 0
@@ -66,9 +67,13 @@ enum ExportLocale {
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = TimeZone(identifier: "UTC")!
             if let local = calendar.date(from: c) {
-                let t = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: local.addingTimeInterval(Double(-offset * 3600)))
+                let t = calendar.dateComponents(
+                    [.year, .month, .day, .hour, .minute, .second],
+                    from: local.addingTimeInterval(Double(-offset * 3600)))
                 let h12 = t.hour! % 12 == 0 ? 12 : t.hour! % 12
-                out += "\(t.month!)/\(t.day!)/\(t.year!) \(h12):" + String(format: "%02d:%02d", t.minute!, t.second!) + (t.hour! < 12 ? " AM" : " PM")
+                out +=
+                    "\(t.month!)/\(t.day!)/\(t.year!) \(h12):" + String(format: "%02d:%02d", t.minute!, t.second!)
+                    + (t.hour! < 12 ? " AM" : " PM")
             } else {
                 out += numbers[r]
             }
@@ -91,7 +96,9 @@ struct PMLReferenceTests {
     /// Each export row's event in its PML (an export holds only what passed the display filter: an ordered
     /// subsequence of the log), and how many Details are equal once the export's locale is undone; the rows
     /// whose Detail still differs, with both texts.
-    static func compare(pml: String, csv: String, version: Int, events: Int) throws -> (matched: Int, rows: Int, equal: Int, differing: [(operation: String, text: String)]) {
+    static func compare(pml: String, csv: String, version: Int, events: Int) throws -> (
+        matched: Int, rows: Int, equal: Int, differing: [(operation: String, text: String)]
+    ) {
         var fromPML = Collect()
         let outcome = try ProcmonPMLReader(path: Paths.reference + "/" + pml).read(into: &fromPML)
         #expect(outcome.version == UInt32(version))
@@ -120,13 +127,18 @@ struct PMLReferenceTests {
             if theirs == fromPML.details[k] {
                 equal += 1
             } else {
-                differing.append((fromCSV.events[i][2], "\(csv) row \(i + 1) \(fromCSV.events[i][2]): theirs \(theirs) / ours \(fromPML.details[k])"))
+                differing.append(
+                    (
+                        fromCSV.events[i][2],
+                        "\(csv) row \(i + 1) \(fromCSV.events[i][2]): theirs \(theirs) / ours \(fromPML.details[k])"
+                    ))
             }
         }
         return (pairs.count, fromCSV.events.count, equal, differing)
     }
 
-    @Test("every row of each CSV twin appears, in order, among its PML's events, with the same Detail", arguments: twins)
+    @Test(
+        "every row of each CSV twin appears, in order, among its PML's events, with the same Detail", arguments: twins)
     func twinsMatch(pml: String, csv: String, version: Int, events: Int) throws {
         let r = try Self.compare(pml: pml, csv: csv, version: version, events: events)
         #expect(r.rows > 500 && r.matched == r.rows)
@@ -242,7 +254,9 @@ struct PMLScenarioTests {
         #expect(!folders.summary.contains("if they are folders"))
         let report = try Trace.analyze(path: try ScenarioPML.make("folder-subfolders"))
         let sites = try #require(
-            report.writers.flatMap(\.windows).last?.directories.first { $0.path.hasSuffix("Temporary ASP.NET Files\\root") })
+            report.writers.flatMap(\.windows).last?.directories.first {
+                $0.path.hasSuffix("Temporary ASP.NET Files\\root")
+            })
         #expect(sites.subfolders == 1500 && sites.files == 0 && sites.overLimit == .subfolders)
         let manifests = try #require(
             report.writers.flatMap(\.windows).last?.directories.first { $0.path.hasSuffix("Manifests") })
@@ -435,7 +449,9 @@ struct PMLCrossCheckTests {
         }
     }
 
-    @Test("Detail as procmon-parser decodes it, where it does; where the two differ the export sides with us", .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
+    @Test(
+        "Detail as procmon-parser decodes it, where it does; where the two differ the export sides with us",
+        .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
     func referenceDetails() throws {
         let script = """
             import sys
@@ -467,7 +483,9 @@ struct PMLCrossCheckTests {
                 if a.replacingOccurrences(of: "\n", with: " ") == b {
                     equal += 1
                 } else {
-                    #expect(exportSidesWithUs.contains(mine.events[i][2]), "\(file) event \(i + 1) \(mine.events[i][2]): procmon-parser \(b) / ours \(a)")
+                    #expect(
+                        exportSidesWithUs.contains(mine.events[i][2]),
+                        "\(file) event \(i + 1) \(mine.events[i][2]): procmon-parser \(b) / ours \(a)")
                 }
             }
             print("\(file): Detail equal to procmon-parser's in \(equal)/\(mine.details.count) events")
@@ -475,7 +493,9 @@ struct PMLCrossCheckTests {
         }
     }
 
-    @Test("reads every event of the reference version 9 logs as procmon-parser does", .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
+    @Test(
+        "reads every event of the reference version 9 logs as procmon-parser does",
+        .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
     func referenceFiles() throws {
         for file in ["pml/prsp0007_samples_Logfile.PML", "pml/zingus_Crysis-Nanny_Logfile.PML"] {
             let r = try Self.compare(Paths.reference + "/" + file)

@@ -88,7 +88,9 @@ struct ReaderTests {
     }
 }
 
-@Suite("Shared reference exports", .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
+@Suite(
+    "Shared reference exports",
+    .enabled(if: Paths.hasReference || underCI, "../shared/reference is not beside the clone"))
 struct ReferenceTests {
     /// (file, rows, columns) from the table in SOURCES.md.
     static func table() throws -> [(String, Int, Int)] {

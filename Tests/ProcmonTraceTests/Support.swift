@@ -21,4 +21,3 @@ func analyze(_ fixture: String, configure: (inout TraceAnalyzer.Options) -> Void
     configure(&options)
     return try Trace.analyze(path: Paths.fixture(fixture), options: options)
 }
-

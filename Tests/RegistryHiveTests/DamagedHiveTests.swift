@@ -30,8 +30,10 @@ func valueCount(_ h: Hive) -> Int {
     return n
 }
 
-@Suite("Damaged hives: a warning naming the offset and the rest read, or one error", ConditionTrait.enabled(
-    if: ReferenceHives.present || underCI, "../shared/reference/registry is not beside the clone"))
+@Suite(
+    "Damaged hives: a warning naming the offset and the rest read, or one error",
+    ConditionTrait.enabled(
+        if: ReferenceHives.present || underCI, "../shared/reference/registry is not beside the clone"))
 struct DamagedHiveTests {
     @Test("a hive cut in half: a warning that it is cut off, and what is left is read")
     func truncated() async throws {
@@ -79,7 +81,9 @@ struct DamagedHiveTests {
         #expect(h.warnings.kept.contains { $0.fileOffset == UInt64(second) && $0.reason.contains("hbin") })
         #expect(valueCount(h) < 73_456)
         d = try await DamagedHive()
-        d.bytes.withUnsafeMutableBytes { $0.storeBytes(of: UInt32(123).littleEndian, toByteOffset: second + 8, as: UInt32.self) }
+        d.bytes.withUnsafeMutableBytes {
+            $0.storeBytes(of: UInt32(123).littleEndian, toByteOffset: second + 8, as: UInt32.self)
+        }
         h = try d.read()
         #expect(h.warnings.kept.contains { $0.fileOffset == UInt64(second) && $0.reason.contains("size 123") })
     }
@@ -92,7 +96,10 @@ struct DamagedHiveTests {
         let h = try d.read()
         let broken = try #require(h.key(path: "ControlSet001\\Services"))
         #expect(h.subkeys(of: broken).isEmpty)
-        #expect(h.warnings.kept.contains { $0.fileOffset == 4096 + 0x7FFF_FFF0 && $0.reason.contains("outside the hive bins") })
+        #expect(
+            h.warnings.kept.contains {
+                $0.fileOffset == 4096 + 0x7FFF_FFF0 && $0.reason.contains("outside the hive bins")
+            })
         #expect(h.key(path: "ControlSet001\\Control") != nil)
     }
 
@@ -135,19 +142,24 @@ struct DamagedHiveTests {
             logs: [LogFile(name: "LOG1", bytes: log1), LogFile(name: "LOG2", bytes: log2)])
         // Only entry 2107 applies; LOG2 starts at 2111, which does not follow, so it is not used.
         #expect(h.recovery == .applied(logs: ["LOG1"], entries: 1, pages: 3, sequence: 2107))
-        #expect(h.warnings.kept.contains { $0.reason.contains("LOG1: byte offset 16384: log entry 2108 has a wrong hash") })
+        #expect(
+            h.warnings.kept.contains { $0.reason.contains("LOG1: byte offset 16384: log entry 2108 has a wrong hash") })
     }
 }
 
-@Suite("Old-format (DIRT) transaction logs", ConditionTrait.enabled(
-    if: ReferenceHives.present || underCI, "../shared/reference/registry is not beside the clone"))
+@Suite(
+    "Old-format (DIRT) transaction logs",
+    ConditionTrait.enabled(
+        if: ReferenceHives.present || underCI, "../shared/reference/registry is not beside the clone"))
 struct OldFormatLogTests {
     /// The primary as it was before a write (dirty: its sequence numbers differ), and an old-format log holding
     /// the 512-byte pages where `newer` differs, as Windows XP to 8 wrote them.
     static func dirtyPair(original: [UInt8], newer: [UInt8]) -> (hive: [UInt8], log: [UInt8]) {
         var hive = original
         let sequence = hive.withUnsafeBytes { $0.le32(4) }
-        func put32(_ v: UInt32, _ at: Int, in b: inout [UInt8]) { for i in 0..<4 { b[at + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i))) } }
+        func put32(_ v: UInt32, _ at: Int, in b: inout [UInt8]) {
+            for i in 0..<4 { b[at + i] = UInt8(truncatingIfNeeded: v >> (8 * UInt32(i))) }
+        }
         func checksum(_ b: inout [UInt8]) { put32(b.withUnsafeBytes { BaseBlock.checksum($0) }, 508, in: &b) }
         put32(sequence &+ 1, 4, in: &hive)  // the write began (primary) but never ended (secondary)
         checksum(&hive)
@@ -178,8 +190,11 @@ struct OldFormatLogTests {
         let changedPath = ReferenceHives.scratch + "/old-format-\(UUID().uuidString)"
         let r = try await ProcessRun.run(
             "/usr/bin/env",
-            ["python3", ProjectPaths.script("make-hive-fixture"), try await ReferenceHives.path("SYSTEM"), changedPath,
-             "--dword", "ControlSet001\\Services\\EventSystem", "Start", "4"])
+            [
+                "python3", ProjectPaths.script("make-hive-fixture"), try await ReferenceHives.path("SYSTEM"),
+                changedPath,
+                "--dword", "ControlSet001\\Services\\EventSystem", "Start", "4",
+            ])
         #expect(r.status == 0, "\(r.stderr)")
         let newer = Array(try Data(contentsOf: URL(fileURLWithPath: changedPath)))
         let (hive, log) = Self.dirtyPair(original: original, newer: newer)

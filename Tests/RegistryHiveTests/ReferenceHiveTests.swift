@@ -25,7 +25,9 @@ struct ReferenceHiveTests {
         return (mine.count, quirks)
     }
 
-    @Test("every key and value of SYSTEM and SYSTEM_WIN_10_1709 equals python-registry's", arguments: ["SYSTEM", "SYSTEM_WIN_10_1709"])
+    @Test(
+        "every key and value of SYSTEM and SYSTEM_WIN_10_1709 equals python-registry's",
+        arguments: ["SYSTEM", "SYSTEM_WIN_10_1709"])
     func equalsPythonRegistry(_ name: String) async throws {
         let path = try await ReferenceHives.path(name)
         let hive = try Hive(path: path)
@@ -60,7 +62,8 @@ struct ReferenceHiveTests {
         let r = try await ProcessRun.run(
             "/usr/bin/env",
             [
-                "python3", "-c", "import sys; from regipy.cli import parse_transaction_log as p; sys.argv[0] = 'regipy-process-transaction-logs'; p()",
+                "python3", "-c",
+                "import sys; from regipy.cli import parse_transaction_log as p; sys.argv[0] = 'regipy-process-transaction-logs'; p()",
                 path, "-p", log2, "-s", log1, "-o", restored,
             ])
         #expect(r.status == 0, "regipy: \(r.stderr.suffix(300))")

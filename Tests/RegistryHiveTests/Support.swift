@@ -53,7 +53,9 @@ func peerValues(_ hivePath: String) async throws -> [ValueLine] {
 func disagreement(_ mine: ValueLine, _ v: RegistryValue, _ peer: ValueLine) -> String? {
     guard mine.key == peer.key, mine.value == peer.value else { return "a different value in this place" }
     let masked = mine.type & 0xFFF
-    guard masked == peer.type else { return "type 0x\(String(mine.type, radix: 16)) read as 0x\(String(peer.type, radix: 16))" }
+    guard masked == peer.type else {
+        return "type 0x\(String(mine.type, radix: 16)) read as 0x\(String(peer.type, radix: 16))"
+    }
     if mine.hex == peer.hex { return nil }
     guard v.storedInRecord else { return "data differs" }
     switch masked {

@@ -24,14 +24,17 @@ func audit(_ path: String) throws -> ServiceReport {
 func fixture(_ base: String, _ edits: [String]) async throws -> String {
     let out = ReferenceHives.scratch + "/fixture-\(UUID().uuidString)"
     let r = try await ProcessRun.run(
-        "/usr/bin/env", ["python3", ProjectPaths.script("make-hive-fixture"), try await ReferenceHives.path(base), out] + edits)
+        "/usr/bin/env",
+        ["python3", ProjectPaths.script("make-hive-fixture"), try await ReferenceHives.path(base), out] + edits)
     #expect(r.status == 0, "make-hive-fixture: \(r.stderr)")
     return out
 }
 
 @Suite("Services of the real hives judged for the System Writer", referenceHives)
 struct ServiceAuditTests {
-    @Test("MSLLDP's descriptor grants NETWORK SERVICE nothing: a service-access finding with a fix that works", arguments: ["SYSTEM_WIN_10_1709", "SYSTEM_B"])
+    @Test(
+        "MSLLDP's descriptor grants NETWORK SERVICE nothing: a service-access finding with a fix that works",
+        arguments: ["SYSTEM_WIN_10_1709", "SYSTEM_B"])
     func mslldp(_ name: String) async throws {
         if name == "SYSTEM_B" {  // its logs beside it
             _ = try await ReferenceHives.path("SYSTEM_B.LOG1")
@@ -48,9 +51,14 @@ struct ServiceAuditTests {
         let fixed = try #require(f.fixedSddl)
         #expect(f.fix == "sc.exe sdset \(f.service) \"\(fixed)\"")
         // The corrected descriptor is the old one with (A;;CCLCSWLOCRRC;;;SU) after the deny ACE ...
-        #expect(fixed == mslldpSDDL.replacingOccurrences(of: "(D;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BG)", with: "(D;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BG)(A;;CCLCSWLOCRRC;;;SU)"))
+        #expect(
+            fixed
+                == mslldpSDDL.replacingOccurrences(
+                    of: "(D;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BG)",
+                    with: "(D;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BG)(A;;CCLCSWLOCRRC;;;SU)"))
         // ... and it grants the writer what it lacked.
-        let access = ServiceAccess.judge(try SDDL.parse(fixed), token: .networkServiceCryptSvc, required: ServiceRights.queryConfig)
+        let access = ServiceAccess.judge(
+            try SDDL.parse(fixed), token: .networkServiceCryptSvc, required: ServiceRights.queryConfig)
         #expect(access.allowed)
         #expect(report.controlSet == "ControlSet001")
         #expect(report.dirty)
@@ -88,35 +96,46 @@ struct ServiceAuditTests {
 
     @Test("CryptSvc under another account is a service-account finding")
     func cryptSvcAccount() async throws {
-        let path = try await fixture("SYSTEM", ["--string", "ControlSet001\\Services\\CryptSvc", "ObjectName", "LocalSystem"])
+        let path = try await fixture(
+            "SYSTEM", ["--string", "ControlSet001\\Services\\CryptSvc", "ObjectName", "LocalSystem"])
         let f = try #require(try audit(path).findings.first { $0.service == "CryptSvc" })
         #expect(f.kind == .serviceAccount && f.principal == "LocalSystem")
     }
 
-    @Test("a deny ACE for SERVICE on RpcSs is a benign service-access finding named as a deny; the fix drops the deny and grants SU")
+    @Test(
+        "a deny ACE for SERVICE on RpcSs is a benign service-access finding named as a deny; the fix drops the deny and grants SU"
+    )
     func denyForService() async throws {
         // As sc.exe sdshow prints it and sdset takes it: no owner or group.
-        let deny = "D:(D;;CC;;;SU)(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)"
+        let deny =
+            "D:(D;;CC;;;SU)(A;;CCLCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCLCSWLOCRRC;;;IU)(A;;CCLCSWLOCRRC;;;SU)"
         let hex = try SDDL.parse(deny).encode().map { String(format: "%02x", $0) }.joined()
-        let path = try await fixture("SYSTEM", ["--binary", "ControlSet001\\Services\\RpcSs\\Security", "Security", hex])
+        let path = try await fixture(
+            "SYSTEM", ["--binary", "ControlSet001\\Services\\RpcSs\\Security", "Security", hex])
         let f = try #require(try audit(path).findings.first { $0.service == "RpcSs" })
         #expect(f.kind == .serviceAccess && f.sddl == deny && f.impact == .benign)
         #expect(f.detail.contains("explicit deny ACE (D;;CC;;;SU)"))
         #expect(f.fixedSddl == deny.replacingOccurrences(of: "(D;;CC;;;SU)", with: "(A;;CCLCSWLOCRRC;;;SU)"))
     }
 
-    @Test("real hives of healthy machines: no cause, exit 0; only per-service descriptors, all benign", arguments: ["SYSTEM", "SYSTEM_WIN_10_1709"])
+    @Test(
+        "real hives of healthy machines: no cause, exit 0; only per-service descriptors, all benign",
+        arguments: ["SYSTEM", "SYSTEM_WIN_10_1709"])
     func healthyHives(_ name: String) async throws {
         let report = try audit(try await ReferenceHives.path(name))
         #expect(report.exitCode == 0)
         #expect(!report.findings.isEmpty)
         #expect(report.findings.allSatisfy { !$0.impact.isCause })
-        #expect(report.findings.filter { $0.kind == .serviceAccess }.allSatisfy { $0.impact == .benign && $0.fixedSddl != nil })
+        #expect(
+            report.findings.filter { $0.kind == .serviceAccess }.allSatisfy {
+                $0.impact == .benign && $0.fixedSddl != nil
+            })
     }
 
     @Test("COM+ Event System whose descriptor gives SU, AU and IU no LC (query status): missing-writer, exit 1")
     func eventSystemWithoutQueryStatus() async throws {
-        let noLC = "O:SYG:SYD:(A;;CCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCSWLOCRRC;;;IU)(A;;CCSWLOCRRC;;;SU)"
+        let noLC =
+            "O:SYG:SYD:(A;;CCSWRPWPDTLOCRRC;;;SY)(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;BA)(A;;CCSWLOCRRC;;;IU)(A;;CCSWLOCRRC;;;SU)"
         let hex = try SDDL.parse(noLC).encode().map { String(format: "%02x", $0) }.joined()
         // EventSystem has no Security subkey in the reference hives: it is given RpcSs's, which is rewritten.
         let path = try await fixture(
@@ -139,7 +158,8 @@ struct ServiceAuditTests {
     func settings() async throws {
         let vac = try audit(
             try await fixture(
-                "SYSTEM", ["--dword", "ControlSet001\\Services\\VSS\\VssAccessControl", "NT Authority\\NetworkService", "0"]))
+                "SYSTEM",
+                ["--dword", "ControlSet001\\Services\\VSS\\VssAccessControl", "NT Authority\\NetworkService", "0"]))
         let v = try #require(vac.findings.first { $0.kind == .vssAccessControl })
         #expect(v.impact == .missingWriter && v.detail.contains("DWORD 0") && v.fix.contains("/d 1"))
         #expect(vac.exitCode == 1)
@@ -150,7 +170,8 @@ struct ServiceAuditTests {
 
     @Test("a driver ImagePath with a drive letter and no \\??\\: backup-fails (KB968247)")
     func driverImagePath() async throws {
-        let path = try await fixture("SYSTEM", ["--string", "ControlSet001\\Services\\ACPI", "ImagePath", "C:\\d\\acpi.sys"])
+        let path = try await fixture(
+            "SYSTEM", ["--string", "ControlSet001\\Services\\ACPI", "ImagePath", "C:\\d\\acpi.sys"])
         let report = try audit(path)
         let f = try #require(report.findings.first { $0.service == "ACPI" })
         #expect(f.kind == .imagePathSyntax && f.impact == .backupFails && f.basis == "KB968247")
@@ -159,7 +180,8 @@ struct ServiceAuditTests {
 
     @Test("the fix scripts carry each change with the state it must find first, and a dry run by default")
     func fixScripts() async throws {
-        let path = try await fixture("SYSTEM_WIN_10_1709", ["--dword", "ControlSet001\\Services\\EventSystem", "Start", "4"])
+        let path = try await fixture(
+            "SYSTEM_WIN_10_1709", ["--dword", "ControlSet001\\Services\\EventSystem", "Start", "4"])
         let report = try audit(path)
         let changes = ServiceFixScripts.changes(report)
         #expect(changes.contains(.startType(service: "EventSystem", audited: .disabled, wanted: .automatic)))
@@ -183,7 +205,10 @@ struct ImagePathTests {
     @Test(
         "resolves ImagePath forms to a path on the system volume",
         arguments: [
-            ("%SystemRoot%\\system32\\svchost.exe -k NetworkService -p", ImagePath.Resolution.onVolume("Windows\\system32\\svchost.exe")),
+            (
+                "%SystemRoot%\\system32\\svchost.exe -k NetworkService -p",
+                ImagePath.Resolution.onVolume("Windows\\system32\\svchost.exe")
+            ),
             ("system32\\drivers\\mslldp.sys", .onVolume("Windows\\system32\\drivers\\mslldp.sys")),
             ("\\SystemRoot\\System32\\drivers\\ACPI.sys", .onVolume("Windows\\System32\\drivers\\ACPI.sys")),
             ("\\??\\C:\\Program Files\\x\\drv.sys", .onVolume("Program Files\\x\\drv.sys")),

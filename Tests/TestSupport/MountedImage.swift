@@ -28,7 +28,9 @@ public struct MountedImage {
         return try await make(specPath: path, mountInside: nil, readWrite: readWrite)
     }
 
-    public static func make(specPath: String, mountInside parent: String?, readWrite: Bool = false) async throws -> MountedImage {
+    public static func make(specPath: String, mountInside parent: String?, readWrite: Bool = false) async throws
+        -> MountedImage
+    {
         let dir = NSTemporaryDirectory() + "ntfs-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let image = dir + "/volume.img"
@@ -61,7 +63,6 @@ public struct MountedImage {
     }
 }
 
-
 extension Trait where Self == ConditionTrait {
     /// Tests that build and mount real NTFS images: reported as skipped where FUSE or ntfs-3g is missing,
     /// always run under CI (where `requireImages` then fails them).
@@ -82,4 +83,3 @@ public func requireImages() throws {
         throw ImagesUnavailable(description: "NTFS image tests cannot run under CI: \(reason)")
     }
 }
-

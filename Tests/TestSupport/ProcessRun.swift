@@ -1,5 +1,6 @@
 import Foundation
 import Subprocess
+
 #if canImport(System)
     import System
 #else

@@ -18,7 +18,8 @@ public enum ReferenceHives {
             if let t = tasks[name] { return try await t.value }
             let t = Task<String, any Error> {
                 let out = ReferenceHives.scratch + "/" + name
-                try FileManager.default.createDirectory(atPath: ReferenceHives.scratch, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: ReferenceHives.scratch, withIntermediateDirectories: true)
                 let r = try await ProcessRun.run(
                     "/bin/sh", ["-c", "xz -dc '\(ReferenceHives.folder)/\(name).xz' > '\(out)'"])
                 guard r.status == 0 else { throw ProcessFailure(message: "xz \(name): \(r.stderr)") }
@@ -34,4 +35,3 @@ public struct ProcessFailure: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 }
-

@@ -47,7 +47,9 @@ struct MFTParserTests {
         #expect(throws: RunList.Malformed.self) { try zero.get() }
     }
 
-    @Test("fuzz: 20,000 random runlists and 5,000 mutated real MFT records parse or are refused, never crash", .imageTests)
+    @Test(
+        "fuzz: 20,000 random runlists and 5,000 mutated real MFT records parse or are refused, never crash", .imageTests
+    )
     func fuzz() async throws {
         var rng = Mix(state: 0xF00D)
         for _ in 0..<20_000 {
@@ -112,7 +114,9 @@ struct NTFSCorruptionTests {
         }
     }
 
-    @Test("a torn record is skipped with a warning naming it; a bad boot sector, $MFT or cut-off image is one line", .imageTests)
+    @Test(
+        "a torn record is skipped with a warning naming it; a bad boot sector, $MFT or cut-off image is one line",
+        .imageTests)
     func damage() async throws {
         try requireImages()
         let image = try await buildImage(spec: "mft-edges.spec")

@@ -1,8 +1,8 @@
 import BinaryFormat
-import WindowsSecurity
 import Foundation
 import TestSupport
 import Testing
+import WindowsSecurity
 
 @testable import VolumeAudit
 
@@ -127,7 +127,9 @@ struct NTFSDirectTests {
         #expect(direct.findings.contains { $0.path == "C:\\Windows\\WinSxS" && $0.subfolders == 1001 })
     }
 
-    @Test("hard links, a reparse-point symlink and a junction, Interix links, long non-ASCII names, holes in the MFT", .imageTests)
+    @Test(
+        "hard links, a reparse-point symlink and a junction, Interix links, long non-ASCII names, holes in the MFT",
+        .imageTests)
     func edges() async throws {
         try requireImages()
         let image = try await MountedImage.make(spec: "mft-edges.spec")
@@ -139,7 +141,8 @@ struct NTFSDirectTests {
         #expect(storage.own > 5000 && storage.shared == 0, "\(storage): ntfs-3g stores descriptors per file")
     }
 
-    @Test("a fragmented MFT (fill, delete every other file, refill) and descriptors shared through $Secure", .imageTests)
+    @Test(
+        "a fragmented MFT (fill, delete every other file, refill) and descriptors shared through $Secure", .imageTests)
     func fragmentedAndShared() async throws {
         try requireImages()
         let image = try await MountedImage.make(spec: "mft-fragmented.spec")
@@ -152,7 +155,8 @@ struct NTFSDirectTests {
         #expect(try Volume.audit(image: image.image).findings.map(\.path) == ["C:\\Windows\\Microsoft.NET"])
     }
 
-    @Test("512-byte clusters: MFT records and index records that straddle two runs are read whole, in place", .imageTests)
+    @Test(
+        "512-byte clusters: MFT records and index records that straddle two runs are read whole, in place", .imageTests)
     func straddlingRecords() async throws {
         try requireImages()
         let image = try await MountedImage.make(spec: "mft-straddling.spec")
@@ -190,12 +194,15 @@ struct NTFSDirectTests {
     }
 
     @Test(
-        "a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; a broken VHDX or dynamic VHD is one line", .imageTests)
+        "a GPT disk, an MBR disk and a fixed VHD give the partition image's findings; a broken VHDX or dynamic VHD is one line",
+        .imageTests)
     func containers() async throws {
         try requireImages()
         let plain = try await buildImage(spec: "mft-edges.spec")
         let expected = try Volume.audit(image: plain)
-        for options in [["--disk", "gpt"], ["--disk", "mbr"], ["--vhd"], ["--disk", "gpt", "--vhd"], ["--disk", "mbr-logical"]] {
+        for options in [
+            ["--disk", "gpt"], ["--disk", "mbr"], ["--vhd"], ["--disk", "gpt", "--vhd"], ["--disk", "mbr-logical"],
+        ] {
             let disk = try await buildImage(spec: "mft-edges.spec", options: options)
             let report = try Volume.audit(image: disk)
             #expect(report.folders == expected.folders && report.files == expected.files, "\(options)")
@@ -203,7 +210,8 @@ struct NTFSDirectTests {
             let partition = try NTFSImage(path: disk).partition
             // sfdisk's logical drive 6, inside the extended partition 2, at sector 14336.
             let logical = options.contains("mbr-logical")
-            #expect(partition.offset == (logical ? 14336 * 512 : options.contains("--disk") ? 1 << 20 : 0), "\(options)")
+            #expect(
+                partition.offset == (logical ? 14336 * 512 : options.contains("--disk") ? 1 << 20 : 0), "\(options)")
             #expect(partition.number == (logical ? 6 : options.contains("--disk") ? 1 : 0), "\(options)")
             if logical {
                 // The chain of extended boot records made to loop (the second record's link names itself): the
@@ -251,7 +259,10 @@ struct NTFSDirectTests {
         #expect(try Volume.audit(image: two, partition: 2).files == expected.files)
         // A VHDX or dynamic VHD that is not one: one line naming the byte offset.
         for (name, bytes, reason) in [
-            ("x.vhdx", Array("vhdxfile".utf8) + [UInt8](repeating: 0, count: 300 << 10), "byte offset 65536: a VHDX with no valid header (signature \"head\" and CRC-32C)"),
+            (
+                "x.vhdx", Array("vhdxfile".utf8) + [UInt8](repeating: 0, count: 300 << 10),
+                "byte offset 65536: a VHDX with no valid header (signature \"head\" and CRC-32C)"
+            ),
             ("dynamic.vhd", Self.dynamicStub(), "byte offset 0: no \"cxsparse\" signature"),
         ] {
             let path = plain + "." + name
@@ -274,13 +285,18 @@ struct NTFSDirectTests {
 
     /// `qemu-img convert` of `raw` into `format` with `options` (qemu-utils).
     static func convert(_ raw: String, _ format: String, _ options: String) async throws -> String {
-        let out = raw + "." + options.replacingOccurrences(of: ",", with: "_").replacingOccurrences(of: "=", with: "-") + "." + format
-        let r = try await run("/usr/bin/env", ["qemu-img", "convert", "-f", "raw", "-O", format, "-o", options, raw, out])
+        let out =
+            raw + "." + options.replacingOccurrences(of: ",", with: "_").replacingOccurrences(of: "=", with: "-") + "."
+            + format
+        let r = try await run(
+            "/usr/bin/env", ["qemu-img", "convert", "-f", "raw", "-O", format, "-o", options, raw, out])
         #expect(r.status == 0, "qemu-img: \(r.stderr)")
         return out
     }
 
-    @Test("VHDX (dynamic and fixed, 1 MiB and 32 MiB blocks) and dynamic VHD made by qemu-img give the raw disk's findings and descriptors", .imageTests)
+    @Test(
+        "VHDX (dynamic and fixed, 1 MiB and 32 MiB blocks) and dynamic VHD made by qemu-img give the raw disk's findings and descriptors",
+        .imageTests)
     func virtualDisks() async throws {
         try requireImages()
         for spec in ["writer-limits.spec", "mft-edges.spec"] {
@@ -290,12 +306,17 @@ struct NTFSDirectTests {
                 var expectedACL = ACLAudit()
                 _ = try ImageACLReader(path: raw).read(scopes: [], into: &expectedACL)
                 let acl = expectedACL.report(source: "x")
-                for (format, o) in [("vhdx", "subformat=dynamic"), ("vhdx", "subformat=dynamic,block_size=1M"), ("vhdx", "subformat=fixed"),
-                                    ("vpc", "subformat=dynamic")] {
+                for (format, o) in [
+                    ("vhdx", "subformat=dynamic"), ("vhdx", "subformat=dynamic,block_size=1M"),
+                    ("vhdx", "subformat=fixed"),
+                    ("vpc", "subformat=dynamic"),
+                ] {
                     let disk = try await Self.convert(raw, format, o)
                     let report = try Volume.audit(image: disk)
-                    #expect(report.folders == expected.folders && report.files == expected.files && report.others == expected.others,
-                            "\(spec) \(options) \(o)")
+                    #expect(
+                        report.folders == expected.folders && report.files == expected.files
+                            && report.others == expected.others,
+                        "\(spec) \(options) \(o)")
                     #expect(report.findings == expected.findings, "\(spec) \(options) \(o)")
                     var audit = ACLAudit()
                     _ = try ImageACLReader(path: disk).read(scopes: [], into: &audit)
@@ -326,7 +347,9 @@ struct SyntheticImageTests {
         #expect(report.folders == 1101 && report.files == 40000 && report.others == 0)
         // The generator writes no $I30 indexes: said once, and the records are counted.
         #expect(report.warnings.count == 1)
-        #expect(report.warnings.first?.hasSuffix("1101 folder(s) have no $I30 index root; their entries are counted from their records alone") == true)
+        #expect(
+            report.warnings.first?.hasSuffix(
+                "1101 folder(s) have no $I30 index root; their entries are counted from their records alone") == true)
         let limits = FolderLimits(maxSubfolders: 30, maxFiles: 36)
         var options = Volume.Options()
         options.limits = limits

@@ -1,7 +1,7 @@
-import WindowsSecurity
 import Foundation
 import TestSupport
 import Testing
+import WindowsSecurity
 
 @testable import VolumeAudit
 
@@ -83,7 +83,8 @@ struct NTFSImageTests {
     }
 
     @Test(
-        "ACLs set through system.ntfs_acl: each case judged right; ntfssecaudit and the MFT reader read the same bytes", .imageTests)
+        "ACLs set through system.ntfs_acl: each case judged right; ntfssecaudit and the MFT reader read the same bytes",
+        .imageTests)
     func acls() async throws {
         try requireImages()
         let cases: [(String, String)] = [
@@ -190,7 +191,8 @@ func snapshot(_ root: String) throws -> [String: String] {
 
 @Suite("Remediation applied for real on an NTFS image", .serialized)
 struct RemediationImageTests {
-    @Test("remediate.sh --apply removes exactly the planned items, hostile names included, and nothing else", .imageTests)
+    @Test(
+        "remediate.sh --apply removes exactly the planned items, hostile names included, and nothing else", .imageTests)
     func apply() async throws {
         try requireImages()
         let temp = "Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files"
@@ -209,7 +211,8 @@ struct RemediationImageTests {
         for name in hostileNames where !name.contains("\\") {
             try FileManager.default.createDirectory(
                 atPath: "\(m)/\(temp)/root/\(name)", withIntermediateDirectories: true)
-            _ = FileManager.default.createFile(atPath: "\(m)/\(temp)/root/\(name)/\(name).dll", contents: Data(name.utf8))
+            _ = FileManager.default.createFile(
+                atPath: "\(m)/\(temp)/root/\(name)/\(name).dll", contents: Data(name.utf8))
         }
         try FileManager.default.createSymbolicLink(
             atPath: "\(m)/\(temp)/root/escape", withDestinationPath: "../../../../../System32")

@@ -66,7 +66,9 @@ struct SecurityTests {
 
 @Suite(
     "SDDL conformance with the Windows-made Samba vectors",
-    .enabled(if: FileManager.default.fileExists(atPath: SamplesPath.samba) || underCI, "../shared/reference is not beside the clone"))
+    .enabled(
+        if: FileManager.default.fileExists(atPath: SamplesPath.samba) || underCI,
+        "../shared/reference is not beside the clone"))
 struct ConformanceTests {
     @Test("100% on canonical, non_canonical, should_fail, windows_is_* and every JSON case")
     func all() async throws {

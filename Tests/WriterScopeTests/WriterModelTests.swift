@@ -6,8 +6,14 @@ struct WriterModelTests {
     @Test(
         "areas and how the writer reads them",
         arguments: [
-            ("C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319", WriterArea.microsoftNET, WriterArea.Reading.walkedFileByFile),
-            ("C:\\Windows\\Microsoft.NET\\Framework\\v2.0.50727\\Temporary ASP.NET Files\\root", .temporaryASPNET, .walkedFileByFile),
+            (
+                "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319", WriterArea.microsoftNET,
+                WriterArea.Reading.walkedFileByFile
+            ),
+            (
+                "C:\\Windows\\Microsoft.NET\\Framework\\v2.0.50727\\Temporary ASP.NET Files\\root", .temporaryASPNET,
+                .walkedFileByFile
+            ),
             ("C:\\Windows\\WinSxS\\Manifests", .winSxS, .addedWhole),
             ("C:\\Windows\\servicing\\Packages", .servicing, .addedWhole),
             ("C:\\Windows\\System32\\catroot2\\{127D0A1D-4EF2-11D1-8608-00C04FC295EE}", .catalogs, .addedWhole),
@@ -26,12 +32,16 @@ struct WriterModelTests {
     @Test("over the limits: a cause under Microsoft.NET, context with the stock size in WinSxS")
     func folderJudgement() {
         let limits = FolderLimits()
-        let net = limits.judge([.files], area: .temporaryASPNET, path: "C:\\Windows\\Microsoft.NET\\x", subfolders: 0, files: 12_000)
+        let net = limits.judge(
+            [.files], area: .temporaryASPNET, path: "C:\\Windows\\Microsoft.NET\\x", subfolders: 0, files: 12_000)
         #expect(net.impact == .missingWriter && net.confidence == .likely)
         let sxs = limits.judge([.subfolders], area: .winSxS, path: "C:\\Windows\\WinSxS", subfolders: 15_172, files: 0)
         #expect(sxs.impact == .info)
-        #expect(sxs.why.contains("15,172 subfolders") && sxs.why.contains("Server 2019 15,172") && sxs.why.contains("never walked"))
-        let long = limits.judge([.pathLength], area: .microsoftNET, path: "C:\\Windows\\Microsoft.NET\\x", subfolders: 0, files: 1)
+        #expect(
+            sxs.why.contains("15,172 subfolders") && sxs.why.contains("Server 2019 15,172")
+                && sxs.why.contains("never walked"))
+        let long = limits.judge(
+            [.pathLength], area: .microsoftNET, path: "C:\\Windows\\Microsoft.NET\\x", subfolders: 0, files: 1)
         #expect(long.impact == .missingWriter && long.confidence == .confirmed)
         let logs = limits.judge([.files], area: .outside, path: "C:\\inetpub\\logs", subfolders: 0, files: 30_000)
         #expect(logs.impact == .info)
@@ -56,18 +66,32 @@ struct WriterModelTests {
 
     @Test("a denial is a cause where the writer lists or enumerates, context elsewhere")
     func access() {
-        #expect(WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\WinSxS\\FileMaps\\x.manifest", folder: false).impact == .missingWriter)
-        #expect(WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\Temp\\PendingRenames", folder: true).impact == .missingWriter)
-        #expect(WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\x", folder: true).impact == .missingWriter)
-        #expect(WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\x.dll", folder: false).impact == .info)
-        #expect(WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\WinSxS\\amd64_x\\y.dll", folder: false).impact == .info)
-        #expect(WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\System32\\drivers\\x.sys", folder: false).impact == .info)
+        #expect(
+            WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\WinSxS\\FileMaps\\x.manifest", folder: false).impact
+                == .missingWriter)
+        #expect(
+            WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\Temp\\PendingRenames", folder: true).impact
+                == .missingWriter)
+        #expect(
+            WriterAccess.judgeDenied(
+                windowsPath: "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\x", folder: true
+            ).impact == .missingWriter)
+        #expect(
+            WriterAccess.judgeDenied(
+                windowsPath: "C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\x.dll", folder: false
+            ).impact == .info)
+        #expect(
+            WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\WinSxS\\amd64_x\\y.dll", folder: false).impact == .info)
+        #expect(
+            WriterAccess.judgeDenied(windowsPath: "C:\\Windows\\System32\\drivers\\x.sys", folder: false).impact
+                == .info)
     }
 
     @Test(
         "a driver ImagePath the writer cannot build (KB968247)",
         arguments: [
-            ("C:\\Drivers\\x.sys", true), ("\"C:\\Program Files\\x\\y.sys\"", true), ("\\??\\C:\\Drivers\\x.sys", false),
+            ("C:\\Drivers\\x.sys", true), ("\"C:\\Program Files\\x\\y.sys\"", true),
+            ("\\??\\C:\\Drivers\\x.sys", false),
             ("\\SystemRoot\\System32\\drivers\\x.sys", false), ("System32\\drivers\\x.sys", false), ("", false),
         ])
     func driverImagePath(_ path: String, _ broken: Bool) {

@@ -40,7 +40,8 @@ public struct VSSWriterList: Sendable, Encodable, Equatable {
                     let v = value(line)
                     if v.hasPrefix("["), let close = v.firstIndex(of: "]") {
                         writers[writers.count - 1].stateNumber = Int(v[v.index(after: v.startIndex)..<close])
-                        writers[writers.count - 1].state = v[v.index(after: close)...].trimmingCharacters(in: .whitespaces)
+                        writers[writers.count - 1].state = v[v.index(after: close)...].trimmingCharacters(
+                            in: .whitespaces)
                     } else {
                         writers[writers.count - 1].state = v
                     }

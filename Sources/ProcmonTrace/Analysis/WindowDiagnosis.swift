@@ -68,7 +68,9 @@ extension WindowState {
         var findings: [Finding] = []
         // The last folder over the limits where the writer walks file by file; one elsewhere is context.
         let over = directories.filter { $0.overLimit != nil }
-        if let folder = over.last(where: { WriterArea.of(windowsPath: $0.path).reading == .walkedFileByFile }) ?? over.last {
+        if let folder = over.last(where: { WriterArea.of(windowsPath: $0.path).reading == .walkedFileByFile })
+            ?? over.last
+        {
             findings.append(folderFinding(folder, limits: limits, lastWork: lastWork))
         }
         if let denied = lastAccessFailure {
@@ -96,7 +98,8 @@ extension WindowState {
                         "IDENTIFY completed (rows \(enter.row)–\(leave.row), \(events) events) with no folder over the limits and no access failure, and no file-system work in the window."
                 }
                 return Diagnosis(
-                    kind: .clean, path: lastWork?.path, row: lastWork?.row, summary: summary, also: context, impact: .info)
+                    kind: .clean, path: lastWork?.path, row: lastWork?.row, summary: summary, also: context,
+                    impact: .info)
             }
             return Diagnosis(
                 kind: verdict.kind, path: verdict.path, row: verdict.row,

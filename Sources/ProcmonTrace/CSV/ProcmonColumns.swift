@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// Where the columns the analysis reads sit in an export's header; Procmon writes them in the user's order.
 struct ProcmonColumns {
     /// The columns every event export has, and the analysis cannot do without.

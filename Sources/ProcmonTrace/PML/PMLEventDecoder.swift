@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// Turns one PML event record into an `EventView`: names from the tables, path and Detail as Procmon prints
 /// them, and for QueryDirectory the returned entries counted by kind.
 ///
@@ -216,7 +217,9 @@ final class PMLEventDecoder {
         if op == PMLNames.FileSystemOperation.createFile && sub == 0 && d.count >= after + 8 {
             createFileDetail(d, fixed: UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed]), at: after, extra: extra)
         } else if op != PMLNames.FileSystemOperation.directoryControl || sub == 2 {
-            fileDetail(op: op, sub: sub, p: UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed]), d: d, after: after, extra: extra)
+            fileDetail(
+                op: op, sub: sub, p: UnsafeRawBufferPointer(rebasing: d[4..<4 + fixed]), d: d, after: after,
+                extra: extra)
         }
         if op == PMLNames.FileSystemOperation.directoryControl && sub == PMLNames.FileSystemOperation.queryDirectory {
             // The filter follows the path; Procmon shows it joined to the path.
@@ -381,7 +384,9 @@ final class PMLEventDecoder {
     /// RegSetValue's Detail: `Type: REG_SZ, Length: 12, Data: hehda`; the data follows the path.
     private func registryValue(_ d: UnsafeRawBufferPointer, type: UInt32, length: UInt32, dataLength: UInt32, at: Int) {
         let n = max(0, min(Int(dataLength), d.count - at))
-        registryData(type: type, length: length, data: UnsafeRawBufferPointer(rebasing: d[min(at, d.count)..<(min(at, d.count) + n)]))
+        registryData(
+            type: type, length: length,
+            data: UnsafeRawBufferPointer(rebasing: d[min(at, d.count)..<(min(at, d.count) + n)]))
     }
 
     // MARK: process

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// The flag words of file-system details, spelled as Procmon prints them.
 enum PMLFlags {
     /// Access rights, combined names first (Procmon prints the largest named combination that is set).
@@ -20,7 +21,8 @@ enum PMLFlags {
 
     /// Generic read, write, execute and all mapped to `generic`'s rights, then the mask named by `table`
     /// (`None 0x…` when nothing is named).
-    static func access(_ mask: UInt32, generic: (UInt32, UInt32, UInt32, UInt32), _ table: [(UInt32, String)]) -> String {
+    static func access(_ mask: UInt32, generic: (UInt32, UInt32, UInt32, UInt32), _ table: [(UInt32, String)]) -> String
+    {
         var m = mask
         if m & 0x8000_0000 != 0 { m |= generic.0 }
         if m & 0x4000_0000 != 0 { m |= generic.1 }
@@ -53,7 +55,8 @@ enum PMLFlags {
 
     /// The names of the flags set in `mask`, in table order; a combination takes its bits out of the mask.
     /// With `unnamed`, what no name covers follows as `0x…`, as Procmon prints some masks (`Owner, Group, 0x100`).
-    static func names(_ mask: UInt32, _ table: [(UInt32, String)], _ separator: String, unnamed: Bool = false) -> String {
+    static func names(_ mask: UInt32, _ table: [(UInt32, String)], _ separator: String, unnamed: Bool = false) -> String
+    {
         var m = mask
         var out: [String] = []
         for (value, name) in table where m & value == value {
@@ -80,7 +83,8 @@ enum PMLFlags {
 
     /// IRP flags of reads and writes.
     static let ioFlags: [(UInt32, String)] = [
-        (0x10, "Buffered"), (0x1, "Non-cached"), (0x2, "Paging I/O"), (0x4, "Synchronous"), (0x40, "Synchronous Paging I/O"),
+        (0x10, "Buffered"), (0x1, "Non-cached"), (0x2, "Paging I/O"), (0x4, "Synchronous"),
+        (0x40, "Synchronous Paging I/O"),
         (0x40_0000, "Write Through"),
     ]
 
@@ -101,7 +105,8 @@ enum PMLFlags {
 
     /// SECURITY_INFORMATION bits of QuerySecurityFile and SetSecurityFile.
     static let securityInformation: [(UInt32, String)] = [
-        (0x1, "Owner"), (0x2, "Group"), (0x4, "DACL"), (0x8, "SACL"), (0x10, "Label"), (0x20, "Attribute"), (0x40, "Scope"),
+        (0x1, "Owner"), (0x2, "Group"), (0x4, "DACL"), (0x8, "SACL"), (0x10, "Label"), (0x20, "Attribute"),
+        (0x40, "Scope"),
         (0x80, "Process Trust Label"), (0x8000_0000, "DACL Protected"), (0x4000_0000, "SACL Protected"),
         (0x2000_0000, "DACL Unprotected"), (0x1000_0000, "SACL Unprotected"),
     ]
@@ -126,8 +131,10 @@ enum PMLFlags {
 
     /// Registry access rights, combined names first; generic rights map as the registry maps them.
     static let registryAccessNames: [(UInt32, String)] = [
-        (0xF_003F, "All Access"), (0x2_001F, "Read/Write"), (0x2_0019, "Read"), (0x2_0006, "Write"), (0x1, "Query Value"),
-        (0x2, "Set Value"), (0x4, "Create Sub Key"), (0x8, "Enumerate Sub Keys"), (0x10, "Notify"), (0x20, "Create Link"),
+        (0xF_003F, "All Access"), (0x2_001F, "Read/Write"), (0x2_0019, "Read"), (0x2_0006, "Write"),
+        (0x1, "Query Value"),
+        (0x2, "Set Value"), (0x4, "Create Sub Key"), (0x8, "Enumerate Sub Keys"), (0x10, "Notify"),
+        (0x20, "Create Link"),
         (0x300, "WOW64_Res"), (0x200, "WOW64_32Key"), (0x100, "WOW64_64Key"), (0x1_0000, "Delete"),
         (0x2_0000, "Read Control"), (0x4_0000, "Write DAC"), (0x8_0000, "Write Owner"), (0x10_0000, "Synchronize"),
         (0x100_0000, "Access System Security"), (0x200_0000, "Maximum Allowed"),
@@ -159,8 +166,10 @@ enum PMLFlags {
 
     /// NotifyChangeDirectory's completion filter (FILE_NOTIFY_CHANGE_*).
     static let notifyFilters: [(UInt32, String)] = [
-        (0x1, "FILE_NOTIFY_CHANGE_FILE_NAME"), (0x2, "FILE_NOTIFY_CHANGE_DIR_NAME"), (0x4, "FILE_NOTIFY_CHANGE_ATTRIBUTES"),
-        (0x8, "FILE_NOTIFY_CHANGE_SIZE"), (0x10, "FILE_NOTIFY_CHANGE_LAST_WRITE"), (0x20, "FILE_NOTIFY_CHANGE_LAST_ACCESS"),
+        (0x1, "FILE_NOTIFY_CHANGE_FILE_NAME"), (0x2, "FILE_NOTIFY_CHANGE_DIR_NAME"),
+        (0x4, "FILE_NOTIFY_CHANGE_ATTRIBUTES"),
+        (0x8, "FILE_NOTIFY_CHANGE_SIZE"), (0x10, "FILE_NOTIFY_CHANGE_LAST_WRITE"),
+        (0x20, "FILE_NOTIFY_CHANGE_LAST_ACCESS"),
         (0x40, "FILE_NOTIFY_CHANGE_CREATION"), (0x80, "FILE_NOTIFY_CHANGE_EA"), (0x100, "FILE_NOTIFY_CHANGE_SECURITY"),
         (0x200, "FILE_NOTIFY_CHANGE_STREAM_NAME"), (0x400, "FILE_NOTIFY_CHANGE_STREAM_SIZE"),
         (0x800, "FILE_NOTIFY_CHANGE_STREAM_WRITE"),

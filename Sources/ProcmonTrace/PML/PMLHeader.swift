@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// The fixed 0x3A8-byte header at the start of every PML log (versions 7 and 9 share its layout).
 ///
 /// Layout, little-endian: `PML_`, u32 version, u32 is-64-bit, computer name (0x20 bytes UTF-16), system root

@@ -60,9 +60,13 @@ enum PMLNames {
     /// Whether the major function has sub-operations that name it (a non-zero one Procmon does not know is
     /// `<Unknown>`).
     static func hasSubOperations(_ major: UInt16) -> Bool {
-        [FileSystemOperation.queryInformation, FileSystemOperation.setInformation, FileSystemOperation.queryVolumeInformation,
-         FileSystemOperation.setVolumeInformation, FileSystemOperation.directoryControl, FileSystemOperation.lockUnlock,
-         FileSystemOperation.plugAndPlay].contains(major)
+        [
+            FileSystemOperation.queryInformation, FileSystemOperation.setInformation,
+            FileSystemOperation.queryVolumeInformation,
+            FileSystemOperation.setVolumeInformation, FileSystemOperation.directoryControl,
+            FileSystemOperation.lockUnlock,
+            FileSystemOperation.plugAndPlay,
+        ].contains(major)
     }
 
     /// The name of a sub-operation, which Procmon shows instead of the major function; nil when unknown.
@@ -184,7 +188,8 @@ enum PMLNames {
         0xC000_0427: "FILE SYSTEM LIMITATION", 0xC000_0467: "FILE NOT AVAILABLE", 0xC000_0468: "NOT A CLOUD FILE",
         0xC000_0489: "CLOUD FILE PROVIDER NOT RUNNING", 0xC01C_0004: "FAST IO DISALLOWED",
         0xC019_000F: "TRANSACTION NOT ACTIVE", 0xC000_00BE: "BAD NETWORK PATH", 0xC000_0273: "NO MORE MATCHES",
-        0xC000_A2A3: "OFFLOAD READ FILE NOT SUPPORTED", 0xC000_02F0: "OBJECTID NOT FOUND", 0xC000_0243: "USER MAPPED FILE",
+        0xC000_A2A3: "OFFLOAD READ FILE NOT SUPPORTED", 0xC000_02F0: "OBJECTID NOT FOUND",
+        0xC000_0243: "USER MAPPED FILE",
         0xC000_046D: "OBJECT NOT EXTERNALLY BACKED", 0xC000_0052: "NO EAS ON FILE",
     ]
 

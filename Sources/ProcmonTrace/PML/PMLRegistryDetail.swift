@@ -191,7 +191,8 @@ extension PMLEventDecoder {
         case let t where Int(t) >= PMLFlags.registryTypes.count:
             break  // a type Procmon has no name for: `<Unknown: N>` and its data empty
         default:
-            detail.append(upperHex: UnsafeRawBufferPointer(rebasing: data[0..<min(16, n)]), separator: UInt8(ascii: " "))
+            detail.append(
+                upperHex: UnsafeRawBufferPointer(rebasing: data[0..<min(16, n)]), separator: UInt8(ascii: " "))
         }
     }
 }

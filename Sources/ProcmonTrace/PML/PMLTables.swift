@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// The string table: u32 count, u32 offsets (from the table start), then each string as u32 byte length and
 /// UTF-16LE text. Strings are looked up one at a time (only processes and modules name them), so memory does
 /// not grow with the table.
@@ -84,7 +85,8 @@ struct PMLProcessTable {
             let r = try file.bytes(Self.recordBytes, at: at, what: "process \(k)")
             let p = PMLProcess(
                 index: r.le32(0), pid: Int(r.le32(4)), parentPID: Int(r.le32(8)), session: r.le32(24),
-                authenticationID: r.le64(16), virtualized: r.le32(48) != 0, is64Bit: r.le32(52) != 0, name: Array(try text(r.le32(64)).utf8),
+                authenticationID: r.le64(16), virtualized: r.le32(48) != 0, is64Bit: r.le32(52) != 0,
+                name: Array(try text(r.le32(64)).utf8),
                 imagePath: try text(r.le32(68)), commandLine: try text(r.le32(72)), user: try text(r.le32(60)),
                 integrity: try text(r.le32(56)), company: try text(r.le32(76)), version: try text(r.le32(80)),
                 description: try text(r.le32(84)))

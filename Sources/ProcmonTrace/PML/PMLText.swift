@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// A growable byte buffer for the text of one event (path, detail): reused across events, so decoding
 /// allocates nothing per event.
 final class TextScratch {

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// Reads a native Procmon log (PML, format versions 7 and 9) and feeds its events, in file order, to an
 /// `EventSink`, the same way the CSV reader does.
 ///
@@ -36,7 +37,8 @@ public struct ProcmonPMLReader {
         into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil,
         process: ((_ position: Int, _ eventClass: UInt32, _ duration: UInt64, _ filetime: UInt64) -> Void)? = nil
     ) throws -> Outcome {
-        do { return try readEvents(into: &sink, progress: progress, process: process) } catch let e as BinaryFormatError {
+        do { return try readEvents(into: &sink, progress: progress, process: process) } catch let e as BinaryFormatError
+        {
             throw TraceError(e)
         }
     }

@@ -91,7 +91,8 @@ public struct ACLAudit {
         let rooted = path.hasPrefix("\\") || path.dropFirst().first == ":"
         let judgement = WriterAccess.judgeDenied(windowsPath: rooted ? path : "C:\\Windows\\" + path, folder: folder)
         return ACLFinding(
-            path: path, principal: token.name, sid: token.user.description, missing: AccessMask.fileRightNames(v.missing),
+            path: path, principal: token.name, sid: token.user.description,
+            missing: AccessMask.fileRightNames(v.missing),
             ace: v.denyingACE, reason: Self.reason(v, token: token), impact: judgement.impact, why: judgement.why)
     }
 
@@ -101,7 +102,8 @@ public struct ACLAudit {
     static func reason(_ v: AccessCheck.Verdict, token: Token) -> String {
         let names = AccessMask.fileRightNames(v.missing).joined(separator: ", ")
         switch v.denial {
-        case .deniedByACE(let index, let sddl): return "\(token.name) lacks \(names): denied by ACE #\(index + 1) \(sddl)"
+        case .deniedByACE(let index, let sddl):
+            return "\(token.name) lacks \(names): denied by ACE #\(index + 1) \(sddl)"
         case .emptyDACL: return "\(token.name) lacks \(names): the DACL is empty, so no ACE grants anything"
         case .noGrantingACE: return "\(token.name) lacks \(names): no ACE grants it"
         case nil: return ""

@@ -28,7 +28,9 @@ public enum ACLFix {
     public static func lines(_ f: ACLFinding) -> [String] {
         guard let ace = f.ace, let deny = denyTrustee(ace) else { return grant(f.path) }
         if deny.inherited {
-            return ["# \(f.path): the deny ACE \(ace) is inherited; remove it on the folder it comes from (icacls FOLDER /remove:d \(deny.trustee))"]
+            return [
+                "# \(f.path): the deny ACE \(ace) is inherited; remove it on the folder it comes from (icacls FOLDER /remove:d \(deny.trustee))"
+            ]
                 + grant(f.path)
         }
         return ["icacls \"\(f.path)\" /remove:d \(deny.trustee)"] + grant(f.path)

@@ -1,6 +1,6 @@
-import WindowsSecurity
 import BinaryFormat
 import CSVStream
+import WindowsSecurity
 
 /// Reads PowerShell's `Get-ChildItem -Recurse | Get-Acl | Select-Object Path,Sddl | Export-Csv` through the
 /// project's libcsv reader: columns found by name, `Microsoft.PowerShell.Core\FileSystem::` stripped.

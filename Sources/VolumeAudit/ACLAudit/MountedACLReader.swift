@@ -1,6 +1,6 @@
-import WriterScope
-import WindowsSecurity
 import CXattr
+import WindowsSecurity
+import WriterScope
 
 #if canImport(Glibc)
     import Glibc
@@ -35,7 +35,10 @@ public struct MountedACLReader {
             }
         }
         guard !starts.isEmpty else {
-            throw VolumeError(.badScope, "\(root): none of the folders the System Writer reads (Windows\\Microsoft.NET, WinSxS\\FileMaps ...) here; give --scope")
+            throw VolumeError(
+                .badScope,
+                "\(root): none of the folders the System Writer reads (Windows\\Microsoft.NET, WinSxS\\FileMaps ...) here; give --scope"
+            )
         }
         final class Shared {
             var audit: ACLAudit

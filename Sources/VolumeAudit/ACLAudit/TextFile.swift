@@ -14,7 +14,10 @@ public enum TextFile {
             let file = try ReadOnlyFile(path: path)
             guard !file.isDirectory else { throw VolumeError(.badRoot, "\(path): a folder, not an export file") }
             guard file.size <= maxSize else {
-                throw VolumeError(.badRoot, "\(path): \(file.size) bytes, more than the \(maxSize >> 20) MiB an icacls export of a Windows folder holds")
+                throw VolumeError(
+                    .badRoot,
+                    "\(path): \(file.size) bytes, more than the \(maxSize >> 20) MiB an icacls export of a Windows folder holds"
+                )
             }
             bytes = try file.bytes(Int(file.size), at: 0, what: "the export")
         } catch let e as BinaryFormatError {

@@ -4,8 +4,10 @@
 enum BlockPlacement {
     /// Entries (`index`, file offset) of blocks that each take `length` bytes of the file: a line for each
     /// entry whose place overlaps an earlier one's (at most `limit` lines, then a count).
-    static func overlaps(_ placed: [(index: Int, at: UInt64)], length: UInt64, file: String, tableAt: UInt64,
-                         entrySize: UInt64, limit: Int = 10) -> [String] {
+    static func overlaps(
+        _ placed: [(index: Int, at: UInt64)], length: UInt64, file: String, tableAt: UInt64,
+        entrySize: UInt64, limit: Int = 10
+    ) -> [String] {
         let sorted = placed.sorted { ($0.at, $0.index) < ($1.at, $1.index) }
         var lines: [String] = []
         var extra = 0
@@ -13,7 +15,9 @@ enum BlockPlacement {
         for p in sorted {
             if let q = previous, p.at < q.at &+ length, q.at &+ length > q.at {
                 if lines.count < limit {
-                    lines.append("\(file): byte offset \(tableAt &+ UInt64(p.index) &* entrySize): block table entry \(p.index) maps its block onto the same place in the file as entry \(q.index) (byte \(p.at)); both read as mapped")
+                    lines.append(
+                        "\(file): byte offset \(tableAt &+ UInt64(p.index) &* entrySize): block table entry \(p.index) maps its block onto the same place in the file as entry \(q.index) (byte \(p.at)); both read as mapped"
+                    )
                 } else {
                     extra += 1
                 }

@@ -65,8 +65,11 @@ struct DynamicVHD: VirtualDisk {
         // The sector bitmap: one bit a sector, padded to whole sectors.
         bitmapBytes = ((blockSize / 512 + 7) / 8 + 511) / 512 * 512
         // Each block's place: its sector bitmap, then its data.
-        let placed = bat.enumerated().compactMap { $0.element == 0xFFFF_FFFF ? nil : (index: $0.offset, at: UInt64($0.element) &* 512) }
-        ownWarnings = BlockPlacement.overlaps(placed, length: bitmapBytes + blockSize, file: file.path, tableAt: tableAt, entrySize: 4)
+        let placed = bat.enumerated().compactMap {
+            $0.element == 0xFFFF_FFFF ? nil : (index: $0.offset, at: UInt64($0.element) &* 512)
+        }
+        ownWarnings = BlockPlacement.overlaps(
+            placed, length: bitmapBytes + blockSize, file: file.path, tableAt: tableAt, entrySize: 4)
         guard differencing else {
             parent = nil
             return

@@ -33,11 +33,15 @@ final class ImageFile: PositionedReader, @unchecked Sendable {
     }
 
     /// Reads exactly `count` bytes of the disk at `offset`, or throws naming `what`.
-    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64, what: @autoclosure () -> String) throws(BinaryFormatError) {
+    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64, what: @autoclosure () -> String)
+        throws(BinaryFormatError)
+    {
         guard let disk else { return try raw.read(into: buffer, count: count, at: offset, what: what()) }
         guard count >= 0, offset <= size, UInt64(count) <= size - offset else {
-            throw BinaryFormatError(.truncated, path: path, offset: offset,
-                                    "\(what()) needs \(count) bytes but the \(disk.name) disk ends at byte \(size) (an offset points outside it)")
+            throw BinaryFormatError(
+                .truncated, path: path, offset: offset,
+                "\(what()) needs \(count) bytes but the \(disk.name) disk ends at byte \(size) (an offset points outside it)"
+            )
         }
         try disk.read(into: buffer, count: count, at: offset)
     }

@@ -182,7 +182,8 @@ struct VHDXDisk: VirtualDisk {
             let isBitmap = (UInt64(e.offset) + 1) % (ratio + 1) == 0
             return !isBitmap && (state == 6 || state == 7) ? (e.offset, (e.element >> 20) << 20) : nil
         }
-        ownWarnings = BlockPlacement.overlaps(payload, length: blockSize, file: file.path, tableAt: batOffset, entrySize: 8)
+        ownWarnings = BlockPlacement.overlaps(
+            payload, length: blockSize, file: file.path, tableAt: batOffset, entrySize: 8)
         guard hasParent else {
             name = "VHDX"
             parent = nil

@@ -43,7 +43,9 @@ public struct FolderAudit: FolderSink {
         others += v.others
         if folderCounts != nil {
             folderCounts!.append(
-                FolderCount(path: WindowsPath.make(drive: drive, relative: v.path), subfolders: v.subfolders, files: v.files, others: v.others))
+                FolderCount(
+                    path: WindowsPath.make(drive: drive, relative: v.path), subfolders: v.subfolders, files: v.files,
+                    others: v.others))
         }
         let walked = v.area.reading == .walkedFileByFile
         if walked {

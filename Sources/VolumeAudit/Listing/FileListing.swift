@@ -31,11 +31,14 @@ public enum FileListing {
             var skipped = 0
 
             mutating func header(_ r: CSVRecord) throws -> [Int] {
-                let names = (0..<min(r.fieldCount, r.slotCount)).map { r.string($0).trimmingCharacters(in: " \u{FEFF}") }
+                let names = (0..<min(r.fieldCount, r.slotCount)).map {
+                    r.string($0).trimmingCharacters(in: " \u{FEFF}")
+                }
                 guard let p = names.firstIndex(of: "Path"), let t = names.firstIndex(of: "Type") else {
                     throw VolumeError(
                         .badRoot,
-                        "\(file): row 1: expected the collector's listing columns \(FileListing.columns.joined(separator: ",")), found \(names.prefix(8).map { QuotedText.escape($0, limit: 40) }.joined(separator: ","))")
+                        "\(file): row 1: expected the collector's listing columns \(FileListing.columns.joined(separator: ",")), found \(names.prefix(8).map { QuotedText.escape($0, limit: 40) }.joined(separator: ","))"
+                    )
                 }
                 column = (p, t)
                 return Array(0..<min(r.fieldCount, 64))
@@ -51,7 +54,8 @@ public enum FileListing {
                         let parentKey = folder(parent)
                         let name = path[path.index(after: cut)...]
                         folders[parentKey]!.subfolders += 1
-                        folders[parentKey]!.longestEntryName = max(folders[parentKey]!.longestEntryName, name.utf16.count)
+                        folders[parentKey]!.longestEntryName = max(
+                            folders[parentKey]!.longestEntryName, name.utf16.count)
                     }
                 }
                 return key
@@ -66,7 +70,8 @@ public enum FileListing {
                 guard p.count >= 4, p.dropFirst().hasPrefix(":\\"), type == "Directory" || type == "File" else {
                     skipped += 1
                     if warnings.count < 5 {
-                        warnings.append("\(file): row \(r.number + 1): not a full path with Type Directory or File, skipped")
+                        warnings.append(
+                            "\(file): row \(r.number + 1): not a full path with Type Directory or File, skipped")
                     }
                     return
                 }
@@ -130,7 +135,9 @@ public enum FileListing {
 
     /// Whether the first line of `head` is the collector's listing header.
     public static func isListing(firstLine: String) -> Bool {
-        let names = firstLine.split(separator: ",").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \u{FEFF}\r")) }
+        let names = firstLine.split(separator: ",").map {
+            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \u{FEFF}\r"))
+        }
         return Array(names.prefix(2)) == ["Path", "Type"] && names.contains("Length")
     }
 }

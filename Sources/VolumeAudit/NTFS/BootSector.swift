@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// The NTFS boot sector: geometry and where the $MFT starts.
 struct BootSector {
     var bytesPerSector: Int

@@ -61,8 +61,9 @@ enum DirectoryIndex {
 
     /// One INDX record (fixed up in place): its entries; false when it is not a valid index record.
     static func block(_ r: UnsafeMutableRawBufferPointer, _ body: (Entry) -> Void) -> Bool {
-        guard r.count >= 0x28, r.loadUnaligned(fromByteOffset: 0, as: UInt32.self) == 0x5844_4E49 else { return false }  // "INDX"
         let b = UnsafeRawBufferPointer(r)
+        // "INDX"
+        guard b.count >= 0x28, b.le32(0) == 0x5844_4E49 else { return false }
         let usaOffset = Int(b.le16(4))
         let usaCount = Int(b.le16(6))
         let strides = r.count / 512
@@ -127,12 +128,15 @@ extension NTFSImage {
             defer { number += records }
             guard (0..<records).contains(where: { inUse(number + $0) }) else { continue }
             do {
-                try read(map, at: UInt64(number * size), count: records * size, into: chunk.baseAddress!, what: "index records")
+                try read(
+                    map, at: UInt64(number * size), count: records * size, into: chunk.baseAddress!,
+                    what: "index records")
             } catch {
                 return (error as? BinaryFormatError)?.reason ?? "\(error)"
             }
             for k in 0..<records where inUse(number + k) {
-                _ = DirectoryIndex.block(UnsafeMutableRawBufferPointer(rebasing: chunk[(k * size)..<((k + 1) * size)]), body)
+                _ = DirectoryIndex.block(
+                    UnsafeMutableRawBufferPointer(rebasing: chunk[(k * size)..<((k + 1) * size)]), body)
             }
         }
         return nil

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// Where the NTFS volume lies in an image: a raw partition image, a disk with an MBR or GPT partition table,
 /// or a fixed VHD (raw data followed by a 512-byte footer). VHDX and dynamic VHD are refused with the
 /// command that converts them.
@@ -19,7 +20,9 @@ enum DiskLayout {
     /// Disk formats recognised only to be refused with the conversion command (VHDX and VHD are read).
     static func unreadFormat(_ head: [UInt8]) -> String? {
         if head.starts(with: [0x51, 0x46, 0x49, 0xFB]) { return "qcow2" }
-        if head.starts(with: Array("KDMV".utf8)) || head.starts(with: Array("# Disk DescriptorFile".utf8)) { return "VMDK" }
+        if head.starts(with: Array("KDMV".utf8)) || head.starts(with: Array("# Disk DescriptorFile".utf8)) {
+            return "VMDK"
+        }
         if head.count >= 0x44, head.le32(0x40) == 0xBEDA_107F { return "VirtualBox VDI" }
         return nil
     }
@@ -138,7 +141,8 @@ enum DiskLayout {
                 let kind = "MBR logical drive, type 0x" + String(drive[4], radix: 16, uppercase: true)
                 seen.append("\(number): \(kind) at byte \(start)")
                 if try isNTFS(file, at: start, dataSize: dataSize) {
-                    found.append(NTFSPartition(number: number, offset: start, length: UInt64(drive.le32(12)) * 512, kind: kind))
+                    found.append(
+                        NTFSPartition(number: number, offset: start, length: UInt64(drive.le32(12)) * 512, kind: kind))
                 }
                 number += 1
             }
@@ -172,12 +176,14 @@ enum DiskLayout {
             }
             var found: [NTFSPartition] = []
             var seen: [String] = []
-            guard let tableAt = Checked.mul(entriesLBA, sector), let tableEnd = Checked.add(tableAt, UInt64(count * size)),
+            guard let tableAt = Checked.mul(entriesLBA, sector),
+                let tableEnd = Checked.add(tableAt, UInt64(count * size)),
                 tableEnd <= dataSize
             else {
                 throw file.error(
                     at: sector + 72,
-                    "the GPT partition entries at LBA \(entriesLBA) (\(count) of \(size) bytes) lie outside the \(dataSize)-byte disk")
+                    "the GPT partition entries at LBA \(entriesLBA) (\(count) of \(size) bytes) lie outside the \(dataSize)-byte disk"
+                )
             }
             let table = try file.bytes(count * size, at: tableAt, what: "the GPT partition entries")
             for i in 0..<count {
@@ -201,7 +207,8 @@ enum DiskLayout {
                     if claimed > dataSize - start {
                         let entryAt = tableAt + UInt64(i * size) + 40
                         partition.warnings.append(
-                            "\(file.path): byte offset \(entryAt): GPT entry \(i + 1)'s last LBA \(last) lies past the disk's end (\(dataSize / sector) sectors): the partition is read as far as the disk goes")
+                            "\(file.path): byte offset \(entryAt): GPT entry \(i + 1)'s last LBA \(last) lies past the disk's end (\(dataSize / sector) sectors): the partition is read as far as the disk goes"
+                        )
                     }
                     found.append(partition)
                 }

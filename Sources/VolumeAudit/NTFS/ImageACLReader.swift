@@ -1,5 +1,6 @@
-import WindowsSecurity
 import BinaryFormat
+import WindowsSecurity
+
 /// Reads every entry's security descriptor from an NTFS image, without mounting: the descriptor a file's
 /// security id names in $Secure:$SDS, or its own $SECURITY_DESCRIPTOR attribute (resident or not) when it
 /// has no id, which is the order ntfs-3g and Windows use. The same entries as `MountedACLReader` on the
@@ -48,7 +49,10 @@ public struct ImageACLReader {
             scopeRoots.append(f)
         }
         guard !scopeRoots.isEmpty else {
-            throw VolumeError(.badScope, "\(path): none of the folders the System Writer reads (Windows\\Microsoft.NET, WinSxS\\FileMaps ...) here; give --scope")
+            throw VolumeError(
+                .badScope,
+                "\(path): none of the folders the System Writer reads (Windows\\Microsoft.NET, WinSxS\\FileMaps ...) here; give --scope"
+            )
         }
         // The folders in scope by record, with their position in the tree: a path is built only when an entry
         // is reported (keeping every folder's path made an 8,000-level chain take 96 MiB).
@@ -68,11 +72,13 @@ public struct ImageACLReader {
         }
         // Second pass: every name in a folder in scope is an entry.
         let judge = ScopeJudge(
-            image: image, index: index, secure: secure, inScope: inScope, drive: drive, scopeRoots: rootRecords, onDescriptor: onDescriptor,
+            image: image, index: index, secure: secure, inScope: inScope, drive: drive, scopeRoots: rootRecords,
+            onDescriptor: onDescriptor,
             audit: audit)
         _ = try image.scan { n, r in judge.record(n, r) }
         for (record, shown) in rootRecords.sorted(by: { $0.key < $1.key }) where !judge.seenRoots.contains(record) {
-            judge.audit.error(path: shown, "MFT record \(record) is not in use (its in-use flag is cleared): no descriptor to judge")
+            judge.audit.error(
+                path: shown, "MFT record \(record) is not in use (its in-use flag is cleared): no descriptor to judge")
         }
         audit = judge.audit
         if let failure = judge.failure { throw failure }
@@ -120,14 +126,17 @@ public struct ImageACLReader {
     static func secureDescriptors(_ image: NTFSImage, sds path: String?) throws -> SecureDescriptors {
         if let path {
             guard image.isBareMFT else {
-                throw VolumeError(.badImage, "--sds is for a collected $MFT; \(image.path) is a volume and holds its own $Secure:$SDS")
+                throw VolumeError(
+                    .badImage, "--sds is for a collected $MFT; \(image.path) is a volume and holds its own $Secure:$SDS"
+                )
             }
             return try SecureDescriptors(file: path)
         }
         guard !image.isBareMFT else {
             throw VolumeError(
                 .badImage,
-                "\(image.path) is a collected $MFT: its files' descriptors are in $Secure:$SDS, which is not in it; collect that stream too and give it with --sds FILE")
+                "\(image.path) is a collected $MFT: its files' descriptors are in $Secure:$SDS, which is not in it; collect that stream too and give it with --sds FILE"
+            )
         }
         guard let r = try image.record(9) else { return SecureDescriptors() }
         var sds: [UInt8]? = nil
@@ -176,7 +185,8 @@ final class ScopeJudge {
     private var undecodable: [Int: String] = [:]
 
     init(
-        image: NTFSImage, index: MFTIndex, secure: SecureDescriptors, inScope: [UInt64: Int], drive: String, scopeRoots: [UInt64: String],
+        image: NTFSImage, index: MFTIndex, secure: SecureDescriptors, inScope: [UInt64: Int], drive: String,
+        scopeRoots: [UInt64: String],
         onDescriptor: ((String, [UInt8]) -> Void)?, audit: ACLAudit
     ) {
         self.image = image
@@ -206,7 +216,10 @@ final class ScopeJudge {
         guard n >= MFTIndex.firstUserRecord || n == MFTIndex.root else { return }
         let root = scopeRoots[n]
         // Its names may all sit in extension records (a file or folder whose attributes overflowed).
-        guard root != nil || touchesScope(r) || index.extensionNames[n]?.contains(where: { inScope[$0.parent] != nil }) == true else { return }
+        guard
+            root != nil || touchesScope(r)
+                || index.extensionNames[n]?.contains(where: { inScope[$0.parent] != nil }) == true
+        else { return }
         guard let facts = RecordFacts(r) else { return }
         // Where the descriptor is: the security id's entry in $Secure, else the record's own attribute.
         var key: Int
@@ -245,7 +258,8 @@ final class ScopeJudge {
         let index = self.index
         let drive = self.drive
         // Its own names, and those moved to extension records (a file with many hard links): each an entry.
-        let names = facts.names.filter { $0.namespace != 2 }.map { (parent: $0.parent, utf16: Array($0.utf16)) }
+        let names =
+            facts.names.filter { $0.namespace != 2 }.map { (parent: $0.parent, utf16: Array($0.utf16)) }
             + (index.extensionNames[n] ?? []).map { (parent: $0.parent, utf16: $0.name) }
         for name in names {
             guard let folder = inScope[name.parent],
@@ -263,7 +277,7 @@ final class ScopeJudge {
     static func reason(_ error: Error) -> String {
         guard let e = error as? any UserError else { return "\(error)" }
         let m = e.message
-        if let r = m.range(of: ": byte offset ") , let colon = m[r.upperBound...].firstIndex(of: ":") {
+        if let r = m.range(of: ": byte offset "), let colon = m[r.upperBound...].firstIndex(of: ":") {
             return String(m[m.index(after: colon)...].drop(while: { $0 == " " }))
         }
         return m

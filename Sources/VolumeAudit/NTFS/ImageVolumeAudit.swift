@@ -1,4 +1,5 @@
 import BinaryFormat
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -195,7 +196,9 @@ extension Volume {
         do {
             _ = try DiskLayout.locate(file, partition: nil)
             return .ntfs
-        } catch let error as VolumeError where error.message.contains("qemu-img convert") || error.message.contains("--partition") {
+        } catch let error as VolumeError
+            where error.message.contains("qemu-img convert") || error.message.contains("--partition")
+        {
             return .unsupported(error.message)
         } catch {
             return .notAnImage

@@ -45,7 +45,9 @@ public final class ImageVolumeFiles: VolumeFiles {
         try r.withUnsafeBytes { b in
             let facts: RecordFacts
             do { facts = try RecordFacts(parsing: b) } catch {
-                throw image.file.error(at: image.recordOffset(folder) ?? 0, "MFT record \(folder): \((error as? MFTRecord.Problem)?.reason ?? "\(error)")")
+                throw image.file.error(
+                    at: image.recordOffset(folder) ?? 0,
+                    "MFT record \(folder): \((error as? MFTRecord.Problem)?.reason ?? "\(error)")")
             }
             guard facts.directory else { return }
             if let root = facts.indexRoot, let info = DirectoryIndex.root(root, body) {
@@ -74,7 +76,8 @@ public final class ImageVolumeFiles: VolumeFiles {
         if let problem = image.indexEntries(
             IndexAllocation(attribute: allocation, bitmap: bitmap, recordSize: recordSize), body)
         {
-            throw image.file.error(at: image.recordOffset(folder) ?? 0, "the index of folder record \(folder): \(problem)")
+            throw image.file.error(
+                at: image.recordOffset(folder) ?? 0, "the index of folder record \(folder): \(problem)")
         }
     }
 
@@ -119,7 +122,8 @@ public final class ImageVolumeFiles: VolumeFiles {
                 return nil
             }
             if let problem {
-                throw image.file.error(at: image.recordOffset(number) ?? 0, "MFT record \(number) (\(path)): \(problem.reason)")
+                throw image.file.error(
+                    at: image.recordOffset(number) ?? 0, "MFT record \(number) (\(path)): \(problem.reason)")
             }
         }
         try read(r, n)

@@ -20,7 +20,9 @@ extension MFTIndex {
             }
             var listed: Int32 = 0
             if let why = image.indexEntries(allocation, { if DirectoryIndex.counts($0) { listed += 1 } }) {
-                warnings.append("MFT record \(record): its $I30 index cannot be read (\(why)); its entries are counted from the records")
+                warnings.append(
+                    "MFT record \(record): its $I30 index cannot be read (\(why)); its entries are counted from the records"
+                )
                 folders[i].listed = -1
                 continue
             }
@@ -28,7 +30,8 @@ extension MFTIndex {
         }
         if indexOutsideMFT > 0 {
             warnings.append(
-                "\(indexOutsideMFT) folder(s) keep their index in index records, which are outside a collected $MFT: their entries are counted from the records alone (whether Windows lists each name cannot be checked; on a healthy volume the counts are the same)")
+                "\(indexOutsideMFT) folder(s) keep their index in index records, which are outside a collected $MFT: their entries are counted from the records alone (whether Windows lists each name cannot be checked; on a healthy volume the counts are the same)"
+            )
         }
         if withoutIndex > 0 {
             warnings.append(
@@ -36,7 +39,8 @@ extension MFTIndex {
         }
         let mismatched = folders.indices.filter {
             folders[$0].registered && folders[$0].listed >= 0
-                && Int(folders[$0].listed) != Int(folders[$0].subfolders) + Int(folders[$0].files) + Int(folders[$0].others)
+                && Int(folders[$0].listed) != Int(folders[$0].subfolders) + Int(folders[$0].files)
+                    + Int(folders[$0].others)
         }
         guard !mismatched.isEmpty else { return }
 
@@ -46,7 +50,9 @@ extension MFTIndex {
             let record = folders[i].record
             var listed: [UInt64: (name: [UInt8], attributes: UInt32)] = [:]
             let add: (DirectoryIndex.Entry) -> Void = { e in
-                if DirectoryIndex.counts(e), listed[e.record] == nil { listed[e.record] = (UTF16LE.utf8(e.name), e.attributes) }
+                if DirectoryIndex.counts(e), listed[e.record] == nil {
+                    listed[e.record] = (UTF16LE.utf8(e.name), e.attributes)
+                }
             }
             var allocation = allocations[record]
             if let r = try image.record(record) {
@@ -56,7 +62,8 @@ extension MFTIndex {
                     else { return }
                     if shape.large, allocation == nil, let a = facts.indexAllocation {
                         allocation = IndexAllocation(
-                            attribute: Array(a), bitmap: facts.indexBitmap.map { Array($0) }, recordSize: shape.recordSize)
+                            attribute: Array(a), bitmap: facts.indexBitmap.map { Array($0) },
+                            recordSize: shape.recordSize)
                     }
                 }
             }
@@ -73,7 +80,10 @@ extension MFTIndex {
         _ = try image.scan { n, r in
             guard let facts = RecordFacts(r) else { return }
             let base = facts.base == 0 || facts.base == n ? (isExtension(n) ? claimedBy[n]! : n) : facts.base
-            let info = base == n ? (facts.directory, facts.link) : (listBases[base].map { ($0.directory, $0.surrogate) } ?? (facts.directory, facts.link))
+            let info =
+                base == n
+                ? (facts.directory, facts.link)
+                : (listBases[base].map { ($0.directory, $0.surrogate) } ?? (facts.directory, facts.link))
             guard base >= MFTIndex.firstUserRecord else { return }  // metafiles are neither listed nor counted
             if base == n, listedRecords.contains(n) { kinds[n] = (facts.directory, facts.link) }
             for name in facts.names where name.namespace != 2 {
@@ -91,7 +101,13 @@ extension MFTIndex {
         for (key, name, directory, link) in unlistedNames where !unlisted.contains(key) {
             unlisted.insert(key)
             guard let p = position(of: key.parent) else { continue }
-            if link { folders[p].others -= 1 } else if directory { folders[p].subfolders -= 1 } else { folders[p].files -= 1 }
+            if link {
+                folders[p].others -= 1
+            } else if directory {
+                folders[p].subfolders -= 1
+            } else {
+                folders[p].files -= 1
+            }
             if directory && !link, let c = position(of: key.record), folders[c].parent == key.parent {
                 folders[c].parent = ~0  // not below this folder; re-attached below where an index lists it
             }
@@ -125,14 +141,17 @@ extension MFTIndex {
                     }
                 }
                 if listedOnly <= 20 {
-                    let why = kind == nil ? "whose record is not in use or is damaged" : "whose record names another parent"
+                    let why =
+                        kind == nil ? "whose record is not in use or is damaged" : "whose record names another parent"
                     warnings.append(
                         "folder record \(parent) (\(shownName(p)))'s index lists record \(record) (\(QuotedText.escape(entry.name))), \(why): counted where the index lists it"
                     )
                 }
             }
         }
-        if listedOnly > 20 { warnings.append("\(listedOnly - 20) more index entries whose records name another parent") }
+        if listedOnly > 20 {
+            warnings.append("\(listedOnly - 20) more index entries whose records name another parent")
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-import WindowsSecurity
 import BinaryFormat
+import WindowsSecurity
+
 /// The folder tree of an NTFS volume, built in one sequential pass over the MFT.
 ///
 /// Memory grows with the folders, not the files: a file only adds one to a count of the folder its name is
@@ -172,7 +173,8 @@ struct MFTIndex {
             // Read at once, so nothing is kept per folder (memory follows the folders, not their indexes).
             var more: Int32 = 0
             if let why = reader.indexEntries(large, { if DirectoryIndex.counts($0) { more += 1 } }) {
-                warnings.append("MFT record \(n): its $I30 index cannot be read (\(why)); its entries are counted from the records")
+                warnings.append(
+                    "MFT record \(n): its $I30 index cannot be read (\(why)); its entries are counted from the records")
                 folders[i].listed = -1
             } else {
                 folders[i].listed += more
@@ -210,7 +212,8 @@ struct MFTIndex {
             for (base, attribute) in nonResidentLists {
                 attribute.withUnsafeBytes { a in
                     guard let d = try? MFTRecord.runs(a, totalClusters: image.boot.totalClusters),
-                        let value = try? image.readRuns(d.runs, size: d.size, limit: 1 << 20, what: "an $ATTRIBUTE_LIST")
+                        let value = try? image.readRuns(
+                            d.runs, size: d.size, limit: 1 << 20, what: "an $ATTRIBUTE_LIST")
                     else {
                         warnings.append("MFT record \(base): its $ATTRIBUTE_LIST cannot be read; skipped")
                         return
@@ -229,7 +232,8 @@ struct MFTIndex {
             if let base = claimedBy[n] {
                 if selfWarnings <= 5 {
                     warnings.append(
-                        "MFT record \(n) names itself as its base record, but record \(base)'s attribute list holds it: read as an extension of \(base)")
+                        "MFT record \(n) names itself as its base record, but record \(base)'s attribute list holds it: read as an extension of \(base)"
+                    )
                 }
                 if !list.isEmpty { pending[base, default: []] += list }
                 if info.link { pending[base, default: []].append((~0, [], true)) }
@@ -241,7 +245,9 @@ struct MFTIndex {
                 records += 1
                 if info.hasList { listBases[n] = (info.directory, info.link) }
                 for entry in list {
-                    count(in: entry.parent, directory: info.directory, surrogate: entry.surrogate, nameLength: entry.name.count / 2)
+                    count(
+                        in: entry.parent, directory: info.directory, surrogate: entry.surrogate,
+                        nameLength: entry.name.count / 2)
                 }
                 if info.directory && !info.link, let own = list.first {
                     own.name.withUnsafeBytes { register(n, parent: own.parent, utf8: Self.utf8($0)) }
@@ -260,7 +266,8 @@ struct MFTIndex {
             let surrogate = info.surrogate || list.contains { $0.surrogate }
             extensionNames[base] = list.filter { $0.parent != ~0 }.map { ($0.parent, $0.name) }
             for entry in list where entry.parent != ~0 {
-                count(in: entry.parent, directory: info.directory, surrogate: surrogate, nameLength: entry.name.count / 2)
+                count(
+                    in: entry.parent, directory: info.directory, surrogate: surrogate, nameLength: entry.name.count / 2)
                 if info.directory && !surrogate {
                     entry.name.withUnsafeBytes { register(base, parent: entry.parent, utf8: Self.utf8($0)) }
                 }

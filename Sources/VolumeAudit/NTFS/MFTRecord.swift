@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// One MFT record (FILE), fixed up in place, and the attributes the audit reads from it.
 ///
 /// Header: `FILE`, update-sequence offset and count, sequence number @16, first attribute offset @20, flags
@@ -46,7 +47,9 @@ enum MFTRecord {
         }
         let usn = UnsafeRawBufferPointer(r).le16(usaOffset)
         if applied {
-            for k in 0..<strides where UnsafeRawBufferPointer(r).le16(k * 512 + 510) != UnsafeRawBufferPointer(r).le16(usaOffset + 2 + 2 * k) {
+            for k in 0..<strides
+            where UnsafeRawBufferPointer(r).le16(k * 512 + 510) != UnsafeRawBufferPointer(r).le16(usaOffset + 2 + 2 * k)
+            {
                 throw .badFixup("sector \(k) does not end with its saved bytes (records of this file come fixed up)")
             }
             return true

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// An NTFS volume read straight from an image file: the boot sector, the $MFT's own runs, and sequential
 /// reads of the MFT in large blocks. Opened read-only; nothing is ever written.
 ///
@@ -71,7 +72,11 @@ public final class NTFSImage {
                 var size: UInt64 = 0
                 try MFTRecord.attributes(UnsafeRawBufferPointer(r)) { type, a throws(MFTRecord.Problem) in
                     if type == 0xB0, a[9] == 0 {
-                        if let v = MFTRecord.residentValue(a) { bitmapResident = Array(v) } else { bitmapAttribute = Array(a) }
+                        if let v = MFTRecord.residentValue(a) {
+                            bitmapResident = Array(v)
+                        } else {
+                            bitmapAttribute = Array(a)
+                        }
                     }
                     guard type == 0x80, a[9] == 0, let d = try MFTRecord.runs(a, totalClusters: totalClusters)
                     else { return }
@@ -106,7 +111,8 @@ public final class NTFSImage {
         if let (a, b) = RunList.overlap(runs) {
             throw file.error(
                 at: at,
-                "the $MFT's runs overlap: clusters \(a.lcn!)-\(a.lcn! + a.clusters - 1) and \(b.lcn!)-\(b.lcn! + b.clusters - 1) (records would be read twice)")
+                "the $MFT's runs overlap: clusters \(a.lcn!)-\(a.lcn! + a.clusters - 1) and \(b.lcn!)-\(b.lcn! + b.clusters - 1) (records would be read twice)"
+            )
         }
         mftMap = RunMap(runs, clusterSize: boot.clusterSize)
         let mapped = mftMap.size
@@ -140,7 +146,8 @@ public final class NTFSImage {
         var out = file.warnings + partition.warnings + readRunsWarnings
         guard unreadMFTBytes > 0 else { return out + bareWarnings }
         out.append(
-            "\(path): the $MFT's runs map \(unreadMFTBytes) bytes beyond its \(recordCount) records (its initialized size and bitmap): not read")
+            "\(path): the $MFT's runs map \(unreadMFTBytes) bytes beyond its \(recordCount) records (its initialized size and bitmap): not read"
+        )
         return out
     }
 
@@ -175,7 +182,8 @@ public final class NTFSImage {
         var done = 0
         for piece in pieces {
             if let lcn = piece.lcn {
-                try file.read(into: to + done, count: piece.length, at: offset(ofCluster: lcn) + piece.inRun, what: what)
+                try file.read(
+                    into: to + done, count: piece.length, at: offset(ofCluster: lcn) + piece.inRun, what: what)
             } else {
                 (to + done).initializeMemory(as: UInt8.self, repeating: 0, count: piece.length)
             }
@@ -195,7 +203,9 @@ public final class NTFSImage {
         guard n < recordCount else { return nil }
         var r = [UInt8](repeating: 0, count: boot.recordSize)
         try r.withUnsafeMutableBytes {
-            try read(mftMap, at: n * UInt64(boot.recordSize), count: boot.recordSize, into: $0.baseAddress!, what: "MFT record \(n)")
+            try read(
+                mftMap, at: n * UInt64(boot.recordSize), count: boot.recordSize, into: $0.baseAddress!,
+                what: "MFT record \(n)")
         }
         let used = r.withUnsafeMutableBytes { (try? MFTRecord.fixup($0, applied: fixupsApplied)) }
         guard let used else {
@@ -213,7 +223,8 @@ public final class NTFSImage {
         for run in runs { mapped = Checked.mulAdd(run.clusters, clusterBytes, mapped) ?? UInt64.max }
         let wanted = min(size, mapped)
         if size > mapped, readRunsWarnings.count < 20 {
-            readRunsWarnings.append("\(path): \(what) declares \(size) bytes, its runs map \(mapped): read as far as the runs go")
+            readRunsWarnings.append(
+                "\(path): \(what) declares \(size) bytes, its runs map \(mapped): read as far as the runs go")
         }
         guard wanted <= UInt64(limit) else {
             throw file.error(at: 0, "\(what) claims \(wanted) bytes, more than the \(limit) expected")
@@ -255,7 +266,9 @@ public final class NTFSImage {
                 number += UInt64(records)
                 continue
             }
-            try read(mftMap, at: number * UInt64(size), count: records * size, into: block.baseAddress!, what: "MFT records from \(number)")
+            try read(
+                mftMap, at: number * UInt64(size), count: records * size, into: block.baseAddress!,
+                what: "MFT records from \(number)")
             for k in 0..<records {
                 let r = UnsafeMutableRawBufferPointer(rebasing: block[(k * size)..<(k * size + size)])
                 let n = number + UInt64(k)

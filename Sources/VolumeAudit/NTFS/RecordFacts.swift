@@ -1,5 +1,6 @@
-import WindowsSecurity
 import BinaryFormat
+import WindowsSecurity
+
 /// What the audits read from one MFT record (fixed up): its names, kind, security id and own descriptor.
 ///
 /// The one parser of record contents, shared by the folder index and the ACL reader. A link is a reparse
@@ -112,7 +113,9 @@ struct RecordFacts {
     func descriptorBytes(_ image: NTFSImage, record: UInt64? = nil) throws -> [UInt8]? {
         guard let own = ownDescriptor else { return nil }
         if let resident = own.resident { return Array(resident) }
-        let what = record.map { "MFT record \($0)'s non-resident $SECURITY_DESCRIPTOR" } ?? "a non-resident $SECURITY_DESCRIPTOR"
+        let what =
+            record.map { "MFT record \($0)'s non-resident $SECURITY_DESCRIPTOR" }
+            ?? "a non-resident $SECURITY_DESCRIPTOR"
         guard let d = try? MFTRecord.runs(own.raw, totalClusters: image.boot.totalClusters) else {
             throw image.file.error(at: record.flatMap { image.recordOffset($0) } ?? 0, "\(what) has a damaged runlist")
         }

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// The descriptors of $Secure:$SDS, by security id: what a file's $STANDARD_INFORMATION security id names.
 ///
 /// $SDS is a stream of entries (hash, id, offset, length, then the self-relative descriptor), 16-byte
@@ -46,17 +47,21 @@ extension SecureDescriptors {
     /// that holds a descriptor, and a revision 1 descriptor.
     static func check(_ file: ReadOnlyFile) throws {
         guard file.size <= fileLimit else {
-            throw VolumeError(.badImage, "\(file.path): \(file.size) bytes, more than the \(fileLimit) a $Secure:$SDS stream is read up to")
+            throw VolumeError(
+                .badImage,
+                "\(file.path): \(file.size) bytes, more than the \(fileLimit) a $Secure:$SDS stream is read up to")
         }
         guard file.size >= 40 else {
-            throw VolumeError(.badImage, "\(file.path): byte offset 0: \(file.size) bytes is too small for a $Secure:$SDS stream")
+            throw VolumeError(
+                .badImage, "\(file.path): byte offset 0: \(file.size) bytes is too small for a $Secure:$SDS stream")
         }
         let first = try file.bytes(21, at: 0, what: "the first $SDS entry")
         let length = first.le32(16)
         guard first.le64(8) == 0, length > 20, UInt64(length) <= file.size, first[20] == 1 else {
             throw VolumeError(
                 .badImage,
-                "\(file.path): byte offset 0: not a $Secure:$SDS stream (its first entry must give offset 0, a length and a revision 1 descriptor)")
+                "\(file.path): byte offset 0: not a $Secure:$SDS stream (its first entry must give offset 0, a length and a revision 1 descriptor)"
+            )
         }
     }
 }

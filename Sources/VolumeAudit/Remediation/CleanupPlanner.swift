@@ -105,7 +105,8 @@ public struct CleanupPlanner {
     /// lies in a Temporary ASP.NET Files folder; `measure` gives its size and change time (seconds since
     /// 1970) when asked.
     static func observe(
-        _ c: Collector, folderPath: [UInt8], name: [UInt8], kind: EntryKind, measure: () -> (size: Int64, changed: Int64)?
+        _ c: Collector, folderPath: [UInt8], name: [UInt8], kind: EntryKind,
+        measure: () -> (size: Int64, changed: Int64)?
     ) {
         let components = folderPath.split(separator: 0x2F).map(Array.init)
         let isDir = kind == .folder

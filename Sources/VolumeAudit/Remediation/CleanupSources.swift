@@ -27,11 +27,15 @@ extension CleanupPlanner {
             try files.entries(of: record) { e in
                 guard e.namespace != 2 else { return }  // the DOS 8.3 alias of a name listed already
                 let name = Array(UTF16LE.string(e.name).utf8)
-                let kind: EntryKind = e.attributes & 0x400 != 0 ? .link : e.attributes & 0x1000_0000 != 0 ? .folder : .file
+                let kind: EntryKind =
+                    e.attributes & 0x400 != 0 ? .link : e.attributes & 0x1000_0000 != 0 ? .folder : .file
                 let lower = String(decoding: name, as: UTF8.self).lowercased()
                 if depth < 5 {
                     // Only the way to the temp folders: Framework*\v*\Temporary ASP.NET Files.
-                    let wanted = depth == 2 ? lower.hasPrefix("framework") : depth == 3 ? lower.hasPrefix("v") : lower == "temporary asp.net files"
+                    let wanted =
+                        depth == 2
+                        ? lower.hasPrefix("framework")
+                        : depth == 3 ? lower.hasPrefix("v") : lower == "temporary asp.net files"
                     if depth == 4 { Self.observe(collector, folderPath: folder, name: name, kind: kind) { nil } }
                     if kind == .folder, wanted { children.append((e.record, folder + [0x2F] + name)) }
                     return
@@ -59,7 +63,9 @@ extension CleanupPlanner {
             let collector: Collector
             var columns: [String: Int] = [:]
             mutating func header(_ r: CSVRecord) throws -> [Int] {
-                for i in 0..<min(r.fieldCount, r.slotCount) { columns[r.string(i).trimmingCharacters(in: CharacterSet(charactersIn: " \u{FEFF}"))] = i }
+                for i in 0..<min(r.fieldCount, r.slotCount) {
+                    columns[r.string(i).trimmingCharacters(in: CharacterSet(charactersIn: " \u{FEFF}"))] = i
+                }
                 return Array(0..<min(r.fieldCount, 64))
             }
             mutating func record(_ r: CSVRecord) throws {
@@ -74,7 +80,9 @@ extension CleanupPlanner {
                 let kind: EntryKind = attributes & 0x400 != 0 ? .link : type == "Directory" ? .folder : .file
                 let size = columns["Length"].flatMap { Int64(r.string($0)) } ?? 0
                 let changed = columns["LastWriteTimeUtc"].flatMap { CivilDate.unixSeconds(iso8601: r.string($0)) } ?? 0
-                CleanupPlanner.observe(collector, folderPath: Array(parts.joined(separator: [0x2F])), name: name, kind: kind) {
+                CleanupPlanner.observe(
+                    collector, folderPath: Array(parts.joined(separator: [0x2F])), name: name, kind: kind
+                ) {
                     (size, changed)
                 }
             }

@@ -18,9 +18,11 @@ public enum RemediationOutput {
     public static func checkLocation(out: String, root: String) throws(VolumeError) {
         let rootURL = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
         let outURL = URL(fileURLWithPath: out).standardizedFileURL
-        let outResolved = FileManager.default.fileExists(atPath: out)
+        let outResolved =
+            FileManager.default.fileExists(atPath: out)
             ? outURL.resolvingSymlinksInPath()
-            : outURL.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(outURL.lastPathComponent)
+            : outURL.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(
+                outURL.lastPathComponent)
         if outResolved.path == rootURL.path || outResolved.path.hasPrefix(rootURL.path + "/") || sameFile(out, root) {
             throw VolumeError(.badOutput, "\(out): inside the audited volume \(root); write the plan elsewhere")
         }

@@ -1,4 +1,5 @@
 import CSVStream
+
 /// Writes the cleanup plan as scripts: POSIX sh for the mounted image, PowerShell for the live server.
 ///
 /// Both are dry runs unless told to apply, both re-check every path before deleting it (still inside a

@@ -58,7 +58,8 @@ extension TreeWalker {
         let workers = max(1, min(threads, branches.count))
         let results = UnsafeMutableBufferPointer<FolderAudit>.allocate(capacity: workers)
         for i in 0..<workers {
-            (results.baseAddress! + i).initialize(to: FolderAudit(limits: audit.limits, drive: audit.drive, listFolders: audit.folderCounts != nil))
+            (results.baseAddress! + i).initialize(
+                to: FolderAudit(limits: audit.limits, drive: audit.drive, listFolders: audit.folderCounts != nil))
         }
         defer {
             results.baseAddress!.deinitialize(count: workers)

@@ -1,4 +1,5 @@
 import BinaryFormat
+
 /// Turns a volume-relative path (raw bytes, `/`-separated) into the Windows path a user sees.
 public enum WindowsPath {
     /// `C:` + `\` + components joined by `\`. Bytes that are not valid UTF-8 are written `\xNN`

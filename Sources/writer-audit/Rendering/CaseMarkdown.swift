@@ -18,7 +18,8 @@ enum CaseMarkdown {
         if !r.verdict.chain.isEmpty {
             s += "### Chain of evidence\n\n| | Source | File | Where | Finding |\n|---|---|---|---|---|\n"
             for l in r.verdict.chain {
-                s += "| \(l.stance == .disagrees ? "disagrees" : "supports") | \(l.source.rawValue) | \(cell(l.file)) | \(cell(l.where)) | \(cell(l.finding)) |\n"
+                s +=
+                    "| \(l.stance == .disagrees ? "disagrees" : "supports") | \(l.source.rawValue) | \(cell(l.file)) | \(cell(l.where)) | \(cell(l.finding)) |\n"
             }
             s += "\n"
         }
@@ -29,7 +30,9 @@ enum CaseMarkdown {
         let noise = r.findings.filter { $0.impact == .benign }
         if !noise.isEmpty {
             s += "### Known noise, safe to ignore (\(noise.count))\n\n"
-            for f in noise.prefix(20) { s += "- \(f.source.rawValue) \(f.kind), \(cell(f.where)): \(cell(f.why ?? f.summary))\n" }
+            for f in noise.prefix(20) {
+                s += "- \(f.source.rawValue) \(f.kind), \(cell(f.where)): \(cell(f.why ?? f.summary))\n"
+            }
             s += "\n"
         }
         if !r.missing.isEmpty {
@@ -40,7 +43,8 @@ enum CaseMarkdown {
         }
         s += "### Inputs\n\n| File | Kind | Bytes | SHA-256 | Note |\n|---|---|---|---|---|\n"
         for i in r.inputs {
-            s += "| \(cell(i.file)) | \(i.kind.rawValue) | \(i.bytes) | \(i.sha256 ?? "-") | \(cell(i.ignored ?? "")) |\n"
+            s +=
+                "| \(cell(i.file)) | \(i.kind.rawValue) | \(i.bytes) | \(i.sha256 ?? "-") | \(cell(i.ignored ?? "")) |\n"
         }
         return s
     }

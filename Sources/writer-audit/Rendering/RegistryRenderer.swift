@@ -117,7 +117,9 @@ struct RegistryRenderer {
         switch h.recovery {
         case .clean: break
         case .applied(let logs, let entries, let pages, let sequence):
-            lines.append("dirty hive: applied \(entries) log entries (\(pages) pages) from \(logs.joined(separator: ", ")), now at sequence \(sequence)")
+            lines.append(
+                "dirty hive: applied \(entries) log entries (\(pages) pages) from \(logs.joined(separator: ", ")), now at sequence \(sequence)"
+            )
         case .notRecovered: break
         }
         return lines + h.warnings.lines.map { "warning: " + $0 }

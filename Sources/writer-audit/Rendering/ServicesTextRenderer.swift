@@ -1,6 +1,6 @@
-import WriterScope
 import RegistryHive
 import ServiceAudit
+import WriterScope
 
 /// The `services` report for a person: what was read, the writer's dependencies, then each finding with
 /// what is wrong and the command that fixes it.
@@ -10,7 +10,8 @@ enum ServicesTextRenderer {
         switch recovery {
         case .clean: break
         case .applied(let logs, let entries, let pages, _):
-            out.line("hive: dirty; \(entries) log entries (\(pages) pages) applied from \(logs.joined(separator: ", "))")
+            out.line(
+                "hive: dirty; \(entries) log entries (\(pages) pages) applied from \(logs.joined(separator: ", "))")
         case .notRecovered(let reason):
             out.line("hive: DIRTY and not recovered (\(reason)): recent changes may be missing")
         }
@@ -25,11 +26,15 @@ enum ServicesTextRenderer {
         }
         let d = r.vssDiagnostics
         if d.enabled {
-            let writer = d.systemWriterMarkers.isEmpty
-                ? "the System Writer left no phase markers" : "System Writer markers: \(d.systemWriterMarkers.joined(separator: ", "))"
+            let writer =
+                d.systemWriterMarkers.isEmpty
+                ? "the System Writer left no phase markers"
+                : "System Writer markers: \(d.systemWriterMarkers.joined(separator: ", "))"
             out.line("VSS diagnostic logging: on (components: \(d.components.joined(separator: ", "))); \(writer)")
         } else {
-            out.line("VSS diagnostic logging: off (no Services\\VSS\\Diag key): a Procmon capture will not show IDENTIFY markers")
+            out.line(
+                "VSS diagnostic logging: off (no Services\\VSS\\Diag key): a Procmon capture will not show IDENTIFY markers"
+            )
         }
         if !r.imagePathsChecked {
             out.line("binaries: not checked (give the image or mounted volume to check each ImagePath)")
@@ -63,5 +68,7 @@ enum ServicesTextRenderer {
         }
     }
 
-    private static func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+    private static func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s : s + String(repeating: " ", count: n - s.count)
+    }
 }

@@ -100,4 +100,3 @@ struct TraceTextRenderer {
         s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
     }
 }
-

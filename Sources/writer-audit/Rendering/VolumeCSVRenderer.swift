@@ -10,12 +10,16 @@ struct VolumeCSVRenderer {
         if let folders = report.folderCounts {
             out.write("\"path\",\"subfolders\",\"files\",\"others\"\r\n")
             for f in folders {
-                out.write([f.path, String(f.subfolders), String(f.files), String(f.others)].map(CSVQuoting.quoted).joined(separator: ","))
+                out.write(
+                    [f.path, String(f.subfolders), String(f.files), String(f.others)].map(CSVQuoting.quoted).joined(
+                        separator: ","))
                 out.write("\r\n")
             }
             return
         }
-        out.write("\"path\",\"subfolders\",\"files\",\"others\",\"pathLength\",\"over\",\"inWriterScope\",\"area\",\"impact\",\"why\"\r\n")
+        out.write(
+            "\"path\",\"subfolders\",\"files\",\"others\",\"pathLength\",\"over\",\"inWriterScope\",\"area\",\"impact\",\"why\"\r\n"
+        )
         for f in report.findings {
             let fields = [
                 f.path, String(f.subfolders), String(f.files), String(f.others), String(f.pathLength),

@@ -11,7 +11,9 @@ struct VolumeTextRenderer {
         out.line("")
         out.line("Every folder (subfolders, files, others):")
         for f in folders {
-            out.line("  \(f.path)  \(grouped(f.subfolders)) subfolders, \(grouped(f.files)) files\(f.others > 0 ? ", \(grouped(f.others)) others" : "")")
+            out.line(
+                "  \(f.path)  \(grouped(f.subfolders)) subfolders, \(grouped(f.files)) files\(f.others > 0 ? ", \(grouped(f.others)) others" : "")"
+            )
         }
     }
 
@@ -31,7 +33,8 @@ struct VolumeTextRenderer {
             out.line()
             out.line(
                 "Windows\\Microsoft.NET: \(grouped(t.files)) files in \(grouped(t.folders)) folders, longest path \(t.longestPath) characters"
-                    + (t.stockFiles.map { " (\($0.text) files)" } ?? "") + (t.judgement?.impact.isCause == true ? ": FAR ABOVE STOCK" : ""))
+                    + (t.stockFiles.map { " (\($0.text) files)" } ?? "")
+                    + (t.judgement?.impact.isCause == true ? ": FAR ABOVE STOCK" : ""))
         }
         if !context.isEmpty {
             out.line()
