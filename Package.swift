@@ -6,11 +6,17 @@ let package = Package(
     products: [
         .executable(name: "writer-audit", targets: ["writer-audit"]),
         .library(name: "ProcmonTrace", targets: ["ProcmonTrace"]),
+        .library(name: "TraceAudit", targets: ["TraceAudit"]),
         .library(name: "CSVStream", targets: ["CSVStream"]),
         .library(name: "BinaryFormat", targets: ["BinaryFormat"]),
         .library(name: "WindowsSecurity", targets: ["WindowsSecurity"]),
         .library(name: "RegistryHive", targets: ["RegistryHive"]),
         .library(name: "EventLog", targets: ["EventLog"]),
+        .library(name: "EventLogAudit", targets: ["EventLogAudit"]),
+        .library(name: "DiskImage", targets: ["DiskImage"]),
+        .library(name: "NTFS", targets: ["NTFS"]),
+        .library(name: "ACLExports", targets: ["ACLExports"]),
+        .library(name: "UploadArchive", targets: ["UploadArchive"]),
         .library(name: "VolumeAudit", targets: ["VolumeAudit"]),
         .library(name: "ServiceAudit", targets: ["ServiceAudit"]),
         .library(name: "CaseReport", targets: ["CaseReport"]),
@@ -24,38 +30,57 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
+        // The byte layer and C shims.
         .systemLibrary(
             name: "CLibCSV",
             pkgConfig: nil,
             providers: [.apt(["libcsv-dev"]), .brew(["libcsv"])]
         ),
+        .target(name: "CXattr"),
         .target(name: "BinaryFormat"),
         .target(name: "CSVStream", dependencies: ["CLibCSV", "BinaryFormat"]),
-        .target(name: "WriterScope", dependencies: ["BinaryFormat", "WindowsSecurity"]),
-        .target(name: "ProcmonTrace", dependencies: ["BinaryFormat", "CSVStream", "WriterScope"]),
-        .target(name: "CXattr"),
-        .target(name: "RegistryHive", dependencies: ["BinaryFormat"]),
-        .target(name: "EventLog", dependencies: ["BinaryFormat", "WriterScope"]),
+        // The shared vocabulary of security.
         .target(
             name: "WindowsSecurity",
             dependencies: ["BinaryFormat", .product(name: "Crypto", package: "swift-crypto")]),
+        // Format readers: bytes in, domain values out; none knows the System Writer.
+        .target(name: "ProcmonTrace", dependencies: ["BinaryFormat", "CSVStream"]),
+        .target(name: "EventLog", dependencies: ["BinaryFormat"]),
+        .target(name: "RegistryHive", dependencies: ["BinaryFormat"]),
+        .target(name: "DiskImage", dependencies: ["BinaryFormat"]),
+        .target(name: "NTFS", dependencies: ["BinaryFormat", "CXattr", "DiskImage", "WindowsSecurity"]),
+        .target(name: "ACLExports", dependencies: ["BinaryFormat", "CSVStream", "WindowsSecurity"]),
+        .target(
+            name: "UploadArchive",
+            dependencies: [
+                "BinaryFormat", "DiskImage", "NTFS", "RegistryHive",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
+        // The System Writer's model, and the audits that apply it to what the readers return.
+        .target(name: "WriterScope", dependencies: ["BinaryFormat", "WindowsSecurity"]),
+        .target(name: "TraceAudit", dependencies: ["BinaryFormat", "ProcmonTrace", "WriterScope"]),
+        .target(name: "EventLogAudit", dependencies: ["BinaryFormat", "EventLog", "WriterScope"]),
         .target(
             name: "VolumeAudit",
             dependencies: [
-                "BinaryFormat", "WindowsSecurity", "WriterScope", "CXattr", "CSVStream",
+                "BinaryFormat", "WindowsSecurity", "WriterScope", "CXattr", "CSVStream", "DiskImage", "NTFS",
+                "UploadArchive",
+                "ACLExports",
             ]),
         .target(
             name: "ServiceAudit",
-            dependencies: ["RegistryHive", "WindowsSecurity", "VolumeAudit", "BinaryFormat", "WriterScope"]),
+            dependencies: ["RegistryHive", "WindowsSecurity", "NTFS", "DiskImage", "BinaryFormat", "WriterScope"]),
+        // The join of an upload's findings.
         .target(
             name: "CaseReport",
             dependencies: [
-                "BinaryFormat", "EventLog", "ProcmonTrace", "RegistryHive", "ServiceAudit", "VolumeAudit",
-                "WriterScope", "WindowsSecurity",
+                "BinaryFormat", "EventLog", "EventLogAudit", "ProcmonTrace", "TraceAudit", "RegistryHive",
+                "ServiceAudit", "VolumeAudit", "UploadArchive", "WriterScope", "WindowsSecurity",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]),
+        // Arguments, progress, rendering.
         .executableTarget(
             name: "writer-audit",
             dependencies: [
@@ -63,8 +88,10 @@ let package = Package(
                 "BinaryFormat",
                 "CSVStream",
                 "ProcmonTrace",
+                "TraceAudit",
                 "RegistryHive",
                 "EventLog",
+                "EventLogAudit",
                 "ServiceAudit",
                 "VolumeAudit",
                 "WindowsSecurity",
@@ -72,10 +99,6 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
-        .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream"]),
-        .testTarget(name: "WriterScopeTests", dependencies: ["WriterScope"]),
-        .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace", "TestSupport"]),
         .target(
             name: "TestSupport",
             dependencies: [
@@ -83,14 +106,23 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Tests/TestSupport"),
+        .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
+        .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream"]),
+        .testTarget(name: "WriterScopeTests", dependencies: ["WriterScope"]),
+        .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace", "TraceAudit", "TestSupport"]),
         .testTarget(
             name: "ServiceAuditTests",
-            dependencies: ["ServiceAudit", "RegistryHive", "WindowsSecurity", "WriterScope", "TestSupport"]),
-        .testTarget(name: "EventLogTests", dependencies: ["EventLog", "BinaryFormat", "TestSupport", "writer-audit"]),
+            dependencies: ["ServiceAudit", "RegistryHive", "WindowsSecurity", "WriterScope", "NTFS", "TestSupport"]),
+        .testTarget(
+            name: "EventLogTests",
+            dependencies: ["EventLog", "EventLogAudit", "BinaryFormat", "TestSupport", "writer-audit"]),
         .testTarget(name: "RegistryHiveTests", dependencies: ["RegistryHive", "BinaryFormat", "TestSupport"]),
         .testTarget(name: "WindowsSecurityTests", dependencies: ["WindowsSecurity", "TestSupport"]),
         .testTarget(
-            name: "VolumeAuditTests", dependencies: ["VolumeAudit", "WindowsSecurity", "BinaryFormat", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["writer-audit", "ProcmonTrace", "TestSupport"]),
+            name: "VolumeAuditTests",
+            dependencies: [
+                "VolumeAudit", "NTFS", "DiskImage", "ACLExports", "WindowsSecurity", "BinaryFormat", "TestSupport",
+            ]),
+        .testTarget(name: "EndToEndTests", dependencies: ["writer-audit", "TraceAudit", "TestSupport"]),
     ]
 )

@@ -1,5 +1,5 @@
 /// The one error of the byte layer: which file, which byte offset, and what was wrong there.
-public struct BinaryFormatError: UserError, Equatable {
+public struct BinaryFormatError: FileInputError, Equatable {
     public enum Code: String, Sendable {
         /// The file could not be opened, stat'ed or read (the operating system said no).
         case unreadable
@@ -21,9 +21,8 @@ public struct BinaryFormatError: UserError, Equatable {
         self.reason = reason
     }
 
-    public var message: String {
-        PositionedMessage.line(path: path, offset: offset, reason)
-    }
+    public var file: String { path }
+    public var position: FilePosition? { offset.map(FilePosition.byteOffset) }
 
     public static func == (a: BinaryFormatError, b: BinaryFormatError) -> Bool { a.code == b.code }
 }

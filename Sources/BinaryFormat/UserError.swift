@@ -1,3 +1,5 @@
+import Foundation
+
 /// An error the user caused (bad input, a bad path, an output location not allowed, an unreadable file):
 /// the command line prints its message as one line on stderr and exits 2. Every module's error conforms;
 /// anything else that escapes is a bug (exit 3).
@@ -10,9 +12,60 @@ extension UserError {
     public var description: String { message }
 }
 
-/// The one shape of an error line about a file: `PATH: byte offset N: reason`, or `PATH: reason`.
+/// Where in a file a reader found what it did not expect.
+public enum FilePosition: Sendable, Equatable, CustomStringConvertible {
+    case byteOffset(UInt64)
+    /// A text line, from 1.
+    case line(Int)
+    /// A CSV file's header line.
+    case header
+    /// A CSV data row, from 1 (the header is not a row).
+    case row(Int)
+    /// A numbered record of the format (an MFT record, an event record).
+    case record(UInt64)
+
+    public var description: String {
+        switch self {
+        case .byteOffset(let o): return "byte offset \(o)"
+        case .line(let n): return "line \(n)"
+        case .header: return "header"
+        case .row(let n): return "row \(n)"
+        case .record(let n): return "record \(n)"
+        }
+    }
+}
+
+/// The one shape of an error about an input file, whichever reader raises it: the file, where in it (when
+/// known), and what was wrong or expected there, rendered `FILE: POSITION: REASON` (or `FILE: REASON`).
+/// Each reader's error type conforms and keeps its own stable code; none renders its message by hand.
+public protocol FileInputError: UserError {
+    var file: String { get }
+    var position: FilePosition? { get }
+    var reason: String { get }
+}
+
+extension FileInputError {
+    public var message: String { PositionedMessage.line(file: file, position: position, reason) }
+}
+
+/// The rendering of `FileInputError`: `PATH: byte offset N: reason`, or `PATH: reason`.
 public enum PositionedMessage {
+    public static func line(file: String, position: FilePosition?, _ reason: String) -> String {
+        position.map { "\(file): \($0): \(reason)" } ?? "\(file): \(reason)"
+    }
+
     public static func line(path: String, offset: UInt64?, _ reason: String) -> String {
-        offset.map { "\(path): byte offset \($0): \(reason)" } ?? "\(path): \(reason)"
+        line(file: path, position: offset.map(FilePosition.byteOffset), reason)
+    }
+
+    /// What was wrong, without the file and position: for a line in a list that already names the place.
+    public static func reason(of error: any Error) -> String {
+        if let e = error as? any FileInputError { return e.reason }
+        guard let e = error as? any UserError else { return "\(error)" }
+        let m = e.message
+        if let r = m.range(of: ": byte offset "), let colon = m[r.upperBound...].firstIndex(of: ":") {
+            return String(m[m.index(after: colon)...].drop(while: { $0 == " " }))
+        }
+        return m
     }
 }

@@ -30,10 +30,10 @@ public final class CSVFile {
         self.path = path
         let file: ReadOnlyFile
         do { file = try ReadOnlyFile(path: path, sequential: true) } catch {
-            throw CSVStreamError(.cannotOpen, error.message)
+            throw CSVStreamError(.cannotOpen, file: path, at: error.position, error.reason)
         }
         if file.isDirectory {
-            throw CSVStreamError(.cannotOpen, "\(path): is a directory, expected a CSV file")
+            throw CSVStreamError(.cannotOpen, file: path, "is a directory, expected a CSV file")
         }
         self.file = file
         self.fd = file.fd
@@ -45,7 +45,7 @@ public final class CSVFile {
         into sink: inout S, progress: ((Int64, Int64) -> Void)? = nil
     ) throws -> CSVStreamSummary {
         guard lseek(fd, 0, SEEK_SET) == 0 else {
-            throw CSVStreamError(.readFailed, "\(path): cannot seek: \(String(cString: strerror(errno)))")
+            throw CSVStreamError(.readFailed, file: path, "cannot seek: \(String(cString: strerror(errno)))")
         }
         return try withUnsafeMutablePointer(to: &sink) { sinkPointer in
             let state = ParseState(
@@ -58,7 +58,7 @@ public final class CSVFile {
 
     private func run(_ state: ParseState, progress: ((Int64, Int64) -> Void)?) throws -> CSVStreamSummary {
         var parser = csv_parser()
-        guard csv_init(&parser, 0) == 0 else { throw CSVStreamError(.readFailed, "\(path): libcsv failed to start") }
+        guard csv_init(&parser, 0) == 0 else { throw CSVStreamError(.readFailed, file: path, "libcsv failed to start") }
         defer { csv_free(&parser) }
         csv_set_realloc_func(&parser, cappedRealloc)
         csv_set_blk_size(&parser, 64 << 10)
@@ -77,8 +77,8 @@ public final class CSVFile {
             defer { prefetcher.done() }
             if block.errorNumber != 0 {
                 throw CSVStreamError(
-                    .readFailed,
-                    "\(path): byte offset \(offset): read failed: \(String(cString: strerror(block.errorNumber)))")
+                    .readFailed, file: path, at: .byteOffset(UInt64(offset)),
+                    "read failed: \(String(cString: strerror(block.errorNumber)))")
             }
             let got = block.bytes.count
             if got == 0 { break }
@@ -113,7 +113,7 @@ public final class CSVFile {
         summary.bytesRead = offset
         if let failure = state.pointee.failure { throw located(failure) }
         if offset == 0 || (offset <= state.pointee.textStart && state.pointee.records == 0) {
-            throw CSVStreamError(.empty, "\(path): the file is empty")
+            throw CSVStreamError(.empty, file: path, "the file is empty")
         }
         if transcoder != nil {
             let n = transcoder!.finish(into: converted!)
@@ -149,8 +149,8 @@ public final class CSVFile {
         guard let base = bytes.baseAddress, let hit = memchr(base, 0, bytes.count) else { return }
         let at = transcoded ? fileOffset : fileOffset + Int64(base.distance(to: UnsafeRawPointer(hit)))
         throw CSVStreamError(
-            .binary,
-            "\(path): byte offset \(at): binary data (NUL byte), expected CSV text")
+            .binary, file: path, at: .byteOffset(UInt64(at)),
+            "binary data (NUL byte), expected CSV text")
     }
 
     private func feed(_ parser: inout csv_parser, _ bytes: UnsafeRawBufferPointer, _ state: ParseState) throws {
@@ -162,15 +162,16 @@ public final class CSVFile {
             let what =
                 "a\(quoted ? " quoted" : "") field runs on past \(CSVFile.maxFieldBytes >> 20) MiB (export fields are at most a few KB)\(quoted ? ": an unterminated quote opened on this row?" : "")"
             state.pointee.failure = CSVStreamError(
-                .fieldTooLong, "\(path): \(rowName(record: row)): \(what)")
+                .fieldTooLong, file: path, at: rowPosition(record: row), what)
         }
         if state.pointee.failure != nil { state.pointee.stopped = true }
     }
 
     /// A parse error from the callbacks named with the file (they know the row, not the path).
     private func located(_ error: Error) -> Error {
-        guard let e = error as? CSVStreamError, !e.message.hasPrefix(path + ": ") else { return error }
-        return CSVStreamError(e.code, "\(path): \(e.message)")
+        guard var e = error as? CSVStreamError, e.file.isEmpty else { return error }
+        e.file = path
+        return e
     }
 
     /// The file ends inside a quoted field. A capture cut off mid-row is analysed up to there; but a quote that
@@ -190,8 +191,8 @@ public final class CSVFile {
         }
         if breaks > 0 {
             throw CSVStreamError(
-                .unterminatedQuote,
-                "\(path): \(rowName(record: row)): a quote opened on this row is never closed: the field runs on over \(breaks) line break(s) to the end of the file"
+                .unterminatedQuote, file: path, at: rowPosition(record: row),
+                "a quote opened on this row is never closed: the field runs on over \(breaks) line break(s) to the end of the file"
             )
         }
     }

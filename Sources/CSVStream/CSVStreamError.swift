@@ -1,7 +1,7 @@
 import BinaryFormat
 
 /// The one error type of CSVStream: a stable code for tests and a one-line message that names the file and position.
-public struct CSVStreamError: UserError, Equatable {
+public struct CSVStreamError: FileInputError, Equatable {
     public enum Code: String, Sendable {
         case cannotOpen
         case readFailed
@@ -14,11 +14,16 @@ public struct CSVStreamError: UserError, Equatable {
     }
 
     public let code: Code
-    public let message: String
+    /// Empty while a libcsv callback holds it (they know the row, not the path); the stream then names it.
+    public internal(set) var file: String
+    public let position: FilePosition?
+    public let reason: String
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, file: String, at position: FilePosition? = nil, _ reason: String) {
         self.code = code
-        self.message = message
+        self.file = file
+        self.position = position
+        self.reason = reason
     }
 
     /// Errors compare by code, so tests can expect a code without spelling out the message.

@@ -1,3 +1,4 @@
+import BinaryFormat
 import CLibCSV
 
 #if canImport(Glibc)
@@ -57,7 +58,7 @@ extension UnsafeMutablePointer where Pointee == ParseStorage {
 }
 
 /// How errors name a record: the header, or the 1-based data row (the header is not a row).
-func rowName(record: Int) -> String { record <= 1 ? "header" : "row \(record - 1)" }
+func rowPosition(record: Int) -> FilePosition { record <= 1 ? .header : .row(record - 1) }
 
 /// libcsv's per-field callback: copies a kept column's bytes into the arena.
 let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Void = {
@@ -69,8 +70,8 @@ let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPoin
     guard column < CSVFile.maxColumns else {
         if column == CSVFile.maxColumns {
             s.pointee.failure = CSVStreamError(
-                .tooManyColumns,
-                "\(rowName(record: s.pointee.records + 1)): more than \(CSVFile.maxColumns) fields, which no export this tool reads has"
+                .tooManyColumns, file: "", at: rowPosition(record: s.pointee.records + 1),
+                "more than \(CSVFile.maxColumns) fields, which no export this tool reads has"
             )
             s.pointee.stopped = true
         }
@@ -92,8 +93,8 @@ let onField: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPoin
 private func grow(_ s: ParseState, to needed: Int) -> Bool {
     guard needed <= CSVFile.maxRecordBytes else {
         s.pointee.failure = CSVStreamError(
-            .recordTooLong,
-            "\(rowName(record: s.pointee.records + 1)): record longer than \(CSVFile.maxRecordBytes >> 20) MiB"
+            .recordTooLong, file: "", at: rowPosition(record: s.pointee.records + 1),
+            "record longer than \(CSVFile.maxRecordBytes >> 20) MiB"
         )
         s.pointee.stopped = true
         return false

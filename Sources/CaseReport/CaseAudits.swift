@@ -1,10 +1,10 @@
 import BinaryFormat
 import Dispatch
-import EventLog
+import EventLogAudit
 import Foundation
-import ProcmonTrace
 import RegistryHive
 import ServiceAudit
+import TraceAudit
 import VolumeAudit
 import WriterScope
 

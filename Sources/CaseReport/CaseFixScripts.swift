@@ -1,3 +1,4 @@
+import BinaryFormat
 import Foundation
 import ServiceAudit
 import VolumeAudit
@@ -8,7 +9,7 @@ import VolumeAudit
 public enum CaseFixScripts {
     /// Writes the scripts the case calls for into `directory` (created if missing); returns their names.
     /// `directory` may not be on a mounted volume the case audits.
-    public static func write(_ report: CaseReport, to directory: String) throws(VolumeError) -> [String] {
+    public static func write(_ report: CaseReport, to directory: String) throws -> [String] {
         let mounted = report.inputs.first { $0.kind == .mountedVolume && $0.ignored == nil }?.file
         if let mounted { try RemediationOutput.checkLocation(out: directory, root: mounted) }
         do {

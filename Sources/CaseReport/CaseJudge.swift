@@ -1,7 +1,7 @@
-import EventLog
+import EventLogAudit
 import Foundation
-import ProcmonTrace
 import ServiceAudit
+import TraceAudit
 import VolumeAudit
 import WriterScope
 

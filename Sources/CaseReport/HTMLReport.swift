@@ -1,6 +1,6 @@
 import Foundation
 import Mustache
-import ProcmonTrace
+import TraceAudit
 import VolumeAudit
 import WriterScope
 

@@ -2,7 +2,7 @@ import BinaryFormat
 
 /// The event-log reader's error: the file is not an EVTX log or cannot be read at all. Damage that leaves
 /// other chunks readable is a warning instead.
-public struct EventLogError: UserError, Equatable {
+public struct EventLogError: FileInputError, Equatable {
     public enum Code: String, Sendable {
         case unreadable
         case notAnEventLog
@@ -20,7 +20,8 @@ public struct EventLogError: UserError, Equatable {
         self.reason = reason
     }
 
-    public var message: String { PositionedMessage.line(path: path, offset: offset, reason) }
+    public var file: String { path }
+    public var position: FilePosition? { offset.map(FilePosition.byteOffset) }
 
     public static func == (a: EventLogError, b: EventLogError) -> Bool { a.code == b.code }
 }

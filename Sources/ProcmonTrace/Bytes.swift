@@ -1,11 +1,11 @@
 /// Small byte-slice helpers for the hot path: ASCII comparisons without creating Strings.
-enum Bytes {
+package enum Bytes {
     @inline(__always)
     static func lower(_ b: UInt8) -> UInt8 { (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b }
 
     /// Exact byte equality with an ASCII literal.
     @inline(__always)
-    static func equals(_ field: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
+    package static func equals(_ field: UnsafeRawBufferPointer, _ literal: StaticString) -> Bool {
         guard field.count == literal.utf8CodeUnitCount else { return false }
         let l = literal.utf8Start
         for i in 0..<field.count where field[i] != l[i] { return false }
@@ -20,14 +20,14 @@ enum Bytes {
     }
 
     /// Whether `field` starts with a lowercase pattern, ASCII case ignored (looks at no more than the pattern).
-    static func startsWith(_ field: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
+    package static func startsWith(_ field: UnsafeRawBufferPointer, _ lowercase: [UInt8]) -> Bool {
         guard field.count >= lowercase.count else { return false }
         for i in 0..<lowercase.count where lower(field[i]) != lowercase[i] { return false }
         return true
     }
 
     /// Offset of the first ASCII case-insensitive occurrence of a lowercase pattern, or nil.
-    static func find(_ field: UnsafeRawBufferPointer, _ lowercase: [UInt8], from start: Int = 0) -> Int? {
+    package static func find(_ field: UnsafeRawBufferPointer, _ lowercase: [UInt8], from start: Int = 0) -> Int? {
         let n = field.count
         let m = lowercase.count
         guard m > 0, n - start >= m else { return nil }
@@ -69,7 +69,7 @@ enum Bytes {
         return negative ? -value : value
     }
 
-    static func string(_ field: UnsafeRawBufferPointer) -> String { String(decoding: field, as: UTF8.self) }
+    package static func string(_ field: UnsafeRawBufferPointer) -> String { String(decoding: field, as: UTF8.self) }
 
-    static func lowercased(_ s: String) -> [UInt8] { Array(s.utf8).map(lower) }
+    package static func lowercased(_ s: String) -> [UInt8] { Array(s.utf8).map(lower) }
 }

@@ -62,4 +62,20 @@ public struct TraceEvent: Codable, Equatable, Sendable {
     public var path: String
     public var result: String
     public var detail: String
+
+    public init(
+        row: Int, sequence: Int?, time: String?, process: String, pid: Int, tid: Int?, operation: String,
+        path: String, result: String, detail: String
+    ) {
+        self.row = row
+        self.sequence = sequence
+        self.time = time
+        self.process = process
+        self.pid = pid
+        self.tid = tid
+        self.operation = operation
+        self.path = path
+        self.result = result
+        self.detail = detail
+    }
 }

@@ -1,6 +1,4 @@
-@_exported import WriterScope
-
-/// Entry points of ProcmonTrace: analyse a Procmon log (CSV export or native PML), or replay its events.
+/// Entry points of ProcmonTrace: read a Procmon log (CSV export or native PML), or replay its events.
 public enum Trace {
     /// What reading a log produced besides the events, whichever its format.
     public struct ReadOutcome: Sendable {
@@ -28,24 +26,6 @@ public enum Trace {
         return ReadOutcome(
             rows: o.rows, format: "csv", encoding: o.encoding.rawValue, warnings: o.warnings,
             listingsCounted: o.hasDetail)
-    }
-
-    /// Reads the log in one pass and returns the report.
-    public static func analyze(
-        path: String, options: TraceAnalyzer.Options = .init(), progress: ((Int64, Int64) -> Void)? = nil
-    ) throws -> TraceReport {
-        var analyzer = TraceAnalyzer(options: options)
-        let outcome = try read(path: path, into: &analyzer, progress: progress)
-        return analyzer.finish(
-            file: path, rows: outcome.rows, encoding: outcome.encoding, warnings: outcome.warnings,
-            listingsCounted: outcome.listingsCounted)
-    }
-
-    /// The events of one IDENTIFY window, in its process, from Enter to Leave (or to what ended it).
-    public static func events(path: String, in window: IdentifyWindow, _ body: @escaping (EventView) -> Void) throws {
-        try events(
-            path: path, pid: window.pid, fromRow: window.enterRow, toRow: window.leaveRow ?? window.endRow ?? Int.max,
-            body)
     }
 
     /// Streams again and hands every event of `pid` from `fromRow` to `toRow` (inclusive) to `body`.

@@ -2,7 +2,7 @@ import BinaryFormat
 
 /// The hive reader's error: nothing usable could be read (not a hive, no root key, the file cannot be read).
 /// Damage that leaves the rest readable is a `HiveWarning` instead.
-public struct RegistryError: UserError, Equatable {
+public struct RegistryError: FileInputError, Equatable {
     public enum Code: String, Sendable {
         case unreadable
         case notAHive
@@ -24,9 +24,8 @@ public struct RegistryError: UserError, Equatable {
         self.reason = reason
     }
 
-    public var message: String {
-        PositionedMessage.line(path: path, offset: offset, reason)
-    }
+    public var file: String { path }
+    public var position: FilePosition? { offset.map(FilePosition.byteOffset) }
 
     public static func == (a: RegistryError, b: RegistryError) -> Bool { a.code == b.code }
 }

@@ -1,3 +1,5 @@
+import BinaryFormat
+
 /// Where a service's `ImagePath` points on the system volume, resolved as the SCM and the kernel read it:
 /// `\SystemRoot\`, `%SystemRoot%` and the other usual variables, `\??\C:\`, a path relative to the Windows
 /// folder (`System32\drivers\x.sys`, as drivers have it), quotes, and arguments after the binary.
@@ -55,15 +57,5 @@ public enum ImagePath {
         if p.hasPrefix("\\") { return .unresolved }
         // Relative: drivers' "System32\drivers\x.sys" is relative to the Windows folder.
         return .onVolume("Windows\\" + p)
-    }
-}
-
-extension String {
-    fileprivate func trimmingCharacters(in set: String) -> String {
-        let drop = Set(set)
-        var s = Substring(self)
-        while let f = s.first, drop.contains(f) { s = s.dropFirst() }
-        while let l = s.last, drop.contains(l) { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -1,5 +1,6 @@
+import DiskImage
+import NTFS
 import RegistryHive
-import VolumeAudit
 import WindowsSecurity
 import WriterScope
 

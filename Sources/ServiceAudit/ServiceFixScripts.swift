@@ -1,5 +1,6 @@
+import BinaryFormat
 import Foundation
-import VolumeAudit
+import NTFS
 
 /// `fix-services.ps1` and `fix-services.cmd`: the findings' fixes as scripts for the server. A dry run
 /// unless `-Apply` (`/apply`); each change first checks that the service is still as the audit saw it (the
@@ -150,10 +151,10 @@ public enum ServiceFixScripts {
     /// Writes both scripts into `directory` (created if needed), never onto the audited mount `root`;
     /// returns their paths.
     public static func write(_ report: ServiceReport, to directory: String, auditedRoot root: String?)
-        throws(VolumeError)
+        throws(OutputLocationError)
         -> [String]
     {
-        if let root { try RemediationOutput.checkLocation(out: directory, root: root) }
+        if let root { try OutputLocation.check(out: directory, auditedRoot: root) }
         let ps1 = directory + "/fix-services.ps1"
         let cmd = directory + "/fix-services.cmd"
         var current = directory
@@ -164,8 +165,8 @@ public enum ServiceFixScripts {
             current = cmd
             try Data(self.cmd(report).utf8).write(to: URL(fileURLWithPath: cmd), options: .atomic)
         } catch {
-            throw VolumeError(
-                .badOutput, "\(current): cannot write the fix scripts: \(RemediationOutput.reason(error))")
+            throw OutputLocationError(
+                message: "\(current): cannot write the fix scripts: \(OutputLocation.reason(error))")
         }
         return [ps1, cmd]
     }

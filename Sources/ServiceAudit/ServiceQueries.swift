@@ -1,6 +1,7 @@
 import BinaryFormat
+import DiskImage
 import Foundation
-import VolumeAudit
+import NTFS
 import WindowsSecurity
 import WriterScope
 

@@ -1,6 +1,7 @@
 import BinaryFormat
+import DiskImage
+import NTFS
 import RegistryHive
-import VolumeAudit
 
 /// Where the SYSTEM hive comes from: a hive file (its logs beside it), or a volume (an NTFS image or a
 /// mounted tree) holding `Windows\System32\config\SYSTEM` and its logs, whose binaries are then checked too.
@@ -16,7 +17,7 @@ public enum SystemHiveSource {
         if let special = SpecialFile(following: path) {
             throw RegistryError(.unreadable, path: path, offset: nil, special.refusal)
         }
-        if Volume.isImage(path), try isHiveFile(path) {
+        if ImageFile.isImage(path), try isHiveFile(path) {
             let hive = try Hive(path: path, applyLogs: applyLogs)
             try requireSystem(hive, path)
             return (hive, nil)

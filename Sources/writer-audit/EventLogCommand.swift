@@ -1,6 +1,6 @@
 import ArgumentParser
 import BinaryFormat
-import EventLog
+import EventLogAudit
 import Foundation
 
 /// Reads .evtx event logs natively.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import BinaryFormat
-import ProcmonTrace
+import TraceAudit
 
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

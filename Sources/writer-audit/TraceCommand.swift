@@ -1,5 +1,5 @@
 import ArgumentParser
-import ProcmonTrace
+import TraceAudit
 import WriterScope
 
 struct TraceCommand: ParsableCommand {

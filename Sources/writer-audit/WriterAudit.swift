@@ -1,7 +1,7 @@
 import ArgumentParser
 import BinaryFormat
 import CaseReport
-import ProcmonTrace
+import TraceAudit
 import VolumeAudit
 import WindowsSecurity
 

@@ -106,7 +106,7 @@ struct CSVFileTests {
             let path = try temporaryFile(bytes)
             defer { unlink(path) }
             var sink = Collect()
-            #expect(throws: CSVStreamError(.empty, "")) { try CSVFile(path: path).stream(into: &sink) }
+            #expect(throws: CSVStreamError(.empty, file: "", "")) { try CSVFile(path: path).stream(into: &sink) }
         }
     }
 

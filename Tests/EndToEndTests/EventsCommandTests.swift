@@ -1,6 +1,6 @@
 import Foundation
-import ProcmonTrace
 import Testing
+import TraceAudit
 
 private let reference = Run.root.deletingLastPathComponent().appendingPathComponent("shared/reference/procmon").path
 private var hasReference: Bool { FileManager.default.fileExists(atPath: reference + "/SOURCES.md") }

@@ -4,6 +4,7 @@ import TestSupport
 import Testing
 
 @testable import EventLog
+@testable import EventLogAudit
 
 let referenceLogs = ProjectPaths.reference("evtx")
 let haveLogs = FileManager.default.fileExists(atPath: referenceLogs + "/SOURCES.md")

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import ProcmonTrace
+@testable import TraceAudit
 
 @Suite("QueryDirectory Detail")
 struct DirectoryListingTests {

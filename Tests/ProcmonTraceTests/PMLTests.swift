@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import ProcmonTrace
+@testable import TraceAudit
 
 /// Collects what a CSV row and a PML event share: process name, PID, operation, path, result (and Detail).
 private struct Collect: EventSink {

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 
 @testable import ProcmonTrace
+@testable import TraceAudit
 
 @Suite("Procmon CSV reader")
 struct ReaderTests {

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 
 @testable import ProcmonTrace
+@testable import TraceAudit
 
 /// Paths of the project's fixtures and of the shared reference data, found from this file.
 enum Paths {

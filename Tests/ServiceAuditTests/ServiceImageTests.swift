@@ -1,8 +1,8 @@
 import Foundation
+import NTFS
 import RegistryHive
 import TestSupport
 import Testing
-import VolumeAudit
 
 @testable import ServiceAudit
 

@@ -3,6 +3,9 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import ACLExports
+@testable import DiskImage
+@testable import NTFS
 @testable import VolumeAudit
 
 /// The reference $MFT files beside their Sleuth Kit listings, and $MFT files copied out of our own images by

@@ -3,6 +3,9 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import ACLExports
+@testable import DiskImage
+@testable import NTFS
 @testable import VolumeAudit
 
 /// Checkpoints and differencing disks, which qemu-img cannot write: scripts/make-child-disk writes them from

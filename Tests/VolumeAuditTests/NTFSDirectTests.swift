@@ -4,6 +4,9 @@ import TestSupport
 import Testing
 import WindowsSecurity
 
+@testable import ACLExports
+@testable import DiskImage
+@testable import NTFS
 @testable import VolumeAudit
 
 /// An image built from a spec with extra make-ntfs-image options (--disk, --vhd), not mounted.

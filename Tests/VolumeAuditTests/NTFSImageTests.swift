@@ -3,6 +3,9 @@ import TestSupport
 import Testing
 import WindowsSecurity
 
+@testable import ACLExports
+@testable import DiskImage
+@testable import NTFS
 @testable import VolumeAudit
 
 /// Per-folder counts as `find -xdev` sees them: the same answer by hand.

@@ -2,6 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import ACLExports
+@testable import DiskImage
+@testable import NTFS
 @testable import VolumeAudit
 
 /// Collects every folder a source reports, keyed by its path below the root.

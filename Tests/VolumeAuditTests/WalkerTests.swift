@@ -2,6 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import ACLExports
+@testable import DiskImage
+@testable import NTFS
 @testable import VolumeAudit
 
 @Suite("Folder limits on a walked tree")

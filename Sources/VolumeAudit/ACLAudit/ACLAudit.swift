@@ -121,3 +121,4 @@ public struct ACLAudit {
             findings: findings, errors: errors)
     }
 }
+extension ACLAudit: ACLEntrySink {}

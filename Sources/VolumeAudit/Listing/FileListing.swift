@@ -1,6 +1,7 @@
 import BinaryFormat
 import CSVStream
 import Foundation
+import UploadArchive
 
 /// A listing of a tree as the collector writes it (`Get-ChildItem -Recurse -Force | Export-Csv`, columns
 /// Path, Type, Length, CreationTimeUtc, LastWriteTimeUtc), read as the volume it describes: every folder
@@ -123,21 +124,5 @@ public enum FileListing {
             folderCounts: audit.sortedFolderCounts)
     }
 
-    /// Whether the file at `path` starts with the collector's listing header.
-    public static func isListing(path: String) -> Bool {
-        guard let file = try? ReadOnlyFile(path: path), file.size > 0,
-            let head = try? file.bytes(Int(min(file.size, 512)), at: 0, what: "the header")
-        else { return false }
-        var text = String(decoding: head, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        return isListing(firstLine: String(text.prefix { $0 != "\n" && $0 != "\r\n" && $0 != "\r" }))
-    }
-
-    /// Whether the first line of `head` is the collector's listing header.
-    public static func isListing(firstLine: String) -> Bool {
-        let names = firstLine.split(separator: ",").map {
-            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\" \u{FEFF}\r"))
-        }
-        return Array(names.prefix(2)) == ["Path", "Type"] && names.contains("Length")
-    }
+    public static func isListing(path: String) -> Bool { FileListingFormat.isListing(path: path) }
 }

@@ -25,7 +25,7 @@ public struct ImageACLReader {
         scopes: [String], into audit: inout ACLAudit, onDescriptor: ((String, [UInt8]) -> Void)? = nil
     ) throws -> [String] {
         let image = try NTFSImage(path: path, partition: partition)
-        let secure = try Self.secureDescriptors(image, sds: sds)
+        let secure = try SecureDescriptors.of(image, sds: sds)
         var index = MFTIndex()
         index.reader = image
         let scan = try image.scan { n, r in index.add(n, r) }
@@ -119,49 +119,6 @@ public struct ImageACLReader {
             guardDepth += 1
         }
         return drive + "\\" + names.reversed().joined(separator: "\\")
-    }
-
-    /// $Secure (record 9): its $SDS stream, read whole (it grows with distinct descriptors, not files). For a
-    /// collected $MFT the stream is not in the file: it must be given (`sds`), and is checked to be one.
-    static func secureDescriptors(_ image: NTFSImage, sds path: String?) throws -> SecureDescriptors {
-        if let path {
-            guard image.isBareMFT else {
-                throw VolumeError(
-                    .badImage, "--sds is for a collected $MFT; \(image.path) is a volume and holds its own $Secure:$SDS"
-                )
-            }
-            return try SecureDescriptors(file: path)
-        }
-        guard !image.isBareMFT else {
-            throw VolumeError(
-                .badImage,
-                "\(image.path) is a collected $MFT: its files' descriptors are in $Secure:$SDS, which is not in it; collect that stream too and give it with --sds FILE"
-            )
-        }
-        guard let r = try image.record(9) else { return SecureDescriptors() }
-        var sds: [UInt8]? = nil
-        try r.withUnsafeBytes { b in
-            var found: (runs: [DataRun], size: UInt64)? = nil
-            var resident: [UInt8]? = nil
-            do {
-                try MFTRecord.attributes(b) { type, a throws(MFTRecord.Problem) in
-                    guard type == 0x80, MFTRecord.named(a, "$SDS") else { return }
-                    if let v = MFTRecord.residentValue(a) { resident = Array(v) }
-                    if let d = try MFTRecord.runs(a, totalClusters: image.boot.totalClusters), a.le64(16) == 0 {
-                        found = d
-                    }
-                }
-            } catch {
-                throw image.file.error(
-                    at: image.recordOffset(9) ?? 0,
-                    "MFT record 9 ($Secure) is damaged: \((error as? MFTRecord.Problem)?.reason ?? "\(error)")")
-            }
-            if let resident { sds = resident }
-            if let found {
-                sds = try image.readRuns(found.runs, size: found.size, limit: 256 << 20, what: "$Secure:$SDS")
-            }
-        }
-        return sds.map { SecureDescriptors(sds: $0) } ?? SecureDescriptors()
     }
 }
 
@@ -274,14 +231,7 @@ final class ScopeJudge {
     }
 
     /// The reason of an image error without the image's name and offset (the entry names the place).
-    static func reason(_ error: Error) -> String {
-        guard let e = error as? any UserError else { return "\(error)" }
-        let m = e.message
-        if let r = m.range(of: ": byte offset "), let colon = m[r.upperBound...].firstIndex(of: ":") {
-            return String(m[m.index(after: colon)...].drop(while: { $0 == " " }))
-        }
-        return m
-    }
+    static func reason(_ error: Error) -> String { PositionedMessage.reason(of: error) }
 
     private func entry(path: () -> String, folder: Bool?, key: Int, problem: String?) {
         if let onDescriptor, problem == nil, let bytes = keyBytes[key] ?? secure.byID[UInt32(truncatingIfNeeded: key)] {

@@ -46,12 +46,7 @@ extension Volume {
     }
 
     /// Whether `path` names an image to read (a regular file or a block device) rather than a folder to walk.
-    public static func isImage(_ path: String) -> Bool {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return false }
-        let kind = st.st_mode & S_IFMT
-        return kind == S_IFREG || kind == S_IFBLK
-    }
+    public static func isImage(_ path: String) -> Bool { ImageFile.isImage(path) }
 }
 
 /// A `--scope` for an image: `C:\Windows\Microsoft.NET` or `Windows/Microsoft.NET`, as folder names.
@@ -161,18 +156,6 @@ struct FolderTreeEmitter {
     }
 }
 
-/// What a file is as a volume image, for those who sort files by content (the case command).
-public enum ImageProbe: Sendable, Equatable {
-    /// An NTFS volume this reader reads: a partition image, a disk with one NTFS partition, a fixed VHD.
-    case ntfs
-    /// A collected $MFT file (records only): folder counts, and descriptors with its $Secure:$SDS.
-    case collectedMFT
-    /// A disk image this reader does not read as it is, and why (a VHDX or dynamic VHD: convert it; a disk
-    /// with several NTFS partitions: name one).
-    case unsupported(String)
-    case notAnImage
-}
-
 extension Volume {
     /// The files a disk is read from, `path` first, then its parent, its parent's parent ... (a checkpoint
     /// and the disks it was taken from); just `path` for anything else, nil when it cannot be opened.
@@ -181,27 +164,5 @@ extension Volume {
         return file.chain
     }
 
-    /// Reads the first and last sectors (and a GPT) of `path` to tell whether it is an NTFS image.
-    public static func probeImage(_ path: String) -> ImageProbe {
-        guard isImage(path) else { return .notAnImage }
-        let file: ImageFile
-        do {
-            file = try ImageFile(path: path)
-        } catch let error as BinaryFormatError {
-            return .unsupported(error.message)  // a damaged VHDX or VHD, a parent not there, a log to replay
-        } catch {
-            return .notAnImage
-        }
-        if (try? BareMFT(file)) != nil { return .collectedMFT }
-        do {
-            _ = try DiskLayout.locate(file, partition: nil)
-            return .ntfs
-        } catch let error as VolumeError
-            where error.message.contains("qemu-img convert") || error.message.contains("--partition")
-        {
-            return .unsupported(error.message)
-        } catch {
-            return .notAnImage
-        }
-    }
+    public static func probeImage(_ path: String) -> ImageProbe { NTFSImage.probe(path) }
 }

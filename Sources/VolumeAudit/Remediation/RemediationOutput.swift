@@ -1,3 +1,4 @@
+import BinaryFormat
 import Foundation
 
 /// Where a cleanup plan may be written, and the writing of plan.json, plan.csv, remediate.sh, remediate.ps1.
@@ -12,27 +13,11 @@ public enum RemediationOutput {
         plan.source == .mount ? files : files.filter { $0 != "remediate.sh" }
     }
 
-    /// Refuses an output path inside the audited root, or the root itself: symbolic links resolved on both
-    /// sides (the output's own link too), and an existing output that is the same file as the root under
-    /// another name (a hard link) refused as well.
+    /// Refuses an output path inside the audited root, or the root itself (`OutputLocation`).
     public static func checkLocation(out: String, root: String) throws(VolumeError) {
-        let rootURL = URL(fileURLWithPath: root).standardizedFileURL.resolvingSymlinksInPath()
-        let outURL = URL(fileURLWithPath: out).standardizedFileURL
-        let outResolved =
-            FileManager.default.fileExists(atPath: out)
-            ? outURL.resolvingSymlinksInPath()
-            : outURL.deletingLastPathComponent().resolvingSymlinksInPath().appendingPathComponent(
-                outURL.lastPathComponent)
-        if outResolved.path == rootURL.path || outResolved.path.hasPrefix(rootURL.path + "/") || sameFile(out, root) {
-            throw VolumeError(.badOutput, "\(out): inside the audited volume \(root); write the plan elsewhere")
+        do { try OutputLocation.check(out: out, auditedRoot: root) } catch {
+            throw VolumeError(.badOutput, error.message)
         }
-    }
-
-    /// Whether `a` and `b` both exist and are one file (the same device and inode).
-    static func sameFile(_ a: String, _ b: String) -> Bool {
-        var sa = stat()
-        var sb = stat()
-        return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
     }
 
     /// Writes the plan and its scripts into `out` (created), stamped with `generated`.
@@ -64,12 +49,5 @@ public enum RemediationOutput {
     }
 
     /// The operating system's reason, without Foundation's dump.
-    public static func reason(_ error: Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
-        return ns.localizedDescription.split(whereSeparator: \.isNewline).first.map(String.init) ?? "\(ns.code)"
-    }
+    public static func reason(_ error: Error) -> String { OutputLocation.reason(error) }
 }

@@ -1,6 +1,6 @@
 import BinaryFormat
 import CSVStream
-import ProcmonTrace
+import TraceAudit
 
 /// Columns `events` can write, named as in Procmon's CSV header.
 enum EventColumn: String, CaseIterable {

@@ -1,5 +1,5 @@
 import CSVStream
-import ProcmonTrace
+import TraceAudit
 
 /// Writes events as Procmon's CSV export does (UTF-8 BOM, CRLF, every field quoted), plus a Row column.
 struct ProcmonCSVWriter {

@@ -1,5 +1,5 @@
 import BinaryFormat
-import ProcmonTrace
+import TraceAudit
 
 /// The readable report: verdict first, then its evidence, then the windows, failures and the last events.
 struct TraceTextRenderer {

@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// Files on an NTFS image found as Windows opens a path: from the root folder (record 5) down through each
 /// folder's $I30 index, names compared without regard to case. Reads a file's unnamed $DATA (also when an
@@ -17,7 +18,7 @@ public final class ImageVolumeFiles: VolumeFiles {
     }
 
     /// The MFT record of `path`, or nil when a component is not listed in its folder.
-    func lookup(_ path: String) throws -> UInt64? {
+    package func lookup(_ path: String) throws -> UInt64? {
         var record: UInt64 = 5
         for part in Self.components(path) {
             if listings[record] == nil {
@@ -35,7 +36,7 @@ public final class ImageVolumeFiles: VolumeFiles {
     }
 
     /// Every entry of the folder's index (root and in-use allocation records).
-    func entries(of folder: UInt64, _ body: (DirectoryIndex.Entry) -> Void) throws {
+    package func entries(of folder: UInt64, _ body: (DirectoryIndex.Entry) -> Void) throws {
         guard let r = try image.record(folder) else { return }
         var allocation: [UInt8]? = nil
         var bitmap: [UInt8]? = nil
@@ -91,10 +92,10 @@ public final class ImageVolumeFiles: VolumeFiles {
             }) {
                 return .present(descriptor: own)
             }
-            if secure == nil { secure = try ImageACLReader.secureDescriptors(image, sds: nil) }
+            if secure == nil { secure = try SecureDescriptors.of(image, sds: nil) }
             return .present(descriptor: secure?.byID[facts.securityID])
         } catch {
-            return .unreadable(ScopeJudge.reason(error))
+            return .unreadable(PositionedMessage.reason(of: error))
         }
     }
 

@@ -1,3 +1,5 @@
+import BinaryFormat
+import Foundation
 import WindowsSecurity
 
 /// Reads `icacls <dir> /t` display output:
@@ -14,10 +16,10 @@ public struct IcaclsDisplayReader {
     public let path: String
     public init(path: String) { self.path = path }
 
-    public func read(into audit: inout ACLAudit) throws {
+    public func read<Sink: ACLEntrySink>(into audit: inout Sink) throws {
         let lines = try TextFile.lines(path)
         var current: (path: String, column: Int, aces: [ACE], line: Int, bad: String?)? = nil
-        func flush(_ audit: inout ACLAudit) {
+        func flush(_ audit: inout Sink) {
             guard let c = current else { return }
             if let bad = c.bad {
                 audit.error(path: c.path, bad)

@@ -1,4 +1,3 @@
-import BinaryFormat
 import Foundation
 
 /// Reads a small text export (icacls output): UTF-16LE/BE with or without BOM, or UTF-8; lines split on
@@ -9,19 +8,18 @@ public enum TextFile {
 
     public static func lines(_ path: String) throws -> [String] {
         let bytes: [UInt8]
-        do {
-            // ReadOnlyFile refuses a pipe or device, so the read is of the file's size and ends.
+        do {  // ReadOnlyFile refuses a pipe or device, so the read is of the file's size and ends.
             let file = try ReadOnlyFile(path: path)
-            guard !file.isDirectory else { throw VolumeError(.badRoot, "\(path): a folder, not an export file") }
+            guard !file.isDirectory else {
+                throw BinaryFormatError(.unreadable, path: path, offset: nil, "a folder, not an export file")
+            }
             guard file.size <= maxSize else {
-                throw VolumeError(
-                    .badRoot,
-                    "\(path): \(file.size) bytes, more than the \(maxSize >> 20) MiB an icacls export of a Windows folder holds"
+                throw BinaryFormatError(
+                    .malformed, path: path, offset: nil,
+                    "\(file.size) bytes, more than the \(maxSize >> 20) MiB an icacls export of a Windows folder holds"
                 )
             }
             bytes = try file.bytes(Int(file.size), at: 0, what: "the export")
-        } catch let e as BinaryFormatError {
-            throw VolumeError(.badRoot, e.message)
         }
         let text: String
         if bytes.starts(with: [0xFF, 0xFE]) {

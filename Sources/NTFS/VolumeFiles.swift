@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// What a volume says of one file asked for by path.
 public enum VolumeFileState: Sendable, Equatable {
@@ -30,7 +31,7 @@ extension VolumeFiles {
 /// Opens a volume for file lookups: a folder is a mounted tree, a file or block device an NTFS image.
 public enum VolumeFilesOpener {
     public static func open(_ path: String, partition: Int? = nil) throws -> any VolumeFiles {
-        if Volume.isImage(path) { return try ImageVolumeFiles(path: path, partition: partition) }
+        if ImageFile.isImage(path) { return try ImageVolumeFiles(path: path, partition: partition) }
         return MountedVolumeFiles(root: path)
     }
 }

@@ -12,9 +12,17 @@ public struct NTFSPartition: Sendable, Equatable {
     public var kind: String
     /// What the partition table claims that the disk cannot hold (read as far as the disk goes).
     public var warnings: [String] = []
+
+    package init(number: Int, offset: UInt64, length: UInt64, kind: String, warnings: [String] = []) {
+        self.number = number
+        self.offset = offset
+        self.length = length
+        self.kind = kind
+        self.warnings = warnings
+    }
 }
 
-enum DiskLayout {
+package enum DiskLayout {
     static let ntfsOEM: [UInt8] = Array("NTFS    ".utf8)
 
     /// Disk formats recognised only to be refused with the conversion command (VHDX and VHD are read).
@@ -27,7 +35,7 @@ enum DiskLayout {
         return nil
     }
 
-    static func locate(_ file: ImageFile, partition wanted: Int?) throws -> NTFSPartition {
+    package static func locate(_ file: ImageFile, partition wanted: Int?) throws -> NTFSPartition {
         guard file.size >= 512 else {
             throw file.error(at: 0, "\(file.size) bytes is too small for an NTFS volume or a disk image")
         }

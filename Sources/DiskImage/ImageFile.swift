@@ -4,20 +4,20 @@ import Foundation
 /// A disk or volume image, read-only, by offset in the disk it holds: a raw image or fixed VHD as it is,
 /// or a VHDX or dynamic VHD through its block table (recognised by content). Every reader of NTFS, MBR and
 /// GPT stands on this; none knows which container it reads.
-final class ImageFile: PositionedReader, @unchecked Sendable {
-    let path: String
+package final class ImageFile: PositionedReader, @unchecked Sendable {
+    package let path: String
     /// The size of the disk (for a VHDX or dynamic VHD, its virtual size).
-    let size: UInt64
+    package let size: UInt64
     private let raw: ReadOnlyFile
     private let disk: (any VirtualDisk)?
     /// What holds the disk, for messages: "VHDX", "dynamic VHD", or nil for a raw image.
-    let container: String?
+    package let container: String?
     /// The files read for the disk: this one, then a differencing disk's parents.
-    var chain: [String] { disk?.chain ?? [path] }
+    package var chain: [String] { disk?.chain ?? [path] }
     /// What the container's tables hold that was read around.
-    var warnings: [String] { disk?.warnings ?? [] }
+    package var warnings: [String] { disk?.warnings ?? [] }
 
-    init(path: String) throws {
+    package init(path: String) throws {
         raw = try ReadOnlyFile(path: path, blockDevice: true)
         self.path = path
         let found = try VirtualDisks.open(raw, chain: [(path as NSString).resolvingSymlinksInPath])
@@ -33,7 +33,9 @@ final class ImageFile: PositionedReader, @unchecked Sendable {
     }
 
     /// Reads exactly `count` bytes of the disk at `offset`, or throws naming `what`.
-    func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64, what: @autoclosure () -> String)
+    package func read(
+        into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64, what: @autoclosure () -> String
+    )
         throws(BinaryFormatError)
     {
         guard let disk else { return try raw.read(into: buffer, count: count, at: offset, what: what()) }
@@ -47,7 +49,7 @@ final class ImageFile: PositionedReader, @unchecked Sendable {
     }
 
     /// An error about the bytes at `offset` of the disk (for a VHDX or dynamic VHD, a virtual offset).
-    func error(at offset: UInt64, _ what: String) -> VolumeError {
+    package func error(at offset: UInt64, _ what: String) -> VolumeError {
         VolumeError(.badImage, "\(path): \(container.map { "\($0) disk " } ?? "")byte offset \(offset): \(what)")
     }
 }
@@ -71,4 +73,14 @@ protocol VirtualDisk: Sendable {
 extension VolumeError {
     /// A byte-layer error (cut-off image, read failure) as the volume error a user sees.
     init(_ e: BinaryFormatError) { self.init(.badImage, e.message) }
+}
+
+extension ImageFile {
+    /// Whether `path` names an image to read (a regular file or a block device) rather than a folder to walk.
+    public static func isImage(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return false }
+        let kind = st.st_mode & S_IFMT
+        return kind == S_IFREG || kind == S_IFBLK
+    }
 }

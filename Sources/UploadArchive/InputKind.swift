@@ -1,7 +1,8 @@
 import BinaryFormat
+import DiskImage
 import Foundation
+import NTFS
 import RegistryHive
-import VolumeAudit
 
 /// What a file of a customer's upload is, told by its content (never by its name).
 public enum InputKind: String, Sendable, Codable {
@@ -68,13 +69,13 @@ public enum InputKind: String, Sendable, Codable {
                 return (.ignored, "\(other.described): not used (the case reads the SYSTEM and SOFTWARE hives)")
             }
         }
-        switch Volume.probeImage(path) {
+        switch NTFSImage.probe(path) {
         case .ntfs: return (.volumeImage, nil)
         case .collectedMFT: return (.collectedMFT, nil)
         case .unsupported(let why): return (.ignored, why)
         case .notAnImage: break
         }
-        if Volume.isSecureDescriptorStream(path) { return (.sds, nil) }
+        if SecureDescriptors.isStream(path) { return (.sds, nil) }
         let text = TextSniff(head)
         if text.firstLine.trimmingCharacters(in: .whitespaces).isEmpty,
             ["D:", "O:", "G:", "S:"].contains(where: { text.secondLine.hasPrefix($0) })
@@ -88,7 +89,7 @@ public enum InputKind: String, Sendable, Codable {
         {
             return (.vssadminWriters, nil)
         }
-        if FileListing.isListing(firstLine: text.firstLine) { return (.fileListing, nil) }
+        if FileListingFormat.isListing(firstLine: text.firstLine) { return (.fileListing, nil) }
         if text.text.hasPrefix("{"), text.contains("\"collector\""), text.contains("\"items\"") {
             return (.collectorManifest, nil)
         }

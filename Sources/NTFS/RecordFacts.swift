@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 import WindowsSecurity
 
 /// What the audits read from one MFT record (fixed up): its names, kind, security id and own descriptor.
@@ -6,10 +7,10 @@ import WindowsSecurity
 /// The one parser of record contents, shared by the folder index and the ACL reader. A link is a reparse
 /// point whose tag has the name-surrogate bit (symbolic link, junction), or an Interix link or device as
 /// ntfs-3g writes `ln -s` and mknod: a SYSTEM file whose data starts with IntxLNK\1, IntxCHR\0 or IntxBLK\0.
-struct RecordFacts {
-    var names: [MFTIndex.Name] = []
-    var directory = false
-    var link = false
+package struct RecordFacts {
+    package var names: [MFTIndex.Name] = []
+    package var directory = false
+    package var link = false
     var hasAttributeList = false
     /// Other records a resident $ATTRIBUTE_LIST names: the extension records of this base record.
     var listedRecords: [UInt64] = []
@@ -21,9 +22,9 @@ struct RecordFacts {
     var nonResidentList: UnsafeRawBufferPointer? = nil
     /// The base record of an extension record (0 for a base record).
     var base: UInt64 = 0
-    var securityID: UInt32 = 0
+    package var securityID: UInt32 = 0
     /// The $SECURITY_DESCRIPTOR attribute: its resident value, and the whole attribute.
-    var ownDescriptor: (resident: UnsafeRawBufferPointer?, raw: UnsafeRawBufferPointer)? = nil
+    package var ownDescriptor: (resident: UnsafeRawBufferPointer?, raw: UnsafeRawBufferPointer)? = nil
 
     /// Reads the record; throws when an attribute is damaged.
     init(parsing r: UnsafeRawBufferPointer) throws(MFTRecord.Problem) {
@@ -104,13 +105,13 @@ struct RecordFacts {
     }
 
     /// Reads the record, or nil when it is damaged (the folder index has warned about it already).
-    init?(_ r: UnsafeRawBufferPointer) {
+    package init?(_ r: UnsafeRawBufferPointer) {
         guard let facts = try? RecordFacts(parsing: r) else { return nil }
         self = facts
     }
 
     /// The bytes of the record's own $SECURITY_DESCRIPTOR, or nil when it has none.
-    func descriptorBytes(_ image: NTFSImage, record: UInt64? = nil) throws -> [UInt8]? {
+    package func descriptorBytes(_ image: NTFSImage, record: UInt64? = nil) throws -> [UInt8]? {
         guard let own = ownDescriptor else { return nil }
         if let resident = own.resident { return Array(resident) }
         let what =

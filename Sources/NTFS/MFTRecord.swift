@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// One MFT record (FILE), fixed up in place, and the attributes the audit reads from it.
 ///
@@ -6,11 +7,11 @@ import BinaryFormat
 /// @22 (1 in use, 2 directory), used size @24, base record reference @32. Every 512-byte stride ends with
 /// the update sequence number, which the fixup swaps back for the saved bytes; a mismatch means a torn or
 /// damaged record.
-enum MFTRecord {
+package enum MFTRecord {
     static let inUse: UInt16 = 1
     static let directory: UInt16 = 2
 
-    enum Problem: Error {
+    package enum Problem: Error {
         case notARecord
         case badFixup(String)
         case badAttribute(Int, String)
@@ -66,7 +67,7 @@ enum MFTRecord {
     }
 
     /// Calls `body` with each attribute (type, whole attribute bytes) of a fixed-up record, in order.
-    static func attributes(
+    package static func attributes(
         _ r: UnsafeRawBufferPointer, _ body: (UInt32, UnsafeRawBufferPointer) throws(Problem) -> Void
     )
         throws(Problem)
@@ -94,7 +95,7 @@ enum MFTRecord {
     }
 
     /// The value of a resident attribute, or nil when it is non-resident or its value does not fit.
-    static func residentValue(_ a: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+    package static func residentValue(_ a: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         guard a[8] == 0, a.count >= 24 else { return nil }
         let length = Int(a.le32(16))
         let offset = Int(a.le16(20))

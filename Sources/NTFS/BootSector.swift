@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// The NTFS boot sector: geometry and where the $MFT starts.
 struct BootSector {
@@ -10,7 +11,7 @@ struct BootSector {
 
     /// The geometry a collected $MFT is read with: one "cluster" a record, so record n is at n × size; the
     /// real volume's size is unknown, so runs are bounded by 2^48 clusters only.
-    init(bareMFTRecordSize size: Int) {
+    package init(bareMFTRecordSize size: Int) {
         bytesPerSector = 512
         clusterSize = size
         totalClusters = 1 << 48

@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// Turns a volume-relative path (raw bytes, `/`-separated) into the Windows path a user sees.
 public enum WindowsPath {

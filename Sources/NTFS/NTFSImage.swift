@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// An NTFS volume read straight from an image file: the boot sector, the $MFT's own runs, and sequential
 /// reads of the MFT in large blocks. Opened read-only; nothing is ever written.
@@ -142,7 +143,7 @@ public final class NTFSImage {
     private(set) var unreadMFTBytes: UInt64 = 0
 
     /// Says how much of what the $MFT's runs map was not read (beyond its initialized data or its bitmap).
-    var unreadWarnings: [String] {
+    package var unreadWarnings: [String] {
         var out = file.warnings + partition.warnings + readRunsWarnings
         guard unreadMFTBytes > 0 else { return out + bareWarnings }
         out.append(
@@ -253,7 +254,7 @@ public final class NTFSImage {
 
     /// Reads the whole MFT in file order, in blocks of `recordsPerBlock` records, and hands every record in
     /// use (fixed up) to `body` with its number. Damaged records are counted and named in warnings, not fatal.
-    func scan(_ body: (UInt64, UnsafeRawBufferPointer) -> Void) throws -> ScanWarnings {
+    package func scan(_ body: (UInt64, UnsafeRawBufferPointer) -> Void) throws -> ScanWarnings {
         var warnings = ScanWarnings()
         let size = boot.recordSize
         let block = UnsafeMutableRawBufferPointer.allocate(byteCount: size * Self.recordsPerBlock, alignment: 16)

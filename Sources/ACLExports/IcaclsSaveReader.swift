@@ -1,3 +1,5 @@
+import BinaryFormat
+import Foundation
 import WindowsSecurity
 
 /// Reads `icacls <dir> /save acls.txt /t /c`: UTF-16LE (with or without BOM), CRLF, pairs of lines — a path
@@ -12,7 +14,7 @@ public struct IcaclsSaveReader {
         self.base = base
     }
 
-    public func read(into audit: inout ACLAudit) throws {
+    public func read<Sink: ACLEntrySink>(into audit: inout Sink) throws {
         let lines = try TextFile.lines(path)
         var i = 0
         while i < lines.count {
@@ -39,14 +41,5 @@ public struct IcaclsSaveReader {
     private func joined(_ relative: String) -> String {
         guard !base.isEmpty else { return relative }
         return base.hasSuffix("\\") ? base + relative : base + "\\" + relative
-    }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let c = s.first, set.contains(c) { s = s.dropFirst() }
-        while let c = s.last, set.contains(c) { s = s.dropLast() }
-        return String(s)
     }
 }

@@ -18,6 +18,14 @@ public struct CaseInput: Sendable, Encodable {
 
     enum CodingKeys: String, CodingKey { case file, kind, bytes, sha256, ignored }
 
+    package init(file: String, kind: InputKind, bytes: UInt64, sha256: String? = nil, ignored: String? = nil) {
+        self.file = file
+        self.kind = kind
+        self.bytes = bytes
+        self.sha256 = sha256
+        self.ignored = ignored
+    }
+
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(file, forKey: .file)
@@ -28,7 +36,7 @@ public struct CaseInput: Sendable, Encodable {
     }
 
     /// SHA-256 of a file, read in 1 MiB blocks (swift-crypto).
-    static func sha256(of path: String) throws -> String {
+    package static func sha256(of path: String) throws -> String {
         let file = try ReadOnlyFile(path: path, blockDevice: true)
         var hasher = SHA256()
         let block = 1 << 20

@@ -1,5 +1,6 @@
 import BinaryFormat
 import CXattr
+import DiskImage
 import Foundation
 
 #if canImport(Glibc)

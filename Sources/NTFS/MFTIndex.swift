@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 import WindowsSecurity
 
 /// The folder tree of an NTFS volume, built in one sequential pass over the MFT.
@@ -10,30 +11,32 @@ import WindowsSecurity
 /// metafiles (records 0 to 15 but the root) are hidden; symbolic links and junctions (name-surrogate
 /// reparse points) are "other" and never entered. Names moved to extension records (files with an
 /// $ATTRIBUTE_LIST) are counted from those records, which name their base record.
-struct MFTIndex {
-    struct Folder {
-        var record: UInt64
-        var parent: UInt64 = 0
+package struct MFTIndex {
+    package struct Folder {
+        package var record: UInt64
+        package var parent: UInt64 = 0
         var nameStart = 0
         var nameLength = 0
-        var subfolders: Int32 = 0
-        var files: Int32 = 0
-        var others: Int32 = 0
+        package var subfolders: Int32 = 0
+        package var files: Int32 = 0
+        package var others: Int32 = 0
         /// The longest name of an entry counted in it, in UTF-16 code units.
-        var longestName: Int32 = 0
+        package var longestName: Int32 = 0
         /// Its own record was seen: a directory in use (otherwise it is only named as a parent).
         var registered = false
-        var firstChild: Int32 = -1
-        var nextSibling: Int32 = -1
+        package var firstChild: Int32 = -1
+        package var nextSibling: Int32 = -1
         /// Entries its $I30 index lists (that the counts count), or -1 when it has no readable index.
         var listed: Int32 = -1
     }
 
-    static let root: UInt64 = 5
-    static let firstUserRecord: UInt64 = 16
-    static let recordMask: UInt64 = 0x0000_FFFF_FFFF_FFFF
+    package static let root: UInt64 = 5
+    package static let firstUserRecord: UInt64 = 16
+    package static let recordMask: UInt64 = 0x0000_FFFF_FFFF_FFFF
 
-    var folders: [Folder] = []
+    package init() {}
+
+    package var folders: [Folder] = []
     var index: [UInt64: Int32] = [:]
     var names: [UInt8] = []
     /// Names found in extension records, by base record; resolved at the end.
@@ -41,25 +44,29 @@ struct MFTIndex {
     /// Base records that have an $ATTRIBUTE_LIST: whether each is a directory, a surrogate reparse point.
     var listBases: [UInt64: (directory: Bool, surrogate: Bool)] = [:]
     private(set) var records = 0
-    var warnings: [String] = []
+    package var warnings: [String] = []
     var damaged = 0
     /// Records that name themselves as their base: their names, and whether each is a directory or link.
     var selfBased: [UInt64: [(parent: UInt64, name: [UInt8], surrogate: Bool)]] = [:]
     var selfBasedFacts: [UInt64: (directory: Bool, link: Bool, hasList: Bool)] = [:]
     /// The image, when large folders' index records are to be read as the scan meets them.
-    var reader: NTFSImage? = nil
+    package var reader: NTFSImage? = nil
     /// Large folders' index allocations, by folder record, read in `reconcile` (when there is no `reader`).
     var allocations: [UInt64: IndexAllocation] = [:]
     /// Names a record gives but its parent's index does not list: not counted, and not ACL entries.
-    var unlisted: Set<NameInFolder> = []
+    package var unlisted: Set<NameInFolder> = []
     /// Folders whose record has no $I30 index root (their entries are counted from the records alone).
     var withoutIndex = 0
     /// Large folders of a bare $MFT: their index records are not in the file, so the records alone count.
     var indexOutsideMFT = 0
 
-    struct NameInFolder: Hashable {
-        var record: UInt64
-        var parent: UInt64
+    package struct NameInFolder: Hashable {
+        package var record: UInt64
+        package var parent: UInt64
+        package init(record: UInt64, parent: UInt64) {
+            self.record = record
+            self.parent = parent
+        }
     }
 
     /// Non-resident $ATTRIBUTE_LIST attributes by base record, read in `finish`.
@@ -67,13 +74,13 @@ struct MFTIndex {
     /// Extension record → the base record whose attribute list names it.
     var claimedBy: [UInt64: UInt64] = [:]
     /// Names held in extension records, by base record (kept for the ACL reader, which judges each name).
-    private(set) var extensionNames: [UInt64: [(parent: UInt64, name: [UInt8])]] = [:]
+    package private(set) var extensionNames: [UInt64: [(parent: UInt64, name: [UInt8])]] = [:]
 
     /// A name of a record, as stored in a $FILE_NAME attribute.
-    struct Name {
-        var parent: UInt64
-        var namespace: UInt8
-        var utf16: UnsafeRawBufferPointer
+    package struct Name {
+        package var parent: UInt64
+        package var namespace: UInt8
+        package var utf16: UnsafeRawBufferPointer
     }
 
     mutating func folderIndex(_ record: UInt64) -> Int {
@@ -84,7 +91,7 @@ struct MFTIndex {
     }
 
     /// Adds one record in use (fixed up).
-    mutating func add(_ n: UInt64, _ r: UnsafeRawBufferPointer) {
+    package mutating func add(_ n: UInt64, _ r: UnsafeRawBufferPointer) {
         let facts: RecordFacts
         do {
             facts = try RecordFacts(parsing: r)
@@ -206,7 +213,7 @@ struct MFTIndex {
     }
 
     /// Counts the names found in extension records, now that every base record has been seen.
-    mutating func finish(image: NTFSImage? = nil) {
+    package mutating func finish(image: NTFSImage? = nil) {
         if let image, !selfBased.isEmpty {
             // Only a record naming itself as its base needs the attribute lists that live outside the records.
             for (base, attribute) in nonResidentLists {
@@ -283,17 +290,19 @@ struct MFTIndex {
     }
 
     /// True when a record that names itself as its base is held by another record's attribute list.
-    func isExtension(_ n: UInt64) -> Bool { claimedBy[n] != nil }
+    package func isExtension(_ n: UInt64) -> Bool { claimedBy[n] != nil }
 
     /// Position in `folders` of the folder with this record number.
-    func position(of record: UInt64) -> Int? { index[record].map(Int.init) }
+    package func position(of record: UInt64) -> Int? { index[record].map(Int.init) }
 
-    func name(of folder: Folder) -> ArraySlice<UInt8> { names[folder.nameStart..<folder.nameStart + folder.nameLength] }
+    package func name(of folder: Folder) -> ArraySlice<UInt8> {
+        names[folder.nameStart..<folder.nameStart + folder.nameLength]
+    }
 
     /// Links every registered folder under its registered parent; returns the root's position. Folders the
     /// root cannot reach (their parent references form a loop, or name a folder that is not there) are named
     /// in a warning with what hangs below them.
-    mutating func link() -> Int? {
+    package mutating func link() -> Int? {
         guard let rootIndex = index[Self.root].map(Int.init), folders[rootIndex].registered else { return nil }
         for i in folders.indices where folders[i].registered && i != rootIndex {
             guard let p = index[folders[i].parent].map(Int.init), p != i, folders[p].registered else { continue }
@@ -329,5 +338,5 @@ struct MFTIndex {
     }
 
     /// UTF-16LE name → UTF-8; an unpaired surrogate becomes U+FFFD.
-    static func utf8(_ u: UnsafeRawBufferPointer) -> [UInt8] { UTF16LE.utf8(u) }
+    package static func utf8(_ u: UnsafeRawBufferPointer) -> [UInt8] { UTF16LE.utf8(u) }
 }

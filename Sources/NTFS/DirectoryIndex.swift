@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// A folder's $I30 index: what Windows (and the System Writer, through FindFirstFile) lists in the folder.
 ///
@@ -8,15 +9,15 @@ import BinaryFormat
 /// key (a $FILE_NAME: parent @0, attributes @0x38, name length @0x40, namespace @0x41, name @0x42).
 /// $INDEX_ALLOCATION: `INDX` records (fixed up like MFT records) with a node header @0x18, those in use
 /// marked in the $I30 $BITMAP.
-enum DirectoryIndex {
-    struct Entry {
-        var record: UInt64
-        var namespace: UInt8
-        var attributes: UInt32
-        var name: UnsafeRawBufferPointer
+package enum DirectoryIndex {
+    package struct Entry {
+        package var record: UInt64
+        package var namespace: UInt8
+        package var attributes: UInt32
+        package var name: UnsafeRawBufferPointer
         /// The $FILE_NAME copy's modification time and data size (NTFS updates these copies lazily).
-        var modified: UInt64 = 0
-        var size: UInt64 = 0
+        package var modified: UInt64 = 0
+        package var size: UInt64 = 0
     }
 
     /// Calls `body` with each keyed entry of the node at `header` in `b`; false when the node is damaged.

@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// A non-resident attribute's bytes as its runs lay them out: byte `b` of the attribute is in the run whose
 /// start is the last at or before `b`. Records are found by their byte position, never by counting whole

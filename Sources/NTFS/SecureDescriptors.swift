@@ -1,15 +1,16 @@
 import BinaryFormat
+import DiskImage
 
 /// The descriptors of $Secure:$SDS, by security id: what a file's $STANDARD_INFORMATION security id names.
 ///
 /// $SDS is a stream of entries (hash, id, offset, length, then the self-relative descriptor), 16-byte
 /// aligned, in 256 KiB blocks each followed by its mirror copy; only the first copy is read.
-struct SecureDescriptors {
-    private(set) var byID: [UInt32: [UInt8]] = [:]
+package struct SecureDescriptors {
+    package private(set) var byID: [UInt32: [UInt8]] = [:]
 
-    init() {}
+    package init() {}
 
-    init(sds: [UInt8]) {
+    package init(sds: [UInt8]) {
         let block = 256 * 1024
         var at = 0
         while at + 20 <= sds.count {
@@ -37,7 +38,7 @@ extension SecureDescriptors {
     static let fileLimit: UInt64 = 256 << 20
 
     /// A collected $Secure:$SDS stream (`$Secure_$SDS` from a collector).
-    init(file path: String) throws {
+    package init(file path: String) throws {
         let file = try ReadOnlyFile(path: path)
         try Self.check(file)
         self.init(sds: try file.bytes(Int(file.size), at: 0, what: "the $SDS stream"))
@@ -66,10 +67,55 @@ extension SecureDescriptors {
     }
 }
 
-extension Volume {
+extension SecureDescriptors {
     /// Whether `path` holds a collected $Secure:$SDS stream (the case command sorts files by content).
-    public static func isSecureDescriptorStream(_ path: String) -> Bool {
+    public static func isStream(_ path: String) -> Bool {
         guard let file = try? ReadOnlyFile(path: path) else { return false }
         return (try? SecureDescriptors.check(file)) != nil
+    }
+}
+
+extension SecureDescriptors {
+    /// $Secure (record 9): its $SDS stream, read whole (it grows with distinct descriptors, not files). For a
+    /// collected $MFT the stream is not in the file: it must be given (`sds`), and is checked to be one.
+    public static func of(_ image: NTFSImage, sds path: String?) throws -> SecureDescriptors {
+        if let path {
+            guard image.isBareMFT else {
+                throw VolumeError(
+                    .badImage, "--sds is for a collected $MFT; \(image.path) is a volume and holds its own $Secure:$SDS"
+                )
+            }
+            return try SecureDescriptors(file: path)
+        }
+        guard !image.isBareMFT else {
+            throw VolumeError(
+                .badImage,
+                "\(image.path) is a collected $MFT: its files' descriptors are in $Secure:$SDS, which is not in it; collect that stream too and give it with --sds FILE"
+            )
+        }
+        guard let r = try image.record(9) else { return SecureDescriptors() }
+        var sds: [UInt8]? = nil
+        try r.withUnsafeBytes { b in
+            var found: (runs: [DataRun], size: UInt64)? = nil
+            var resident: [UInt8]? = nil
+            do {
+                try MFTRecord.attributes(b) { type, a throws(MFTRecord.Problem) in
+                    guard type == 0x80, MFTRecord.named(a, "$SDS") else { return }
+                    if let v = MFTRecord.residentValue(a) { resident = Array(v) }
+                    if let d = try MFTRecord.runs(a, totalClusters: image.boot.totalClusters), a.le64(16) == 0 {
+                        found = d
+                    }
+                }
+            } catch {
+                throw image.file.error(
+                    at: image.recordOffset(9) ?? 0,
+                    "MFT record 9 ($Secure) is damaged: \((error as? MFTRecord.Problem)?.reason ?? "\(error)")")
+            }
+            if let resident { sds = resident }
+            if let found {
+                sds = try image.readRuns(found.runs, size: found.size, limit: 256 << 20, what: "$Secure:$SDS")
+            }
+        }
+        return sds.map { SecureDescriptors(sds: $0) } ?? SecureDescriptors()
     }
 }

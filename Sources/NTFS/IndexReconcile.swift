@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// Makes the counts agree with what each folder's index lists, as Windows, the System Writer and ntfs-3g
 /// see a folder: a name that a record gives but its parent's index does not list is not counted (a warning
@@ -9,7 +10,7 @@ import BinaryFormat
 /// records after it). Only folders whose listed count differs from the records' count are looked at
 /// closely, with a second scan of the MFT; on a consistent volume there is none.
 extension MFTIndex {
-    mutating func reconcile(image: NTFSImage) throws {
+    package mutating func reconcile(image: NTFSImage) throws {
         // Large folders: the entries in their index records.
         for (record, allocation) in allocations {
             guard let i = position(of: record) else { continue }

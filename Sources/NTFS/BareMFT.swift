@@ -1,4 +1,5 @@
 import BinaryFormat
+import DiskImage
 
 /// A collected $MFT file (KAPE, Velociraptor, FTK Imager, RawCopy): the $MFT's data alone, no boot sector.
 ///
@@ -6,7 +7,7 @@ import BinaryFormat
 /// comes from the records themselves (the allocated size at 0x1C, agreeing with the update sequence count and
 /// with record 1), never from a boot sector. Records are numbered by position; the file's length, not record
 /// 0's data size, says how many there are (a warning when the two disagree).
-struct BareMFT {
+package struct BareMFT {
     let boot: BootSector
     let recordCount: UInt64
     /// The records come with their fixups applied (copied out through NTFS, e.g. by ntfscat).

@@ -1,5 +1,5 @@
 /// An IDENTIFY window while the trace is being read: counts, the ring of last events, failures, listings.
-final class WindowState {
+package final class WindowState {
     enum End {
         case leave(TraceEvent)
         case processExit(row: Int, status: Int64?)
