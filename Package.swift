@@ -123,6 +123,13 @@ let package = Package(
             dependencies: [
                 "VolumeAudit", "NTFS", "DiskImage", "ACLExports", "WindowsSecurity", "BinaryFormat", "TestSupport",
             ]),
+        .testTarget(
+            name: "ErrorShapeTests",
+            dependencies: [
+                "BinaryFormat", "CSVStream", "ProcmonTrace", "EventLog", "RegistryHive", "DiskImage", "NTFS",
+                "ACLExports",
+                "UploadArchive", "WindowsSecurity",
+            ]),
         .testTarget(name: "EndToEndTests", dependencies: ["writer-audit", "TraceAudit", "TestSupport"]),
     ]
 )

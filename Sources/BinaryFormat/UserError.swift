@@ -15,20 +15,28 @@ extension UserError {
 /// Where in a file a reader found what it did not expect.
 public enum FilePosition: Sendable, Equatable, CustomStringConvertible {
     case byteOffset(UInt64)
+    /// An offset in the disk a container (VHDX, dynamic VHD) holds, not in the container file.
+    case diskOffset(container: String, offset: UInt64)
     /// A text line, from 1.
     case line(Int)
     /// A CSV file's header line.
     case header
     /// A CSV data row, from 1 (the header is not a row).
     case row(Int)
+    /// A character of an SDDL string, or of hexadecimal text, from 0.
+    case sddlCharacter(Int)
+    case hexCharacter(Int)
     /// A numbered record of the format (an MFT record, an event record).
     case record(UInt64)
 
     public var description: String {
         switch self {
         case .byteOffset(let o): return "byte offset \(o)"
+        case .diskOffset(let container, let o): return "\(container) disk byte offset \(o)"
         case .line(let n): return "line \(n)"
         case .header: return "header"
+        case .sddlCharacter(let n): return "SDDL character \(n)"
+        case .hexCharacter(let n): return "hex character \(n)"
         case .row(let n): return "row \(n)"
         case .record(let n): return "record \(n)"
         }
@@ -51,7 +59,8 @@ extension FileInputError {
 /// The rendering of `FileInputError`: `PATH: byte offset N: reason`, or `PATH: reason`.
 public enum PositionedMessage {
     public static func line(file: String, position: FilePosition?, _ reason: String) -> String {
-        position.map { "\(file): \($0): \(reason)" } ?? "\(file): \(reason)"
+        let place = [file.isEmpty ? nil : file, position.map(\.description)].compactMap { $0 }
+        return (place + [reason]).joined(separator: ": ")
     }
 
     public static func line(path: String, offset: UInt64?, _ reason: String) -> String {

@@ -22,8 +22,8 @@ public enum CaseOutputs {
                     try RemediationOutput.checkLocation(out: path, root: input)
                 } catch {
                     throw CaseError(
-                        .badOutput,
-                        "\(shown): would write onto the input \(input) (or inside it); write the report elsewhere")
+                        .badOutput, file: shown,
+                        "would write onto the input \(input) (or inside it); write the report elsewhere")
                 }
             }
         }

@@ -71,9 +71,8 @@ public struct CaseReport: Sendable, Encodable {
                 ? "it holds no file"
                 : listed.prefix(3).joined(separator: "; ") + (listed.count > 3 ? "; and \(listed.count - 3) more" : "")
             throw CaseError(
-                .unusable,
-                names.shown(
-                    "\(paths.joined(separator: ", ")): nothing in the upload can be read for the writer (\(what))"))
+                .unusable, file: names.shown(paths.joined(separator: ", ")),
+                names.shown("nothing in the upload can be read for the writer (\(what))"))
         }
         // The same bytes twice (a log uploaded in two folders, a path given twice) are read once.
         let (repeats, early) = CaseDuplicates.find(paths: gathered.paths, inputs: inputs)

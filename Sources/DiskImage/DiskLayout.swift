@@ -41,9 +41,9 @@ package enum DiskLayout {
         }
         let head = try file.bytes(512, at: 0, what: "the first sector")
         if file.container == nil, let format = Self.unreadFormat(head) {
-            throw VolumeError(
-                .badImage,
-                "\(file.path): byte offset 0: a \(format) image, which is not read here; convert it: qemu-img convert -O raw \(file.path) volume.raw"
+            throw ImageError(
+                .unsupported, file: file.path, at: .byteOffset(0),
+                "a \(format) image, which is not read here; convert it: qemu-img convert -O raw \(file.path) volume.raw"
             )
         }
         var dataSize = file.size
@@ -52,9 +52,9 @@ package enum DiskLayout {
             let type = Array(footer[0..<8]) == Array("conectix".utf8) ? footer.be32(0x3C) : head.be32(0x3C)
             guard type == 2 else {
                 let name = type == 4 ? "differencing" : "dynamic"
-                throw VolumeError(
-                    .badImage,
-                    "\(file.path): byte offset \(file.size - 512): a \(name) VHD, which is not read directly; convert it: qemu-img convert -O raw \(file.path) volume.raw"
+                throw ImageError(
+                    .unsupported, file: file.path, at: .byteOffset(file.size - 512),
+                    "a \(name) VHD, which is not read directly; convert it: qemu-img convert -O raw \(file.path) volume.raw"
                 )
             }
             dataSize = file.size - 512  // a fixed VHD: raw disk data, then the footer
@@ -109,9 +109,9 @@ package enum DiskLayout {
             )
         }
         let list = candidates.map { "\($0.number) (\($0.kind), \($0.length / 1_048_576) MiB at byte \($0.offset))" }
-        throw VolumeError(
-            .badImage,
-            "\(file.path): several NTFS partitions: \(list.joined(separator: ", ")); choose one with --partition N")
+        throw ImageError(
+            .unsupported, file: file.path,
+            "several NTFS partitions: \(list.joined(separator: ", ")); choose one with --partition N")
     }
 
     /// MBR types of an extended partition (CHS, LBA, Linux): a chain of extended boot records, each naming

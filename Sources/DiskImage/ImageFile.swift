@@ -49,8 +49,10 @@ package final class ImageFile: PositionedReader, @unchecked Sendable {
     }
 
     /// An error about the bytes at `offset` of the disk (for a VHDX or dynamic VHD, a virtual offset).
-    package func error(at offset: UInt64, _ what: String) -> VolumeError {
-        VolumeError(.badImage, "\(path): \(container.map { "\($0) disk " } ?? "")byte offset \(offset): \(what)")
+    package func error(at offset: UInt64, _ what: String) -> ImageError {
+        ImageError(
+            .damaged, file: path,
+            at: container.map { .diskOffset(container: $0, offset: offset) } ?? .byteOffset(offset), what)
     }
 }
 
@@ -68,11 +70,6 @@ protocol VirtualDisk: Sendable {
     func read(into buffer: UnsafeMutableRawPointer, count: Int, at offset: UInt64) throws(BinaryFormatError)
     /// What its tables hold that no writer makes, read around (its parents' included).
     var warnings: [String] { get }
-}
-
-extension VolumeError {
-    /// A byte-layer error (cut-off image, read failure) as the volume error a user sees.
-    init(_ e: BinaryFormatError) { self.init(.badImage, e.message) }
 }
 
 extension ImageFile {

@@ -29,9 +29,7 @@ extension NTFSImage {
         do {
             _ = try DiskLayout.locate(file, partition: nil)
             return .ntfs
-        } catch let error as VolumeError
-            where error.message.contains("qemu-img convert") || error.message.contains("--partition")
-        {
+        } catch let error as ImageError where error.code == .unsupported {
             return .unsupported(error.message)
         } catch {
             return .notAnImage

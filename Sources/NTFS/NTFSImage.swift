@@ -218,7 +218,7 @@ public final class NTFSImage {
     /// Reads the data of a non-resident attribute (at most `limit` bytes), sparse runs as zeros. A declared
     /// size beyond what the runs map is cut to what they map: memory follows the image, not a size field.
     func readRuns(_ runs: [DataRun], size: UInt64, limit: Int, what: String) throws -> [UInt8] {
-        guard !isBareMFT else { throw VolumeError(.badImage, "\(path): \(what) is \(BareMFT.outside)") }
+        guard !isBareMFT else { throw ImageError(.unsupported, file: path, "\(what) is \(BareMFT.outside)") }
         let clusterBytes = UInt64(boot.clusterSize)
         var mapped: UInt64 = 0
         for run in runs { mapped = Checked.mulAdd(run.clusters, clusterBytes, mapped) ?? UInt64.max }

@@ -48,20 +48,21 @@ extension SecureDescriptors {
     /// that holds a descriptor, and a revision 1 descriptor.
     static func check(_ file: ReadOnlyFile) throws {
         guard file.size <= fileLimit else {
-            throw VolumeError(
-                .badImage,
-                "\(file.path): \(file.size) bytes, more than the \(fileLimit) a $Secure:$SDS stream is read up to")
+            throw ImageError(
+                .damaged, file: file.path,
+                "\(file.size) bytes, more than the \(fileLimit) a $Secure:$SDS stream is read up to")
         }
         guard file.size >= 40 else {
-            throw VolumeError(
-                .badImage, "\(file.path): byte offset 0: \(file.size) bytes is too small for a $Secure:$SDS stream")
+            throw ImageError(
+                .damaged, file: file.path, at: .byteOffset(0),
+                "\(file.size) bytes is too small for a $Secure:$SDS stream")
         }
         let first = try file.bytes(21, at: 0, what: "the first $SDS entry")
         let length = first.le32(16)
         guard first.le64(8) == 0, length > 20, UInt64(length) <= file.size, first[20] == 1 else {
-            throw VolumeError(
-                .badImage,
-                "\(file.path): byte offset 0: not a $Secure:$SDS stream (its first entry must give offset 0, a length and a revision 1 descriptor)"
+            throw ImageError(
+                .damaged, file: file.path, at: .byteOffset(0),
+                "not a $Secure:$SDS stream (its first entry must give offset 0, a length and a revision 1 descriptor)"
             )
         }
     }
@@ -81,16 +82,17 @@ extension SecureDescriptors {
     public static func of(_ image: NTFSImage, sds path: String?) throws -> SecureDescriptors {
         if let path {
             guard image.isBareMFT else {
-                throw VolumeError(
-                    .badImage, "--sds is for a collected $MFT; \(image.path) is a volume and holds its own $Secure:$SDS"
+                throw ImageError(
+                    .unsupported, file: image.path,
+                    "a volume, which holds its own $Secure:$SDS; --sds is for a collected $MFT"
                 )
             }
             return try SecureDescriptors(file: path)
         }
         guard !image.isBareMFT else {
-            throw VolumeError(
-                .badImage,
-                "\(image.path) is a collected $MFT: its files' descriptors are in $Secure:$SDS, which is not in it; collect that stream too and give it with --sds FILE"
+            throw ImageError(
+                .unsupported, file: image.path,
+                "a collected $MFT: its files' descriptors are in $Secure:$SDS, which is not in it; collect that stream too and give it with --sds FILE"
             )
         }
         guard let r = try image.record(9) else { return SecureDescriptors() }

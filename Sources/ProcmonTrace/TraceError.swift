@@ -1,8 +1,8 @@
 import BinaryFormat
 import CSVStream
 
-/// The one error type of ProcmonTrace: a stable code and a one-line message naming the file and position.
-public struct TraceError: UserError, Equatable {
+/// The one error type of ProcmonTrace: a stable code, the file, the position and what was expected there.
+public struct TraceError: FileInputError, Equatable {
     public enum Code: String, Sendable {
         /// The input is not something this reader can take (wrong columns, binary data, empty ...).
         case notAnExport
@@ -13,26 +13,33 @@ public struct TraceError: UserError, Equatable {
     }
 
     public let code: Code
-    public let message: String
+    public let file: String
+    public let position: FilePosition?
+    public let reason: String
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, file: String, at position: FilePosition? = nil, _ reason: String) {
         self.code = code
-        self.message = message
+        self.file = file
+        self.position = position
+        self.reason = reason
     }
 
     public static func == (lhs: TraceError, rhs: TraceError) -> Bool { lhs.code == rhs.code }
 
     /// Maps a byte-layer error (cut-off log, read failure) to the trace error a user sees.
     public init(_ error: BinaryFormatError) {
-        self.init(error.code == .unreadable ? .unreadable : .malformedRow, error.message)
+        self.init(
+            error.code == .unreadable ? .unreadable : .malformedRow, file: error.file, at: error.position, error.reason)
     }
 
     /// Maps a stream error to the trace error a user sees; the message already names the file and position.
     init(_ error: CSVStreamError) {
         switch error.code {
-        case .cannotOpen, .readFailed: self.init(.unreadable, error.message)
-        case .empty, .binary, .tooManyColumns: self.init(.notAnExport, error.message)
-        case .fieldTooLong, .recordTooLong, .unterminatedQuote: self.init(.malformedRow, error.message)
+        case .cannotOpen, .readFailed: self.init(.unreadable, file: error.file, at: error.position, error.reason)
+        case .empty, .binary, .tooManyColumns:
+            self.init(.notAnExport, file: error.file, at: error.position, error.reason)
+        case .fieldTooLong, .recordTooLong, .unterminatedQuote:
+            self.init(.malformedRow, file: error.file, at: error.position, error.reason)
         }
     }
 }

@@ -33,7 +33,7 @@ public struct ServiceQueries: Sendable {
             return
         }
         guard let sddl = lines.first(where: { ["D:", "O:", "G:", "S:"].contains(where: $0.hasPrefix) }) else {
-            throw ServiceQueryError(message: "\(path): line 1: neither sc.exe qc nor sc.exe sdshow output")
+            throw ServiceQueryError(file: path, at: .line(1), "neither sc.exe qc nor sc.exe sdshow output")
         }
         guard let service, !service.isEmpty else {
             warnings.append("\(path): sc.exe sdshow output that names no service (not in the manifest): not used")
@@ -42,7 +42,7 @@ public struct ServiceQueries: Sendable {
         do {
             _ = try SDDL.parse(sddl)
         } catch let e as SecurityError {
-            throw ServiceQueryError(message: "\(path): line \((lines.firstIndex(of: sddl) ?? 0) + 1): \(e.message)")
+            throw ServiceQueryError(file: path, at: .line((lines.firstIndex(of: sddl) ?? 0) + 1), e.message)
         }
         descriptors[service.uppercased()] = sddl
     }
@@ -85,8 +85,17 @@ public struct ServiceQueries: Sendable {
     }
 }
 
-public struct ServiceQueryError: UserError {
-    public let message: String
+/// `sc.exe` output that is not what the collector saves.
+public struct ServiceQueryError: FileInputError {
+    public let file: String
+    public let position: FilePosition?
+    public let reason: String
+
+    public init(file: String, at position: FilePosition?, _ reason: String) {
+        self.file = file
+        self.position = position
+        self.reason = reason
+    }
 }
 
 extension ServiceAudit {

@@ -1,7 +1,8 @@
 import BinaryFormat
 
-/// Why a case cannot be read: one line naming the input (and the member of a .zip).
-public struct CaseError: UserError, Equatable {
+/// Why a case cannot be read: one line naming the input (and the member of a .zip), in the shape of every
+/// reader's error; `file` is empty for what concerns no one file (a signal).
+public struct CaseError: FileInputError, Equatable {
     public enum Code: String, Sendable {
         /// A path given does not exist or cannot be read.
         case unreadable
@@ -16,11 +17,15 @@ public struct CaseError: UserError, Equatable {
     }
 
     public let code: Code
-    public let message: String
+    public let file: String
+    public let position: FilePosition?
+    public let reason: String
 
-    public init(_ code: Code, _ message: String) {
+    public init(_ code: Code, file: String, at position: FilePosition? = nil, _ reason: String) {
         self.code = code
-        self.message = message
+        self.file = file
+        self.position = position
+        self.reason = reason
     }
 
     public static func == (a: CaseError, b: CaseError) -> Bool { a.code == b.code }

@@ -89,8 +89,8 @@ public struct CaseInputs {
             var st = stat()
             guard stat(path, &st) == 0 else {
                 throw CaseError(
-                    .unreadable,
-                    "\(path): \(errno == ENOENT ? "no such file or folder" : String(cString: strerror(errno)))")
+                    .unreadable, file: path,
+                    "\(errno == ENOENT ? "no such file or folder" : String(cString: strerror(errno)))")
             }
             let type = st.st_mode & S_IFMT
             if type == S_IFDIR {
@@ -98,7 +98,8 @@ public struct CaseInputs {
             } else if type != S_IFREG && type != S_IFBLK {
                 // Opening a pipe would block forever; a socket or a terminal is not evidence.
                 throw CaseError(
-                    .unreadable, "\(path): \(SpecialFile(mode: st.st_mode)?.refusal ?? "not a regular file: not read")")
+                    .unreadable, file: path,
+                    "\(SpecialFile(mode: st.st_mode)?.refusal ?? "not a regular file: not read")")
             } else {
                 try file(path, shown: nil, zipDepth: 0)
             }
@@ -117,7 +118,7 @@ public struct CaseInputs {
             return
         }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-            if depth == 0 { throw CaseError(.unreadable, "\(path): the folder cannot be read") }
+            if depth == 0 { throw CaseError(.unreadable, file: path, "the folder cannot be read") }
             skipped.append((path, "a folder that cannot be listed"))
             return
         }
@@ -190,7 +191,9 @@ public struct CaseInputs {
     /// `upload.zip (record 7)/…`, so neither copy hides the other.
     private mutating func unzip(_ path: String, shown: String, zipDepth: Int) throws(CaseError) {
         let (directory, problem) = ZipDirectory.read(path)
-        guard let directory else { throw CaseError(.badArchive, "\(shown): \(problem ?? "not a readable .zip")") }
+        guard let directory else {
+            throw CaseError(.badArchive, file: shown, at: problem?.position, problem?.reason ?? "not a readable .zip")
+        }
         warnings += directory.warnings.map { "\(shown): \($0)" }
         for m in directory.members {
             let parts = m.name.split(whereSeparator: { $0 == "/" || $0 == "\\" })
@@ -198,8 +201,8 @@ public struct CaseInputs {
                 || parts.contains("..")
             {
                 throw CaseError(
-                    .badArchive,
-                    "\(shown): central directory record \(m.record), member \(QuotedText.oneLine(m.name)): a path that climbs out of the archive or is absolute; refused"
+                    .badArchive, file: shown,
+                    "central directory record \(m.record), member \(QuotedText.oneLine(m.name)): a path that climbs out of the archive or is absolute; refused"
                 )
             }
         }
@@ -232,15 +235,15 @@ public struct CaseInputs {
         let declared = chosen.reduce(UInt64(0)) { $0 &+ $1.member.uncompressed }
         if declared > Self.maxExtracted {
             throw CaseError(
-                .badArchive,
-                "\(shown): byte offset \(directory.endRecord) (the end of central directory): its members would take more than \(Self.maxExtracted >> 30) GiB unpacked; refused"
+                .badArchive, file: shown, at: .byteOffset(directory.endRecord),
+                "the end of central directory: its members would take more than \(Self.maxExtracted >> 30) GiB unpacked; refused"
             )
         }
         let root = try extractionFolder()
         if let free = Self.freeBytes(root), declared > free || free - declared < Self.spareBytes {
             throw CaseError(
-                .badArchive,
-                "\(shown): byte offset \(directory.endRecord) (the end of central directory): its members take \(declared >> 20) MiB unpacked and the temporary folder \(NSTemporaryDirectory()) has \(free >> 20) MiB free; unzip it elsewhere and give the folder, or set TMPDIR"
+                .badArchive, file: shown, at: .byteOffset(directory.endRecord),
+                "the end of central directory: its members take \(declared >> 20) MiB unpacked and the temporary folder \(NSTemporaryDirectory()) has \(free >> 20) MiB free; unzip it elsewhere and give the folder, or set TMPDIR"
             )
         }
         let folder = (root as NSString).appendingPathComponent("\(names.count)")
@@ -248,14 +251,14 @@ public struct CaseInputs {
             try FileManager.default.createDirectory(
                 atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw CaseError(.badOutput, "a private temporary folder for \(shown) cannot be created (\(error))")
+            throw CaseError(.badOutput, file: shown, "a private temporary folder for it cannot be created (\(error))")
         }
         names.add(folder, shownAs: shown)
         let source: ReadOnlyFile
         do {
             source = try ReadOnlyFile(path: path)
         } catch {
-            throw CaseError(.unreadable, error.message)
+            throw CaseError(.unreadable, file: shown, at: error.position, error.reason)
         }
         for (m, name, apart) in chosen {
             var base = folder
@@ -266,16 +269,19 @@ public struct CaseInputs {
                 names.add(base, shownAs: shownBase)
             }
             let target = (base as NSString).appendingPathComponent(name)
-            let at = "\(shown): central directory record \(m.record), member \(QuotedText.oneLine(m.name))"
+            let member = "central directory record \(m.record), member \(QuotedText.oneLine(m.name))"
             do {
                 try Interruption.check()
                 try FileManager.default.createDirectory(
                     atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
                 try ZipMemberExtraction.extract(m, from: source, to: target)
             } catch let error as CaseError {
-                throw CaseError(error.code == .interrupted ? .interrupted : .badArchive, "\(at): \(error.message)")
+                if error.code == .interrupted { throw error }
+                throw CaseError(
+                    .badArchive, file: shown, at: error.position,
+                    "\(member): \(error.file.isEmpty ? "" : error.file + ": ")\(error.reason)")
             } catch {
-                throw CaseError(.badArchive, "\(at): cannot be extracted (\(error))")
+                throw CaseError(.badArchive, file: shown, "\(member): cannot be extracted (\(error))")
             }
             try file(target, shown: shownBase + "/" + name, zipDepth: zipDepth + 1)
         }
@@ -295,7 +301,7 @@ public struct CaseInputs {
         let base = (NSTemporaryDirectory() as NSString).appendingPathComponent("writer-audit-case-XXXXXX")
         var template = Array(base.utf8CString)
         guard let made = mkdtemp(&template) else {
-            throw CaseError(.badOutput, "\(base): a private temporary folder cannot be made")
+            throw CaseError(.badOutput, file: base, "a private temporary folder cannot be made")
         }
         let path = String(cString: made)
         extracted = path

@@ -49,7 +49,7 @@ public enum Interruption {
         lock.unlock()
         guard sig != 0 else { return }
         for _ in 0..<200 { usleep(50_000) }
-        throw CaseError(.interrupted, "interrupted by signal \(sig)")
+        throw CaseError(.interrupted, file: "", "interrupted by signal \(sig)")
     }
 
     private static func interrupted(by sig: Int32) {

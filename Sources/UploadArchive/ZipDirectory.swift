@@ -34,23 +34,34 @@ struct ZipDirectory {
     /// Where the end of central directory record is, for messages about the whole archive.
     var endRecord: UInt64 = 0
 
+    /// Why a directory cannot be used, and where.
+    struct Problem: Error {
+        let at: UInt64?
+        let reason: String
+        init(at: UInt64?, _ reason: String) {
+            self.at = at
+            self.reason = reason
+        }
+        var position: FilePosition? { at.map(FilePosition.byteOffset) }
+    }
+
     /// Reads and checks the directory; `problem` says why it cannot be used, with the byte offset.
-    static func read(_ path: String) -> (ZipDirectory?, problem: String?) {
+    static func read(_ path: String) -> (ZipDirectory?, problem: Problem?) {
         var zip = ZipDirectory()
         if let problem = zip.load(path) { return (nil, problem) }
         return (zip, nil)
     }
 
-    private mutating func load(_ path: String) -> String? {
-        guard let file = try? ReadOnlyFile(path: path) else { return "cannot open" }
+    private mutating func load(_ path: String) -> Problem? {
+        guard let file = try? ReadOnlyFile(path: path) else { return Problem(at: nil, "cannot open") }
         let span = Int(min(file.size, 65_557))
         let tailStart = file.size - UInt64(span)
         guard span >= 22, let tail = try? file.bytes(span, at: tailStart, what: "the end") else {
-            return "byte offset 0: too short for a .zip"
+            return Problem(at: 0, "too short for a .zip")
         }
         var e = tail.count - 22
         while e >= 0, !(tail[e] == 0x50 && tail[e + 1] == 0x4B && tail[e + 2] == 0x05 && tail[e + 3] == 0x06) { e -= 1 }
-        guard e >= 0 else { return "byte offset \(file.size): no end of central directory record" }
+        guard e >= 0 else { return Problem(at: file.size, "no end of central directory record") }
         let eocd = tailStart + UInt64(e)
         endRecord = eocd
         var count = Int(tail.le16(e + 10))
@@ -59,11 +70,11 @@ struct ZipDirectory {
         if count == 0xFFFF || size == 0xFFFF_FFFF || offset == 0xFFFF_FFFF {
             // ZIP64: the locator just before the record names the ZIP64 end of central directory.
             guard e >= 20, tail.le32(e - 20) == 0x0706_4B50 else {
-                return "byte offset \(eocd): a ZIP64 archive without its locator"
+                return Problem(at: eocd, "a ZIP64 archive without its locator")
             }
             let at = tail.le64(e - 20 + 8)
             guard at < eocd, let z = try? file.bytes(56, at: at, what: "ZIP64 end"), z.le32(0) == 0x0606_4B50 else {
-                return "byte offset \(eocd - 20): a ZIP64 locator pointing outside the archive"
+                return Problem(at: eocd - 20, "a ZIP64 locator pointing outside the archive")
             }
             count = Int(clamping: z.le64(32))
             size = z.le64(40)
@@ -71,11 +82,11 @@ struct ZipDirectory {
         }
         guard let end = Checked.add(offset, size), end <= eocd else {
             return
-                "byte offset \(eocd + 12): a central directory of \(size) bytes at \(offset) runs past the end record"
+                Problem(at: eocd + 12, "a central directory of \(size) bytes at \(offset) runs past the end record")
         }
         guard size <= 64 << 20, let directory = try? file.bytes(Int(size), at: offset, what: "the central directory")
         else {
-            return "byte offset \(offset): a central directory of \(size) bytes"
+            return Problem(at: offset, "a central directory of \(size) bytes")
         }
         var p = 0
         var k = -1
@@ -85,12 +96,15 @@ struct ZipDirectory {
             k += 1
             guard k < Self.maxMembers else {
                 return
-                    "byte offset \(offset + UInt64(p)): more than \(Self.maxMembers) members (an upload holds hundreds); refused: unzip it yourself and give the folder"
+                    Problem(
+                        at: offset + UInt64(p),
+                        "more than \(Self.maxMembers) members (an upload holds hundreds); refused: unzip it yourself and give the folder"
+                    )
             }
             guard p + 46 <= directory.count, directory.le32(p) == 0x0201_4B50 else {
                 if k >= count || p == directory.count { break }
                 return
-                    "byte offset \(offset + UInt64(p)): central directory record \(k + 1) is not where the directory says"
+                    Problem(at: offset + UInt64(p), "central directory record \(k + 1) is not where the directory says")
             }
             var compressed = UInt64(directory.le32(p + 20))
             var local = UInt64(directory.le32(p + 42))
@@ -98,7 +112,7 @@ struct ZipDirectory {
                 Int(directory.le16(p + 28)), Int(directory.le16(p + 30)), Int(directory.le16(p + 32))
             )
             guard p + 46 + nameLength + extraLength + commentLength <= directory.count else {
-                return "byte offset \(offset + UInt64(p)): central directory record \(k + 1) runs past the directory"
+                return Problem(at: offset + UInt64(p), "central directory record \(k + 1) runs past the directory")
             }
             // ZIP64 extra field: the 64-bit values, in order, for the fields that hold 0xFFFFFFFF.
             var x = p + 46 + nameLength
@@ -117,7 +131,7 @@ struct ZipDirectory {
                 header.le32(0) == 0x0403_4B50
             else {
                 return
-                    "byte offset \(offset + UInt64(p) + 42): central directory record \(k + 1) points at no local header"
+                    Problem(at: offset + UInt64(p) + 42, "central directory record \(k + 1) points at no local header")
             }
             // Without a data descriptor (flag bit 3) the local header repeats the CRC and sizes; ZIPFoundation
             // reads the local ones, so they must be the directory's.
@@ -131,12 +145,18 @@ struct ZipDirectory {
                     || header.le16(8) != directory.le16(p + 10)
             {
                 return
-                    "byte offset \(local + 8): central directory record \(k + 1): its local header and the central directory disagree on the method, CRC or sizes"
+                    Problem(
+                        at: local + 8,
+                        "central directory record \(k + 1): its local header and the central directory disagree on the method, CRC or sizes"
+                    )
             }
             let data = local + 30 + UInt64(header.le16(26)) + UInt64(header.le16(28))
             guard let dataEnd = Checked.add(data, compressed), dataEnd <= offset else {
                 return
-                    "byte offset \(local): central directory record \(k + 1): its \(compressed) bytes of data run past the archive's members"
+                    Problem(
+                        at: local,
+                        "central directory record \(k + 1): its \(compressed) bytes of data run past the archive's members"
+                    )
             }
             var uncompressed = UInt64(directory.le32(p + 24))
             if uncompressed == 0xFFFF_FFFF, extraLength >= 12 {

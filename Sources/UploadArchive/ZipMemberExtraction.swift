@@ -9,7 +9,7 @@ enum ZipMemberExtraction {
     static func extract(_ m: ZipDirectory.Member, from source: ReadOnlyFile, to target: String) throws {
         guard FileManager.default.createFile(atPath: target, contents: nil, attributes: [.posixPermissions: 0o600]),
             let out = FileHandle(forWritingAtPath: target)
-        else { throw CaseError(.badOutput, "\(target): cannot be written") }
+        else { throw CaseError(.badOutput, file: target, "cannot be written") }
         defer { try? out.close() }
         var written: UInt64 = 0
         let consume: (Data) throws -> Void = { data in
@@ -17,7 +17,8 @@ enum ZipMemberExtraction {
             written += UInt64(data.count)
             guard written <= m.uncompressed else {
                 throw CaseError(
-                    .badArchive, "byte offset \(m.data): inflates to more than its declared \(m.uncompressed) bytes")
+                    .badArchive, file: "", at: .byteOffset(m.data),
+                    "inflates to more than its declared \(m.uncompressed) bytes")
             }
             try out.write(contentsOf: data)
         }
@@ -42,8 +43,8 @@ enum ZipMemberExtraction {
                     let position = UInt64(position)
                     guard position < m.compressed else {
                         throw CaseError(
-                            .badArchive,
-                            "byte offset \(m.data + m.compressed): its deflate stream does not end within its \(m.compressed) bytes"
+                            .badArchive, file: "", at: .byteOffset(m.data + m.compressed),
+                            "its deflate stream does not end within its \(m.compressed) bytes"
                         )
                     }
                     // ZIPFoundation tells zlib a whole buffer is there whatever the provider returns: the last
@@ -56,15 +57,17 @@ enum ZipMemberExtraction {
                 }, consumer: consume)
         default:
             throw CaseError(
-                .badArchive, "byte offset \(m.data): compression method \(m.method) (only stored and deflate are read)")
+                .badArchive, file: "", at: .byteOffset(m.data),
+                "compression method \(m.method) (only stored and deflate are read)")
         }
         guard written == m.uncompressed else {
-            throw CaseError(.badArchive, "byte offset \(m.data): \(written) bytes unpacked, \(m.uncompressed) declared")
+            throw CaseError(
+                .badArchive, file: "", at: .byteOffset(m.data), "\(written) bytes unpacked, \(m.uncompressed) declared")
         }
         guard crc == m.crc else {
             throw CaseError(
-                .badArchive,
-                "byte offset \(m.data): CRC-32 0x\(Hex.padded(crc, width: 8)), the directory says 0x\(Hex.padded(m.crc, width: 8))"
+                .badArchive, file: "", at: .byteOffset(m.data),
+                "CRC-32 0x\(Hex.padded(crc, width: 8)), the directory says 0x\(Hex.padded(m.crc, width: 8))"
             )
         }
     }

@@ -113,15 +113,15 @@ public struct ACE: Equatable, Sendable {
     /// Decodes the ACE at `offset` within `limit` (the end of its ACL); returns it and its declared size.
     public static func decode(_ b: [UInt8], at offset: Int, limit: Int) throws -> (ACE, Int) {
         guard offset + 4 <= limit else {
-            throw SecurityError(.badDescriptor, "byte offset \(offset): ACE header runs past the ACL", at: offset)
+            throw SecurityError(.badDescriptor, at: .byteOffset(UInt64(offset)), "ACE header runs past the ACL")
         }
         let size = Int(b[offset + 2]) | Int(b[offset + 3]) << 8
         guard size >= 8, offset + size <= limit else {
             throw SecurityError(
-                .badDescriptor, "byte offset \(offset): ACE size \(size) does not fit the ACL", at: offset)
+                .badDescriptor, at: .byteOffset(UInt64(offset)), "ACE size \(size) does not fit the ACL")
         }
         guard let kind = Kind(rawValue: b[offset]) else {
-            throw SecurityError(.badDescriptor, "byte offset \(offset): unknown ACE type \(b[offset])", at: offset)
+            throw SecurityError(.badDescriptor, at: .byteOffset(UInt64(offset)), "unknown ACE type \(b[offset])")
         }
         let end = offset + size
         var p = offset + 8
@@ -130,20 +130,20 @@ public struct ACE: Equatable, Sendable {
         var inherited: [UInt8]? = nil
         if kind.isObject {
             guard p + 4 <= end else {
-                throw SecurityError(.badDescriptor, "byte offset \(p): object ACE flags past the ACE", at: p)
+                throw SecurityError(.badDescriptor, at: .byteOffset(UInt64(p)), "object ACE flags past the ACE")
             }
             let present = b.le32(p)
             p += 4
             if present & 1 != 0 {
                 guard p + 16 <= end else {
-                    throw SecurityError(.badDescriptor, "byte offset \(p): GUID past the ACE", at: p)
+                    throw SecurityError(.badDescriptor, at: .byteOffset(UInt64(p)), "GUID past the ACE")
                 }
                 objectType = Array(b[p..<(p + 16)])
                 p += 16
             }
             if present & 2 != 0 {
                 guard p + 16 <= end else {
-                    throw SecurityError(.badDescriptor, "byte offset \(p): GUID past the ACE", at: p)
+                    throw SecurityError(.badDescriptor, at: .byteOffset(UInt64(p)), "GUID past the ACE")
                 }
                 inherited = Array(b[p..<(p + 16)])
                 p += 16

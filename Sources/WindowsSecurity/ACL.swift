@@ -27,19 +27,19 @@ public struct ACL: Equatable, Sendable {
     public static func decode(_ b: [UInt8], at offset: Int) throws -> ACL {
         guard offset >= 0, offset + 8 <= b.count else {
             throw SecurityError(
-                .badDescriptor, "byte offset \(offset): ACL header runs past the end (\(b.count) bytes)", at: offset)
+                .badDescriptor, at: .byteOffset(UInt64(offset)), "ACL header runs past the end (\(b.count) bytes)")
         }
         let revision = b[offset]
         guard revision == 2 || revision == 4 else {
             throw SecurityError(
-                .badDescriptor, "byte offset \(offset): ACL revision \(revision), expected 2 or 4", at: offset)
+                .badDescriptor, at: .byteOffset(UInt64(offset)), "ACL revision \(revision), expected 2 or 4")
         }
         let size = Int(b.le16(offset + 2))
         let count = Int(b.le16(offset + 4))
         guard size >= 8, offset + size <= b.count else {
             throw SecurityError(
-                .badDescriptor, "byte offset \(offset): ACL size \(size) runs past the end (\(b.count) bytes)",
-                at: offset)
+                .badDescriptor, at: .byteOffset(UInt64(offset)), "ACL size \(size) runs past the end (\(b.count) bytes)"
+            )
         }
         var aces: [ACE] = []
         var p = offset + 8

@@ -100,7 +100,7 @@ public enum SDDL {
 
         func fail(_ what: String, at position: Int? = nil) -> SecurityError {
             let at = position ?? i
-            return SecurityError(.badSDDL, "SDDL character \(at): \(what)", at: at)
+            return SecurityError(.badSDDL, at: .sddlCharacter(at), "\(what)")
         }
 
         var current: UInt8? { i < chars.count ? chars[i] : nil }

@@ -33,21 +33,21 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Comparable {
     public static func decode(_ b: [UInt8], at offset: Int) throws -> (SID, Int) {
         guard offset >= 0, offset + 8 <= b.count else {
             throw SecurityError(
-                .badDescriptor, "byte offset \(offset): SID runs past the end (\(b.count) bytes)", at: offset)
+                .badDescriptor, at: .byteOffset(UInt64(offset)), "SID runs past the end (\(b.count) bytes)")
         }
         guard b[offset] == 1 else {
             throw SecurityError(
-                .badDescriptor, "byte offset \(offset): SID revision \(b[offset]), expected 1", at: offset)
+                .badDescriptor, at: .byteOffset(UInt64(offset)), "SID revision \(b[offset]), expected 1")
         }
         let count = Int(b[offset + 1])
         guard count <= 15 else {
             throw SecurityError(
-                .badDescriptor, "byte offset \(offset): SID with \(count) sub-authorities, at most 15", at: offset)
+                .badDescriptor, at: .byteOffset(UInt64(offset)), "SID with \(count) sub-authorities, at most 15")
         }
         let length = 8 + 4 * count
         guard offset + length <= b.count else {
             throw SecurityError(
-                .badDescriptor, "byte offset \(offset): SID of \(length) bytes runs past the end", at: offset)
+                .badDescriptor, at: .byteOffset(UInt64(offset)), "SID of \(length) bytes runs past the end")
         }
         var authority: UInt64 = 0
         for i in 0..<6 { authority = authority << 8 | UInt64(b[offset + 2 + i]) }

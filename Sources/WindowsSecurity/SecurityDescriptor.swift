@@ -66,24 +66,23 @@ public struct SecurityDescriptor: Equatable, Sendable {
     /// Decodes a self-relative descriptor: offsets are authoritative, every length and offset is bounds-checked.
     public static func decode(_ b: [UInt8]) throws -> SecurityDescriptor {
         guard b.count >= 20 else {
-            throw SecurityError(
-                .badDescriptor, "byte offset 0: \(b.count) bytes, a descriptor needs at least 20", at: 0)
+            throw SecurityError(.badDescriptor, at: .byteOffset(0), "\(b.count) bytes, a descriptor needs at least 20")
         }
         guard b[0] == 1 else {
-            throw SecurityError(.badDescriptor, "byte offset 0: descriptor revision \(b[0]), expected 1", at: 0)
+            throw SecurityError(.badDescriptor, at: .byteOffset(0), "descriptor revision \(b[0]), expected 1")
         }
         let control = Control(rawValue: UInt16(b.le16(2)))
         guard control.contains(.selfRelative) else {
             throw SecurityError(
-                .badDescriptor, "byte offset 2: not self-relative (control 0x\(String(control.rawValue, radix: 16)))",
-                at: 2)
+                .badDescriptor, at: .byteOffset(2),
+                "not self-relative (control 0x\(String(control.rawValue, radix: 16)))")
         }
         func offset(_ at: Int) throws -> Int? {
             let o = Int(b.le32(at))
             if o == 0 { return nil }
             guard o >= 20, o < b.count else {
                 throw SecurityError(
-                    .badDescriptor, "byte offset \(at): offset \(o) outside the \(b.count)-byte descriptor", at: at)
+                    .badDescriptor, at: .byteOffset(UInt64(at)), "offset \(o) outside the \(b.count)-byte descriptor")
             }
             return o
         }
@@ -104,7 +103,7 @@ public struct SecurityDescriptor: Equatable, Sendable {
         while i < text.endIndex {
             let j = text.index(i, offsetBy: 2, limitedBy: text.endIndex) ?? text.endIndex
             guard text.distance(from: i, to: j) == 2, let v = UInt8(text[i..<j], radix: 16) else {
-                throw SecurityError(.badDescriptor, "hex character \(n): expected two hex digits per byte", at: n)
+                throw SecurityError(.badDescriptor, at: .hexCharacter(n), "expected two hex digits per byte")
             }
             bytes.append(v)
             i = j

@@ -82,7 +82,7 @@ struct ReaderTests {
 
     @Test("the stack export names the columns an event export needs")
     func stackColumns() throws {
-        #expect(throws: TraceError(.notAnExport, "")) { try analyze("refuse-stack-export.csv") }
+        #expect(throws: TraceError(.notAnExport, file: "", "")) { try analyze("refuse-stack-export.csv") }
         do { _ = try analyze("refuse-stack-export.csv") } catch let e as TraceError {
             #expect(e.message.contains("needs Process Name, PID, Operation, Path, Result"))
         }
@@ -115,7 +115,7 @@ struct ReferenceTests {
         for (file, rows, _) in table {
             let path = Paths.reference + "/" + file
             if file.contains("_stack") {
-                #expect(throws: TraceError(.notAnExport, "")) { try Trace.analyze(path: path) }
+                #expect(throws: TraceError(.notAnExport, file: "", "")) { try Trace.analyze(path: path) }
                 continue
             }
             let report = try Trace.analyze(path: path)

@@ -29,7 +29,7 @@ struct BareMFTTests {
         index.reader = nil
         index.finish(image: image)
         try index.reconcile(image: image)
-        guard let root = index.link() else { throw VolumeError(.badImage, "\(path): no root folder") }
+        guard let root = index.link() else { throw ImageError(.damaged, file: path, "no root folder") }
         var sink = Collect()
         _ = try FolderTreeEmitter(index: index, source: path, drive: "C:", scopes: []).emit(from: root, into: &sink)
         var pathOf: [UInt64: String] = [:]

@@ -102,12 +102,12 @@ struct NTFSCorruptionTests {
         return path
     }
 
-    static func refusal(_ path: String) -> VolumeError? {
+    static func refusal(_ path: String) -> ImageError? {
         do {
             _ = try Volume.audit(image: path)
             Issue.record("\(path) was accepted")
             return nil
-        } catch let e as VolumeError {
+        } catch let e as ImageError {
             #expect(!e.message.contains("\n"))
             #expect(e.message.hasPrefix(path + ": "), "\(e.message)")
             return e
@@ -176,7 +176,7 @@ struct NTFSCorruptionTests {
                 _ = try Volume.audit(image: path)
                 var acl = ACLAudit()
                 _ = try? ImageACLReader(path: path).read(scopes: ["Windows"], into: &acl)
-            } catch let e as VolumeError {
+            } catch let e as ImageError {
                 refused += 1
                 #expect(!e.message.contains("\n"), "round \(round): \(e.message)")
             } catch {

@@ -229,7 +229,7 @@ struct NTFSDirectTests {
                 do {
                     _ = try Volume.audit(image: looped, partition: 9)
                     Issue.record("partition 9 accepted")
-                } catch let e as VolumeError {
+                } catch let e as ImageError {
                     #expect(e.message.contains("6: MBR logical drive, type 0x7 at byte 7340032"), "\(e.message)")
                     #expect(e.message.contains("named twice (a loop; not followed)"), "\(e.message)")
                 }
@@ -255,7 +255,7 @@ struct NTFSDirectTests {
         do {
             _ = try Volume.audit(image: two)
             Issue.record("two NTFS partitions accepted without --partition")
-        } catch let e as VolumeError {
+        } catch let e as ImageError {
             #expect(e.message.contains("several NTFS partitions: 1 (MBR type 0x7"), "\(e.message)")
             #expect(e.message.contains("--partition N"))
         }

@@ -44,7 +44,7 @@ struct SecurityTests {
         "rejects malformed SDDL with the character position",
         arguments: ["D:(A;;GA;;;XX)", "D:(A;;GA;;;LG", "Q:(A;;GA;;;WD)", "D:(A;;ZZ;;;WD)", "O:", "D:(AU;SA;CR;;;BA)"])
     func rejects(text: String) {
-        #expect(throws: SecurityError(.badSDDL, "", at: 0)) { try SDDL.parse(text) }
+        #expect(throws: SecurityError(.badSDDL, at: nil, "")) { try SDDL.parse(text) }
     }
 
     @Test("never reads past the bytes of a truncated or lying descriptor")
@@ -60,7 +60,7 @@ struct SecurityTests {
                 _ = try? SecurityDescriptor.decode(b)
             }
         }
-        #expect(throws: SecurityError(.badDescriptor, "", at: 0)) { try SecurityDescriptor.decode([1, 0, 4, 0x80]) }
+        #expect(throws: SecurityError(.badDescriptor, at: nil, "")) { try SecurityDescriptor.decode([1, 0, 4, 0x80]) }
     }
 }
 

@@ -31,16 +31,17 @@ public struct CollectorManifest: Sendable, Codable, Equatable {
     public static func read(_ path: String) throws -> CollectorManifest {
         let file = try ReadOnlyFile(path: path)
         guard file.size <= UInt64(maxBytes) else {
-            throw CaseError(.unreadable, "\(path): \(file.size) bytes, more than a collector's manifest holds (16 MiB)")
+            throw CaseError(
+                .unreadable, file: path, "\(file.size) bytes, more than a collector's manifest holds (16 MiB)")
         }
         var bytes = try file.bytes(Int(file.size), at: 0, what: "the manifest")
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         do {
             return try JSONDecoder().decode(CollectorManifest.self, from: Data(bytes))
         } catch let DecodingError.dataCorrupted(context) {
-            throw CaseError(.unreadable, "\(path): not valid JSON (\(context.debugDescription))")
+            throw CaseError(.unreadable, file: path, "not valid JSON (\(context.debugDescription))")
         } catch {
-            throw CaseError(.unreadable, "\(path): not the collector's manifest (\(error))")
+            throw CaseError(.unreadable, file: path, "not the collector's manifest (\(error))")
         }
     }
 

@@ -50,7 +50,8 @@ public struct VSSWriterList: Sendable, Encodable, Equatable {
             }
         }
         guard !writers.isEmpty || lines.contains(where: { $0.contains("vssadmin") }) else {
-            throw CaseError(.unreadable, "\(path): line 1: not vssadmin list writers output (no Writer name: line)")
+            throw CaseError(
+                .unreadable, file: path, at: .line(1), "not vssadmin list writers output (no Writer name: line)")
         }
         return VSSWriterList(file: path, writers: writers)
     }

@@ -33,7 +33,7 @@ public struct ProcmonCSVReader {
         }
         sink = adapter.sink
         guard adapter.columns != nil else {
-            throw TraceError(.notAnExport, "\(path): no header line, expected a Procmon CSV export")
+            throw TraceError(.notAnExport, file: path, "no header line, expected a Procmon CSV export")
         }
         var outcome = Outcome(rows: adapter.rows, bytes: summary.bytesRead, encoding: summary.encoding)
         if !summary.headerQuoted {
@@ -91,8 +91,8 @@ public struct ProcmonCSVReader {
             let row = record.number - 1
             if let cut = cutOff {
                 throw TraceError(
-                    .malformedRow,
-                    "\(file): row \(cut.row): expected \(columns.headerCount) fields, found fewer (\(cut.reason)), and more rows follow"
+                    .malformedRow, file: file, at: .row(cut.row),
+                    "expected \(columns.headerCount) fields, found fewer (\(cut.reason)), and more rows follow"
                 )
             }
             if record.endsInsideQuote {
@@ -112,8 +112,8 @@ public struct ProcmonCSVReader {
                     ? ": a quoted field on this row runs on over a line break into the next row (unterminated quote)"
                     : ""
                 throw TraceError(
-                    .malformedRow,
-                    "\(file): row \(row): expected \(columns.headerCount) fields as in the header, found \(record.fieldCount)\(hint)"
+                    .malformedRow, file: file, at: .row(row),
+                    "expected \(columns.headerCount) fields as in the header, found \(record.fieldCount)\(hint)"
                 )
             }
             // A column the export lacks was never given a slot's bytes: it reads as empty.
@@ -121,7 +121,7 @@ public struct ProcmonCSVReader {
             let pidField = slot(.pid)
             guard let pid = Bytes.parseInt(pidField) else {
                 let shown = QuotedText.escape(pidField, limit: 40)
-                throw TraceError(.malformedRow, "\(file): row \(row): PID \"\(shown)\" is not a number")
+                throw TraceError(.malformedRow, file: file, at: .row(row), "PID \"\(shown)\" is not a number")
             }
             rows = row
             let event = EventView(

@@ -24,8 +24,8 @@ struct ProcmonColumns {
             let shown = header.prefix(12).map { "\"\(QuotedText.escape($0, limit: 40))\"" }
             let more = header.count > 12 ? ", … (\(header.count) columns)" : ""
             throw TraceError(
-                .notAnExport,
-                "\(file): header: not a Procmon event export: found columns \(shown.joined(separator: ","))\(more); an event export needs \(Self.required.joined(separator: ", ")) (missing: \(missing.joined(separator: ", ")))"
+                .notAnExport, file: file, at: .header,
+                "not a Procmon event export: found columns \(shown.joined(separator: ","))\(more); an event export needs \(Self.required.joined(separator: ", ")) (missing: \(missing.joined(separator: ", ")))"
             )
         }
         indexOfSlot = Self.all.map { position[key($0)] ?? -1 }

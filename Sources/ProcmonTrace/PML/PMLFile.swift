@@ -6,6 +6,6 @@ typealias PMLFile = ReadOnlyFile
 extension ReadOnlyFile {
     /// An error about the bytes at `offset`, in the one-line form every PML error takes.
     func error(_ code: TraceError.Code = .malformedRow, at offset: UInt64, _ what: String) -> TraceError {
-        TraceError(code, "\(path): byte offset \(offset): \(what)")
+        TraceError(code, file: path, at: .byteOffset(offset), what)
     }
 }

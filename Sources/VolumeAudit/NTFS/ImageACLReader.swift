@@ -33,7 +33,7 @@ public struct ImageACLReader {
         index.finish(image: image)
         try index.reconcile(image: image)
         guard let root = index.link() else {
-            throw VolumeError(.badImage, "\(path): the MFT has no root folder (record 5): not a readable NTFS volume")
+            throw ImageError(.damaged, file: path, "the MFT has no root folder (record 5): not a readable NTFS volume")
         }
         // The folders in scope, with their Windows paths.
         var scopeRoots: [Int] = []

@@ -27,7 +27,7 @@ extension Volume {
         warnings += index.warnings.map { "\(path): \($0)" }
         warnings += image.unreadWarnings
         guard let root = index.link() else {
-            throw VolumeError(.badImage, "\(path): the MFT has no root folder (record 5): not a readable NTFS volume")
+            throw ImageError(.damaged, file: path, "the MFT has no root folder (record 5): not a readable NTFS volume")
         }
         var scopes = try options.scopes.map { try ImageScope(text: $0, drive: options.drive) }
         // As for a mount, with names compared as NTFS does (case-insensitively).

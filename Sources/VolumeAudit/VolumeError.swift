@@ -7,8 +7,6 @@ public struct VolumeError: UserError, Equatable {
         case badRoot
         /// A `--scope` path does not name a folder under the root.
         case badScope
-        /// An image file that is not NTFS, is damaged beyond reading, or is in a container format not read here.
-        case badImage
         /// An output location that is not allowed (on the audited volume) or cannot be written.
         case badOutput
     }
