@@ -84,18 +84,8 @@ let package = Package(
         .executableTarget(
             name: "writer-audit",
             dependencies: [
-                "CaseReport",
-                "BinaryFormat",
-                "CSVStream",
-                "ProcmonTrace",
-                "TraceAudit",
-                "RegistryHive",
-                "EventLog",
-                "EventLogAudit",
-                "ServiceAudit",
-                "VolumeAudit",
-                "WindowsSecurity",
-                "WriterScope",
+                "CaseReport", "TraceAudit", "EventLogAudit", "ServiceAudit", "VolumeAudit", "WriterScope",
+                "WindowsSecurity", "BinaryFormat",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

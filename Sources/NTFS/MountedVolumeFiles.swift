@@ -13,6 +13,7 @@ import Foundation
 /// case-sensitive); the descriptor is ntfs-3g's `system.ntfs_acl` when the mount has it.
 public final class MountedVolumeFiles: VolumeFiles {
     public let root: String
+    public var mountRoot: String? { root }
     public var source: String { root }
 
     public init(root: String) { self.root = root }
@@ -47,7 +48,7 @@ public final class MountedVolumeFiles: VolumeFiles {
         guard let real = resolve(path) else { return nil }
         let file = try ReadOnlyFile(path: real)
         guard file.size <= UInt64(limit) else {
-            throw VolumeError(.badImage, "\(real): \(file.size) bytes, more than the \(limit) expected")
+            throw ImageError(.damaged, file: real, "\(file.size) bytes, more than the \(limit) expected")
         }
         return try file.bytes(Int(file.size), at: 0, what: "the file")
     }

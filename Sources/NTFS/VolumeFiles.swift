@@ -19,9 +19,13 @@ public protocol VolumeFiles: AnyObject {
     func contents(of path: String, limit: Int) throws -> [UInt8]?
     /// The names in a folder (nil when the folder is not there).
     func names(in folder: String) -> [String]?
+    /// The folder a mounted volume is mounted at (where nothing may be written); nil for an image.
+    var mountRoot: String? { get }
 }
 
 extension VolumeFiles {
+    public var mountRoot: String? { nil }
+
     /// Path components of a Windows path below the root (`\` or `/` separated, empty parts dropped).
     static func components(_ path: String) -> [String] {
         path.split(whereSeparator: { $0 == "\\" || $0 == "/" }).map(String.init)

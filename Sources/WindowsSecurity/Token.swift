@@ -37,3 +37,32 @@ public struct Token: Sendable, Equatable {
         Token(name: SIDAliases.name(of: sid), user: sid, groups: sid == .everyone ? [] : [.everyone])
     }
 }
+
+extension Token {
+    /// The tokens an access check is done for, as a user names them: one token per principal (a SID or a
+    /// two-letter SDDL alias: `NS`, `BU`), or one token of the SIDs listed (the user first), or, with
+    /// neither, the System Writer's (`networkServiceCryptSvc`).
+    public static func named(principals: [String], tokenSIDs: String?) throws(SecurityError) -> [Token] {
+        let aliases = SIDAliases()
+        func sid(_ text: String) throws(SecurityError) -> SID {
+            let t = String(text.drop { $0 == " " })
+            if let s = aliases.sid(forAlias: t), t.count == 2 { return s }
+            guard let (s, used) = SID.parse(Substring(t)), used == t.utf8.count else {
+                throw SecurityError(.badSID, at: nil, "not a SID or SDDL alias: \(text)")
+            }
+            return s
+        }
+        if !principals.isEmpty {
+            var tokens: [Token] = []
+            for p in principals { tokens.append(.principal(try sid(p))) }
+            return tokens
+        }
+        if let tokenSIDs {
+            var sids: [SID] = []
+            for part in tokenSIDs.split(separator: ",") { sids.append(try sid(String(part))) }
+            guard let user = sids.first else { throw SecurityError(.badSID, at: nil, "--token-sids: no SIDs") }
+            return [Token(name: SIDAliases.name(of: user), user: user, groups: Array(sids.dropFirst()))]
+        }
+        return [.networkServiceCryptSvc]
+    }
+}

@@ -54,6 +54,12 @@ public enum WriterServices {
     /// SERVICE_QUERY_CONFIG, SDDL `CC`). Without it: CAPI2 513 for that service, and the writer goes on.
     public static let perServiceRights: UInt32 = ServiceRights.queryConfig
 
+    /// What a service descriptor that does not grant `sid` its query right means for the writer: a note
+    /// when `sid` is the writer's account (CAPI2 513 for that service), nil for anyone else.
+    public static func queryDenialNote(for sid: String) -> String? {
+        sid == token.user.description ? "the System Writer cannot read this service (CAPI2 event 513)" : nil
+    }
+
     /// The rights it needs on COM+ Event System to register at all (SERVICE_QUERY_STATUS, SDDL `LC`):
     /// without it, CAPI2 512 and no writer.
     public static let eventSystemRights: UInt32 = ServiceRights.queryStatus

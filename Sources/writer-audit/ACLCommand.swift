@@ -63,52 +63,22 @@ struct ACLCommand: ParsableCommand {
         guard ["text", "json"].contains(format) else { throw ValidationError("--format takes text or json") }
     }
 
-    func tokens() throws -> [Token] {
-        let aliases = SIDAliases()
-        func sid(_ text: String) throws -> SID {
-            let t = String(text.drop { $0 == " " })
-            if let s = aliases.sid(forAlias: t), t.count == 2 { return s }
-            guard let (s, used) = SID.parse(Substring(t)), used == t.utf8.count else {
-                throw InputError(message: "not a SID or SDDL alias: \(text)")
-            }
-            return s
-        }
-        if !principal.isEmpty { return try principal.map { Token.principal(try sid($0)) } }
-        if let tokenSids {
-            let sids = try tokenSids.split(separator: ",").map { try sid(String($0)) }
-            guard let user = sids.first else { throw InputError(message: "--token-sids: no SIDs") }
-            return [Token(name: SIDAliases.name(of: user), user: user, groups: Array(sids.dropFirst()))]
-        }
-        return [.networkServiceCryptSvc]
+    /// The one source given.
+    var source: ACLSource {
+        if let root { return .volume(root: root, partition: partition, sds: sds, scopes: scope, drive: drive) }
+        if let icaclsSave { return .icaclsSave(path: icaclsSave, base: base) }
+        if let icaclsDisplay { return .icaclsDisplay(path: icaclsDisplay) }
+        return .getAclCSV(path: getaclCsv!)
     }
 
     func run() throws {
-        var audit = ACLAudit(tokens: try tokens())
-        let source: String
+        let tokens = try Token.named(principals: principal, tokenSIDs: tokenSids)
         let progress = Progress(enabled: !common.quiet && !common.noProgress, label: "acl")
         progress.note("reading the descriptors")
         defer { progress.finish() }
-        if let root {
-            if Volume.isImage(root) {
-                let warnings = try ImageACLReader(path: root, partition: partition, drive: drive.uppercased(), sds: sds)
-                    .read(
-                        scopes: scope, into: &audit)
-                for w in warnings where !common.quiet { printError("writer-audit: warning: \(w)") }
-            } else {
-                try MountedACLReader(root: root, drive: drive.uppercased()).read(scopes: scope, into: &audit)
-            }
-            source = root
-        } else if let icaclsSave {
-            try IcaclsSaveReader(path: icaclsSave, base: base).read(into: &audit)
-            source = "\(icaclsSave) (icacls /save)"
-        } else if let icaclsDisplay {
-            try IcaclsDisplayReader(path: icaclsDisplay).read(into: &audit)
-            source = "\(icaclsDisplay) (icacls display)"
-        } else {
-            try GetAclCSVReader(path: getaclCsv!).read(into: &audit)
-            source = "\(getaclCsv!) (Get-Acl CSV)"
-        }
-        let report = audit.report(source: source)
+        let (report, warnings) = try ACLAudit.run(source, tokens: tokens)
+        for w in warnings where !common.quiet { printError("writer-audit: warning: \(w)") }
+        let source = self.source.shown
         progress.finish()
         var out = Output.standardOutput
         if format == "json" {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import BinaryFormat
-import RegistryHive
+import ServiceAudit
 
 /// Prints every key and value of a hive (or those under --key), as text or one JSON object per value.
 struct RegistryCommand: ParsableCommand {

@@ -65,8 +65,7 @@ struct SDDLCommand: ParsableCommand {
                         ? "can query its configuration"
                             + (a.missing.isEmpty ? "" : "; lacks \(a.missing.joined(separator: ", "))")
                         : "MISSING \(a.missing.joined(separator: ", "))"
-                            + (a.sid == "S-1-5-20"
-                                ? ": the System Writer cannot read this service (CAPI2 event 513)" : "")
+                            + (WriterServices.queryDenialNote(for: a.sid).map { ": " + $0 } ?? "")
                     out.line(
                         "\(a.principal) (\(a.sid)): granted \(a.granted) \(rights.isEmpty ? "nothing" : rights.joined(separator: ", ")); \(state)"
                     )

@@ -1,6 +1,5 @@
 import ArgumentParser
 import BinaryFormat
-import RegistryHive
 import ServiceAudit
 import VolumeAudit
 
@@ -58,7 +57,7 @@ struct ServicesCommand: ParsableCommand {
         out.flush()
         if let dir = self.out {
             let written = try ServiceFixScripts.write(
-                report, to: dir, auditedRoot: volume is MountedVolumeFiles ? source : nil)
+                report, to: dir, auditedRoot: volume?.mountRoot)
             if !common.quiet { printError("writer-audit: wrote \(written.joined(separator: ", "))") }
         }
         if !common.quiet, format == "json" {

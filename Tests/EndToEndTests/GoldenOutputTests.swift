@@ -74,37 +74,41 @@ struct GoldenOutputTests {
         }
     }
 
-    private func compare(_ example: Example, output: String) async throws {
+    /// Compares the output with `Fixtures/expected/NAME` and the exit status with `NAME.exit`: both are kept.
+    private func compare(_ example: Example, output: String, status: Int32) async throws {
         let path = Self.expected + "/" + example.name
+        let exit = "\(status)\n"
         if Self.refresh {
             try FileManager.default.createDirectory(atPath: Self.expected, withIntermediateDirectories: true)
             try output.write(toFile: path, atomically: true, encoding: .utf8)
+            try exit.write(toFile: path + ".exit", atomically: true, encoding: .utf8)
             return
         }
         let want = try #require(
             try? await String(contentsOfFile: path, encoding: .utf8),
             "no \(path): run scripts/refresh-golden and review the diff")
         #expect(output == want, "\(example.name) differs from Fixtures/expected (scripts/refresh-golden if deliberate)")
+        let wantExit = try #require(
+            try? await String(contentsOfFile: path + ".exit", encoding: .utf8),
+            "no \(path).exit: run scripts/refresh-golden and review the diff")
+        #expect(exit == wantExit, "\(example.name): exit \(status), Fixtures/expected says \(wantExit)")
     }
 
     @Test("trace, text and JSON, of every bundled Procmon export", arguments: traceExamples)
     func trace(_ example: Example) async throws {
         let run = try await Run(example.arguments, in: Run.root.path)
-        #expect([0, 1, 4].contains(run.status), "\(run.stderr)")
-        try await compare(example, output: run.stdout)
+        try await compare(example, output: run.stdout, status: run.status)
     }
 
     @Test("acl exports, sddl and the bundled event logs, text and JSON", arguments: otherExamples)
     func others(_ example: Example) async throws {
         let run = try await Run(example.arguments, in: Run.root.path)
-        #expect(run.status == 0 || run.status == 1, "\(run.stderr)")
-        try await compare(example, output: run.stdout)
+        try await compare(example, output: run.stdout, status: run.status)
     }
 
     @Test("the refusals of the bundled bad exports: exit 2 and their exact line", arguments: refusals)
     func refusal(_ example: Example) async throws {
         let run = try await Run(example.arguments, in: Run.root.path)
-        #expect(run.status == 2)
-        try await compare(example, output: run.stderr)
+        try await compare(example, output: run.stderr, status: run.status)
     }
 }

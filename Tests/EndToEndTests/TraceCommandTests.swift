@@ -11,15 +11,7 @@ struct Run {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static var binary: String {
-        // The test bundle sits in the same build folder as the executable.
-        let candidates = [
-            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("writer-audit").path,
-            Bundle.main.bundleURL.appendingPathComponent("writer-audit").path,
-            root.appendingPathComponent(".build/debug/writer-audit").path,
-        ]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates.last!
-    }
+    static var binary: String { ProjectPaths.binary }
 
     static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/procmon/\(name)").path }
 

@@ -20,7 +20,7 @@ struct EventLogTests {
 
     /// scripts/evtx-compare's counts: records both read, equal, only ours, only pyevtx-rs's.
     func compare(_ name: String) async throws -> (both: Int, equal: Int, onlyOurs: Int, onlyPeer: Int, output: String) {
-        let binary = ProjectPaths.root.appendingPathComponent(".build/debug/writer-audit").path
+        let binary = ProjectPaths.binary
         let r = try await ProcessRun.run(
             "/usr/bin/env",
             ["python3", ProjectPaths.script("evtx-compare"), referenceLogs + "/" + name, "--binary", binary])
@@ -125,7 +125,7 @@ struct EventJSONTests {
         let path = referenceLogs + "/" + name
         let peer = try await ProcessRun.run("/usr/bin/env", ["python3", "-c", peerScript, path])
         #expect(peer.status == 0, "\(peer.stderr.suffix(300))")
-        let binary = ProjectPaths.root.appendingPathComponent(".build/debug/writer-audit").path
+        let binary = ProjectPaths.binary
         let ours = try await ProcessRun.run(binary, ["eventlog", "--all", "--format", "json", "--quiet", path])
         #expect(ours.status == 0)
         let mine = try ours.stdout.split(separator: "\n").map { line -> String in
@@ -289,7 +289,7 @@ struct WrittenLogTests {
         let counts = made.stderr.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         #expect(counts.count >= 2 && counts[counts.count - 1] >= 3, "several chunks: \(made.stderr)")
 
-        let binary = ProjectPaths.root.appendingPathComponent(".build/debug/writer-audit").path
+        let binary = ProjectPaths.binary
         let compared = try await ProcessRun.run(
             "/usr/bin/env", ["python3", ProjectPaths.script("evtx-compare"), path, "--binary", binary])
         let numbers =
@@ -365,7 +365,7 @@ struct HostileLogTests {
             parsed >= 150 && (c.0 == "hostile-cut" || c.0 == "hostile-chunk-count" || parsed == records - 1),
             "\(parsed) of \(records)")
 
-        let binary = ProjectPaths.root.appendingPathComponent(".build/debug/writer-audit").path
+        let binary = ProjectPaths.binary
         for arguments in [["eventlog", "--all", "--format", "xml", path], ["eventlog", "--format", "json", path]] {
             let run = try await ProcessRun.run(binary, arguments)
             #expect(run.status == 0, "\(arguments): \(run.stderr.suffix(300))")

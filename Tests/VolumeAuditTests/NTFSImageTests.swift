@@ -71,7 +71,7 @@ struct NTFSImageTests {
         #expect(acl.errors.isEmpty)
 
         // End to end: the built command on the same mount says the same, exit 1 for the findings.
-        let binary = Paths.root.appendingPathComponent(".build/debug/writer-audit").path
+        let binary = ProjectPaths.binary
         if FileManager.default.isExecutableFile(atPath: binary) {
             let run = try await run(binary, ["volume", image.mount, "--format", "json"])
             #expect(run.status == 1)

@@ -1,4 +1,4 @@
-import CSVStream
+import BinaryFormat
 
 /// Writes the cleanup plan as scripts: POSIX sh for the mounted image, PowerShell for the live server.
 ///

@@ -1,4 +1,4 @@
-import CSVStream
+import BinaryFormat
 import TraceAudit
 
 /// Writes events as Procmon's CSV export does (UTF-8 BOM, CRLF, every field quoted), plus a Row column.

@@ -1,5 +1,5 @@
 import BinaryFormat
-import RegistryHive
+import ServiceAudit
 
 /// Renders keys and values: text in the manner of a .reg export, or one JSON object per value.
 struct RegistryRenderer {

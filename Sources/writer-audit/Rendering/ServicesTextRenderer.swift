@@ -1,4 +1,3 @@
-import RegistryHive
 import ServiceAudit
 import WriterScope
 

@@ -1,4 +1,4 @@
-import CSVStream
+import BinaryFormat
 import VolumeAudit
 
 /// The findings as CSV (UTF-8, header, every field quoted), for spreadsheets.
