@@ -49,6 +49,8 @@ public enum CaseAudits {
 
     /// Which file each audit reads (the first of its kind; every event log and every ACL export).
     struct Plan {
+        /// The hives recognition opened, read again by no one.
+        var opened = OpenedHives([:])
         var trace: String?
         var eventLogs: [String] = []
         var hive: String?
@@ -198,7 +200,11 @@ public enum CaseAudits {
         if let source = plan.hive ?? imageOrMount {
             add(plan.hive.map { CaseTask.size($0) * 3 } ?? 5e7) {
                 results.set(source) {
-                    let (hive, volume) = try SystemHiveSource.open(source)
+                    let (hive, volume) =
+                        try plan.opened.byPath[source].map { h throws in
+                            try SystemHiveSource.requireSystem(h, source)
+                            return (h, nil)
+                        } ?? SystemHiveSource.open(source)
                     var report = ServiceAudit.audit(hive: hive, source: source, volume: volume)
                     if !plan.serviceQueries.isEmpty {
                         report.warnings += try Self.compareLive(report, plan.serviceQueries)
@@ -219,7 +225,9 @@ public enum CaseAudits {
         }
         if let path = plan.software {
             add(CaseTask.size(path)) {
-                results.set(path) { $0.software = SoftwareHiveFacts.read(try Hive(path: path), source: path) }
+                results.set(path) {
+                    $0.software = SoftwareHiveFacts.read(try plan.opened.byPath[path] ?? Hive(path: path), source: path)
+                }
             }
         }
         if let path = plan.vssadmin {
@@ -238,45 +246,56 @@ public enum CaseAudits {
                     $0.cleanup = cleanup
                 }
             }
-        } else if let (path, kind) = plan.volume {
-            let mounted = kind == .mountedVolume
-            add(mounted ? 1e9 : CaseTask.size(path) * 0.3) {
-                var o = Volume.Options()
-                o.limits = options.limits
-                o.threads = 1
+        } else if let (path, kind) = plan.volume, kind != .mountedVolume {
+            // An image's MFT is indexed once; the folder limits, the cleanup plan and the ACL audit share it
+            // (one task: the index is read from one thread). A collected $MFT holds no descriptors: its ACLs
+            // come from its $SDS, or from an export.
+            let collected = plan.collectedMFT
+            volumeACL = !collected || plan.sds != nil
+            let withACL = volumeACL
+            add(CaseTask.size(path) * (withACL ? 0.8 : 0.3)) {
+                var indexed: IndexedVolume? = nil
                 results.set(path) {
-                    if mounted {
+                    let volume = try IndexedVolume(path: path)
+                    indexed = volume
+                    if kind == .volumeImage {
                         var po = CleanupPlanner.Options()
                         po.limits = options.limits
-                        let (cleanup, report) = try CleanupPlanner(root: path, options: po).plan()
-                        $0.volume = report
-                        $0.cleanup = cleanup
-                    } else if kind == .volumeImage {
-                        var po = CleanupPlanner.Options()
-                        po.limits = options.limits
-                        let (cleanup, report) = try CleanupPlanner(root: path, options: po).plan(image: path)
+                        let (cleanup, report) = try CleanupPlanner(root: path, options: po).plan(indexed: volume)
                         $0.volume = report
                         $0.cleanup = cleanup
                     } else {
-                        $0.volume = try Volume.audit(image: path, partition: nil, options: o, progress: nil)
+                        var o = Volume.Options()
+                        o.limits = options.limits
+                        o.threads = 1
+                        $0.volume = try Volume.audit(indexed: volume, options: o)
                     }
                 }
+                guard withACL, let indexed else { return }
+                results.set(path) {
+                    var audit = ACLAudit()
+                    _ = try ImageACLReader(path: path, sds: collected ? plan.sds : nil).read(
+                        scopes: [], into: &audit, indexed: indexed)
+                    $0.acl = audit.report(source: path)
+                }
             }
-            // A collected $MFT holds no descriptors: its ACLs come from its $SDS, or from an export.
-            let collected = plan.collectedMFT
-            if !collected || plan.sds != nil {
-                volumeACL = true
-                add(mounted ? 1e9 : CaseTask.size(path) * 0.6) {
-                    results.set(path) {
-                        var audit = ACLAudit()
-                        if mounted {
-                            try MountedACLReader(root: path).read(scopes: [], into: &audit)
-                        } else {
-                            _ = try ImageACLReader(path: path, sds: collected ? plan.sds : nil).read(
-                                scopes: [], into: &audit)
-                        }
-                        $0.acl = audit.report(source: path)
-                    }
+        } else if let (path, _) = plan.volume {
+            // A mounted volume: the walk and the ACL reading side by side (each reads the tree itself).
+            add(1e9) {
+                results.set(path) {
+                    var po = CleanupPlanner.Options()
+                    po.limits = options.limits
+                    let (cleanup, report) = try CleanupPlanner(root: path, options: po).plan()
+                    $0.volume = report
+                    $0.cleanup = cleanup
+                }
+            }
+            volumeACL = true
+            add(1e9) {
+                results.set(path) {
+                    var audit = ACLAudit()
+                    try MountedACLReader(root: path).read(scopes: [], into: &audit)
+                    $0.acl = audit.report(source: path)
                 }
             }
         }
@@ -363,4 +382,10 @@ private final class Results: @unchecked Sendable {
         if let v = local.vssadmin { parts.vssadmin = v }
         if let v = local.software { parts.software = v }
     }
+}
+
+/// The SYSTEM and SOFTWARE hives recognition opened, handed to their audits (each is then used by one task).
+final class OpenedHives: @unchecked Sendable {
+    let byPath: [String: Hive]
+    init(_ byPath: [String: Hive]) { self.byPath = byPath }
 }

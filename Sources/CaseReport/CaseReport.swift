@@ -1,5 +1,6 @@
 import BinaryFormat
 import Foundation
+import ServiceAudit
 import WriterScope
 
 /// A customer's upload judged as one case: the inputs, the verdict with its chain of evidence and fix,
@@ -54,8 +55,11 @@ public struct CaseReport: Sendable, Encodable {
         let gathered = try CaseInputs(paths)
         defer { gathered.removeExtracted() }
         let shown = gathered.paths.map { gathered.shownAs[$0] ?? $0 }
+        // A SYSTEM or SOFTWARE hive is opened once: to tell which it is, then by its audit.
+        var hives: [String: Hive] = [:]
         var inputs: [CaseInput] = gathered.paths.enumerated().map { i, path in
-            let (kind, ignored) = InputKind.recognize(path)
+            let (kind, ignored, hive) = InputKind.recognize(path, keepingHive: true)
+            if let hive { hives[path] = hive }
             let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
             return CaseInput(
                 file: shown[i], kind: kind, bytes: kind == .mountedVolume ? 0 : size, sha256: nil, ignored: ignored)
@@ -80,7 +84,8 @@ public struct CaseReport: Sendable, Encodable {
             inputs[i].kind = .ignored
             inputs[i].ignored = "the same bytes as \(shown[first]): read once, there"
         }
-        let plan = CaseAudits.plan(&inputs, paths: gathered.paths, shown: shown)
+        var plan = CaseAudits.plan(&inputs, paths: gathered.paths, shown: shown)
+        plan.opened = OpenedHives(hives.filter { $0.key == plan.hive || $0.key == plan.software })
         let hashes = Hashes(count: inputs.count)
         var alongside: [CaseTask] = []
         for (i, path) in gathered.paths.enumerated() where inputs[i].kind != .mountedVolume {

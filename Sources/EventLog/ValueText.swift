@@ -176,19 +176,15 @@ enum ValueText {
     }
 
     static func sid(_ b: UnsafeRawBufferPointer, into out: inout ByteWriter) {
-        guard b.count >= 8 else { return }
-        let count = Int(b[1])
-        guard b.count >= 8 + 4 * count else { return }
-        var authority: UInt64 = 0
-        for i in 2..<8 { authority = authority << 8 | UInt64(b[i]) }
+        guard let s = SIDBytes.read(b) else { return }
         out.append(0x53)  // S
         out.append(0x2D)
-        decimal(UInt64(b[0]), into: &out)
+        decimal(UInt64(s.revision), into: &out)
         out.append(0x2D)
-        decimal(authority, into: &out)
-        for i in 0..<count {
+        decimal(s.authority, into: &out)
+        for sub in s.subAuthorities {
             out.append(0x2D)
-            decimal(UInt64(b.le32(8 + 4 * i)), into: &out)
+            decimal(UInt64(sub), into: &out)
         }
     }
 

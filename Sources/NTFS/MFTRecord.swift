@@ -32,7 +32,7 @@ package enum MFTRecord {
     /// `applied`: the records come with their fixups already applied (a $MFT copied out by a tool that reads
     /// through NTFS, as ntfscat does): each stride must then end with its saved bytes, and nothing is swapped.
     static func fixup(_ r: UnsafeMutableRawBufferPointer, applied: Bool = false) throws(Problem) -> Bool {
-        let sig = r.loadUnaligned(fromByteOffset: 0, as: UInt32.self)
+        let sig = UnsafeRawBufferPointer(r).le32(0)
         if sig == 0 { return false }
         guard sig == 0x454C_4946 else {  // "FILE"
             if sig == 0x4441_4142 { return false }  // "BAAD": marked bad by chkdsk

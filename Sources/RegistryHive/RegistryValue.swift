@@ -134,7 +134,7 @@ public struct RegistryValue: Sendable, Equatable {
             return .number(UInt64(data.le32(0)))
         case .dwordBigEndian:
             guard data.count == 4 else { return .mismatch }
-            return .number(UInt64(UInt32(bigEndian: data.loadUnaligned(as: UInt32.self))))
+            return .number(UInt64(data.be32(0)))
         case .qword:
             guard data.count == 8 else { return .mismatch }
             return .number(data.le64(0))

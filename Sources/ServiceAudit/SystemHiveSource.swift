@@ -55,7 +55,7 @@ public enum SystemHiveSource {
     }
 
     /// Refuses a hive that is not a SYSTEM hive (no `Select` key and control sets), naming what it looks like.
-    static func requireSystem(_ hive: Hive, _ path: String) throws(RegistryError) {
+    public static func requireSystem(_ hive: Hive, _ path: String) throws(RegistryError) {
         let kind = HiveKind.of(hive)
         guard kind == .system else {
             throw RegistryError(

@@ -39,6 +39,23 @@ public enum InputKind: String, Sendable, Codable {
     /// Reads the first bytes of `path` (and the last 512, for a VHD footer) and says what it is, or why it
     /// is ignored.
     public static func recognize(_ path: String) -> (kind: InputKind, ignored: String?) {
+        let (kind, ignored, _) = recognize(path, keepingHive: false)
+        return (kind, ignored)
+    }
+
+    /// As `recognize`, and the SYSTEM or SOFTWARE hive it opened to tell which (its transaction logs
+    /// applied), so that the audit reads it from that, not again.
+    public static func recognize(_ path: String, keepingHive: Bool) -> (
+        kind: InputKind, ignored: String?, hive: Hive?
+    ) {
+        var opened: Hive? = nil
+        let (kind, ignored) = recognize(path, keep: keepingHive, opened: &opened)
+        return (kind, ignored, kind == .hive || kind == .softwareHive ? opened : nil)
+    }
+
+    private static func recognize(_ path: String, keep: Bool, opened: inout Hive?) -> (
+        kind: InputKind, ignored: String?
+    ) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
             return (.ignored, "cannot be read")
@@ -61,7 +78,9 @@ public enum InputKind: String, Sendable, Codable {
             let type = head.count >= 32 ? head.le32(28) : 0
             guard type == 0 else { return (.hiveLog, nil) }
             // Which hive, by its keys; a hive too damaged to open is left to the audit, which says why.
-            guard let hive = try? Hive(path: path, applyLogs: false) else { return (.hive, nil) }
+            // Kept for the audit, the hive is opened as the audit opens it: its logs applied.
+            guard let hive = try? Hive(path: path, applyLogs: keep) else { return (.hive, nil) }
+            if keep { opened = hive }
             switch HiveKind.of(hive) {
             case .system: return (.hive, nil)
             case .software: return (.softwareHive, nil)

@@ -115,7 +115,7 @@ public struct ACE: Equatable, Sendable {
         guard offset + 4 <= limit else {
             throw SecurityError(.badDescriptor, at: .byteOffset(UInt64(offset)), "ACE header runs past the ACL")
         }
-        let size = Int(b[offset + 2]) | Int(b[offset + 3]) << 8
+        let size = Int(b.le16(offset + 2))
         guard size >= 8, offset + size <= limit else {
             throw SecurityError(
                 .badDescriptor, at: .byteOffset(UInt64(offset)), "ACE size \(size) does not fit the ACL")

@@ -49,14 +49,11 @@ public struct SID: Hashable, Sendable, CustomStringConvertible, Comparable {
             throw SecurityError(
                 .badDescriptor, at: .byteOffset(UInt64(offset)), "SID of \(length) bytes runs past the end")
         }
-        var authority: UInt64 = 0
-        for i in 0..<6 { authority = authority << 8 | UInt64(b[offset + 2 + i]) }
-        var subs: [UInt32] = []
-        for i in 0..<count {
-            let j = offset + 8 + 4 * i
-            subs.append(UInt32(b[j]) | UInt32(b[j + 1]) << 8 | UInt32(b[j + 2]) << 16 | UInt32(b[j + 3]) << 24)
+        // The bounds are checked above, so the byte layer's reading cannot fail here.
+        guard let s = b.withUnsafeBytes({ SIDBytes.read($0, at: offset) }) else {
+            throw SecurityError(.badDescriptor, at: .byteOffset(UInt64(offset)), "SID runs past the end")
         }
-        return (SID(authority: authority, subs), length)
+        return (SID(authority: s.authority, s.subAuthorities), length)
     }
 
     /// Parses `S-1-…` as Windows does: components read like `wcstoul` (leading spaces, `0x` hex, values past

@@ -107,13 +107,15 @@ struct BareMFTTests {
 
     @Test(
         "a $MFT copied out of an image (icat raw, ntfscat fixed up) gives the image's counts, findings and, with $SDS, its ACL audit; fls agrees",
-        .imageTests)
+        .imageTests,
+        .enabled(
+            if: (ProcessRun.which("icat") != nil && ProcessRun.which("fls") != nil) || underCI,
+            "The Sleuth Kit (icat, fls) is not installed: scripts/setup installs sleuthkit"))
     func copiedOut() async throws {
         try requireImages()
-        guard ProcessRun.which("icat") != nil, ProcessRun.which("fls") != nil else {
-            if underCI { Issue.record("The Sleuth Kit (icat, fls) is not installed: scripts/setup installs sleuthkit") }
-            return
-        }
+        try #require(
+            ProcessRun.which("icat") != nil && ProcessRun.which("fls") != nil,
+            "The Sleuth Kit (icat, fls) is not installed: scripts/setup installs sleuthkit")
         for spec in ["writer-limits.spec", "mft-edges.spec"] {
             let raw = try await buildImage(spec: spec)
             let dir = (raw as NSString).deletingLastPathComponent

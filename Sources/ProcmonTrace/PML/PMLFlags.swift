@@ -69,11 +69,8 @@ enum PMLFlags {
 
     /// An impersonated account: the well-known service accounts by name, anything else as its SID.
     static func account(_ sid: UnsafeRawBufferPointer) -> String {
-        guard sid.count >= 8, sid[0] == 1, sid.count == 8 + 4 * Int(sid[1]) else { return "" }
-        var authority: UInt64 = 0
-        for i in 2..<8 { authority = authority << 8 | UInt64(sid[i]) }
-        var text = "S-1-\(authority)"
-        for k in 0..<Int(sid[1]) { text += "-\(sid.le32(8 + 4 * k))" }
+        guard let s = SIDBytes.read(sid), s.revision == 1, s.length == sid.count else { return "" }
+        let text = s.text
         let known = [
             "S-1-5-18": "NT AUTHORITY\\SYSTEM", "S-1-5-19": "NT AUTHORITY\\LOCAL SERVICE",
             "S-1-5-20": "NT AUTHORITY\\NETWORK SERVICE", "S-1-5-32-544": "BUILTIN\\Administrators",

@@ -169,7 +169,7 @@ struct PMLNetworkNames {
         if let name = hosts[Array(address)], !name.isEmpty { return name }
         if ipv4 { return "\(address[0]).\(address[1]).\(address[2]).\(address[3])" }
         var groups: [String] = []
-        for g in 0..<8 { groups.append(String(UInt16(address[g * 2]) << 8 | UInt16(address[g * 2 + 1]), radix: 16)) }
+        for g in 0..<8 { groups.append(String(address.be16(g * 2), radix: 16)) }
         return groups.joined(separator: ":")
     }
 

@@ -22,19 +22,13 @@ public struct ImageACLReader {
     /// Reads and judges every entry in the scopes; returns the warnings. `onDescriptor`, when given, also
     /// receives each entry's Windows path and descriptor bytes (for comparing with other readers).
     public func read(
-        scopes: [String], into audit: inout ACLAudit, onDescriptor: ((String, [UInt8]) -> Void)? = nil
+        scopes: [String], into audit: inout ACLAudit, indexed: IndexedVolume? = nil,
+        onDescriptor: ((String, [UInt8]) -> Void)? = nil
     ) throws -> [String] {
-        let image = try NTFSImage(path: path, partition: partition)
+        // The MFT index a case built for the folder-limit audit is used again; else it is built here.
+        let volume = try indexed ?? IndexedVolume(path: path, partition: partition)
+        let (image, index, scan, root) = (volume.image, volume.index, volume.scan, volume.root)
         let secure = try SecureDescriptors.of(image, sds: sds)
-        var index = MFTIndex()
-        index.reader = image
-        let scan = try image.scan { n, r in index.add(n, r) }
-        index.reader = nil
-        index.finish(image: image)
-        try index.reconcile(image: image)
-        guard let root = index.link() else {
-            throw ImageError(.damaged, file: path, "the MFT has no root folder (record 5): not a readable NTFS volume")
-        }
         // The folders in scope, with their Windows paths.
         var scopeRoots: [Int] = []
         for text in scopes.isEmpty ? MountedACLReader.defaultScopes : scopes {
@@ -259,7 +253,7 @@ final class ScopeJudge {
         var h: UInt64 = 0xCBF2_9CE4_8422_2325
         var i = 0
         while i + 8 <= bytes.count {
-            h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x0000_0100_0000_01B3
+            h = (h ^ bytes.le64(i)) &* 0x0000_0100_0000_01B3
             h ^= h >> 29
             i += 8
         }

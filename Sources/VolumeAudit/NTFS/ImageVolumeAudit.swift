@@ -13,22 +13,25 @@ extension Volume {
         image path: String, partition: Int? = nil, options: Options = .init(), progress: ((Int, Int) -> Void)? = nil
     ) throws -> VolumeReport {
         let started = monotonicSeconds()
-        let image = try NTFSImage(path: path, partition: partition)
-        var index = MFTIndex()
-        index.reader = image
-        let scan = try image.scan { n, r in index.add(n, r) }
-        index.reader = nil
-        index.finish(image: image)
-        try index.reconcile(image: image)
+        return try audit(
+            indexed: IndexedVolume(path: path, partition: partition), options: options, started: started,
+            progress: progress)
+    }
+
+    /// The folder-limit audit of an image whose MFT index is built already (a case shares it with the ACL
+    /// audit and the cleanup plan).
+    public static func audit(
+        indexed volume: IndexedVolume, options: Options = .init(), started: Double? = nil,
+        progress: ((Int, Int) -> Void)? = nil
+    ) throws -> VolumeReport {
+        let started = started ?? monotonicSeconds()
+        let (path, image, index, scan, root) = (volume.path, volume.image, volume.index, volume.scan, volume.root)
         var warnings = scan.firstDamaged
         if scan.damaged > scan.firstDamaged.count {
             warnings.append("\(scan.damaged - scan.firstDamaged.count) more damaged MFT records skipped")
         }
         warnings += index.warnings.map { "\(path): \($0)" }
         warnings += image.unreadWarnings
-        guard let root = index.link() else {
-            throw ImageError(.damaged, file: path, "the MFT has no root folder (record 5): not a readable NTFS volume")
-        }
         var scopes = try options.scopes.map { try ImageScope(text: $0, drive: options.drive) }
         // As for a mount, with names compared as NTFS does (case-insensitively).
         scopes = ScopeNesting.outermost(scopes.map { $0.components.map(ImageScope.fold) }).map { scopes[$0] }

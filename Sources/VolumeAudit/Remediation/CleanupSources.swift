@@ -9,11 +9,17 @@ import Foundation
 extension CleanupPlanner {
     /// The plan of an image: its Temporary ASP.NET Files folders read through their indexes.
     public func plan(image path: String, partition: Int? = nil) throws -> (CleanupPlan, VolumeReport) {
+        try plan(indexed: IndexedVolume(path: path, partition: partition), partition: partition)
+    }
+
+    /// The plan of an image whose MFT index is built already (shared with the other audits of a case).
+    public func plan(indexed volume: IndexedVolume, partition: Int? = nil) throws -> (CleanupPlan, VolumeReport) {
+        let path = volume.path
         var vo = Volume.Options()
         vo.drive = options.drive
         vo.limits = options.limits
         vo.threads = 1
-        let report = try Volume.audit(image: path, partition: partition, options: vo)
+        let report = try Volume.audit(indexed: volume, options: vo)
         let files = try ImageVolumeFiles(path: path, partition: partition)
         let collector = Collector()
         guard let net = try files.lookup("Windows\\Microsoft.NET") else {
