@@ -160,6 +160,8 @@ public struct Diagnosis: Codable, Sendable, Equatable {
     public var also: [Finding]
     /// `missing-writer` for a cause (or a window that never ended), `info` for a clean one.
     public var impact: Impact
+    /// For a folder-limit verdict: the listing it rests on, as values (`summary` is their rendering).
+    public var folder: FolderEvidence? = nil
 
     enum CodingKeys: String, CodingKey { case kind, impact, path, row, summary, also }
 
@@ -183,6 +185,26 @@ public struct Finding: Codable, Sendable, Equatable {
     public var path: String
     public var row: Int
     public var summary: String
+    /// For a folder-limit finding: the listing, as values (`summary` is their rendering).
+    public var folder: FolderEvidence? = nil
+
+    enum CodingKeys: String, CodingKey { case kind, impact, path, row, summary }
+}
+
+/// A folder the writer listed over the limits, as values.
+public struct FolderEvidence: Sendable, Equatable {
+    /// Names listed (`.` and `..` left out), a lower bound when `atLeast` (Procmon's Detail cap).
+    public var names: Int
+    public var atLeast: Bool
+    /// Exact kinds, when the log tells files from folders (PML).
+    public var files: Int?
+    public var subfolders: Int?
+    /// Which limit it is over.
+    public var over: OverLimit?
+    /// Where it is, as the writer reads it (only a folder it walks file by file is a cause).
+    public var area: WriterArea
+    /// It was the last file-system work before the end of IDENTIFY.
+    public var lastWork: Bool
 }
 
 extension TraceReport {

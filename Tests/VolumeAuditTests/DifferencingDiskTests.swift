@@ -34,10 +34,11 @@ struct DifferencingDiskTests {
         do {
             _ = try Volume.audit(image: path)
             Issue.record("\(path) was read; expected: \(fragment)", sourceLocation: sourceLocation)
-        } catch let e as any UserError {
+        } catch let e as any FileInputError {
+            var placed = false
+            if case .byteOffset = e.position { placed = true }
             #expect(
-                e.message.hasPrefix("\(path): byte offset ") && e.message.contains(fragment)
-                    && !e.message.contains("\n"),
+                e.file == path && placed && e.reason.contains(fragment) && !e.message.contains("\n"),
                 "\(e.message)", sourceLocation: sourceLocation)
         } catch {
             Issue.record("\(error)", sourceLocation: sourceLocation)

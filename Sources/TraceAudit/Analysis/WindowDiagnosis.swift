@@ -104,7 +104,7 @@ extension WindowState {
             return Diagnosis(
                 kind: verdict.kind, path: verdict.path, row: verdict.row,
                 summary: verdict.summary + " (IDENTIFY rows \(enter.row)–\(leave.row))",
-                also: Array(findings.dropFirst()) + context, impact: verdict.impact)
+                also: Array(findings.dropFirst()) + context, impact: verdict.impact, folder: verdict.folder)
         default:
             let last = ring.last
             var summary = "IDENTIFY (Enter) at row \(enter.row) has no Leave: " + endDescription()
@@ -171,13 +171,17 @@ extension WindowState {
             if folder.atLeast { summary += "; Procmon's 4,095-character Detail cap hid some names" }
         }
         summary += Self.scopeNote(folder.path)
-        if let lastWork, lastWork.path.uppercased().hasPrefix(folder.path.uppercased()) {
-            summary += "; it was the last file-system work before the end of IDENTIFY"
-        }
+        let wasLast = lastWork.map { $0.path.uppercased().hasPrefix(folder.path.uppercased()) } ?? false
+        if wasLast { summary += "; it was the last file-system work before the end of IDENTIFY" }
         let area = WriterArea.of(windowsPath: folder.path)
         let impact: Impact = area.reading == .walkedFileByFile ? .missingWriter : .info
         if impact == .info { summary += "; the System Writer adds this area whole and never walks it: not a cause" }
-        return Finding(kind: .folderLimit, impact: impact, path: folder.path, row: folder.lastRow, summary: summary)
+        let evidence = FolderEvidence(
+            names: folder.entries, atLeast: folder.atLeast, files: folder.files, subfolders: folder.subfolders,
+            over: folder.overLimit, area: area, lastWork: wasLast)
+        return Finding(
+            kind: .folderLimit, impact: impact, path: folder.path, row: folder.lastRow, summary: summary,
+            folder: evidence)
     }
 
     /// Notes whether a path lies where the System Writer is known to choke.
