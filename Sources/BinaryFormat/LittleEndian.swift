@@ -1,27 +1,32 @@
-/// Little- and big-endian loads at an index, for code that has already checked the length it reads within
-/// (a fixed-size header, a record whose size was verified). Code that has not must use `ByteCursor`.
+/// Little- and big-endian loads at an index: the byte layer's one place where a reader's fixed-offset fields
+/// are loaded. Readers check the lengths they read within first (a fixed-size header, a record whose size was
+/// verified) and say what is wrong; these loads check again, so that a check a reader missed can never read
+/// outside its buffer or trap: a load that does not fit reads as 0. Code that walks variable data uses
+/// `ByteCursor`, which answers nil.
 extension Array where Element == UInt8 {
-    @inline(__always) public func le16(_ at: Int) -> UInt16 { UInt16(self[at]) | UInt16(self[at + 1]) << 8 }
-    @inline(__always) public func le32(_ at: Int) -> UInt32 {
-        UInt32(self[at]) | UInt32(self[at + 1]) << 8 | UInt32(self[at + 2]) << 16 | UInt32(self[at + 3]) << 24
+    @inline(__always) public func le16(_ at: Int) -> UInt16 {
+        withUnsafeBytes { $0.le16(at) }
     }
-    @inline(__always) public func le64(_ at: Int) -> UInt64 { UInt64(le32(at)) | UInt64(le32(at + 4)) << 32 }
+    @inline(__always) public func le32(_ at: Int) -> UInt32 {
+        withUnsafeBytes { $0.le32(at) }
+    }
+    @inline(__always) public func le64(_ at: Int) -> UInt64 {
+        withUnsafeBytes { $0.le64(at) }
+    }
     @inline(__always) public func be32(_ at: Int) -> UInt32 {
-        UInt32(self[at]) << 24 | UInt32(self[at + 1]) << 16 | UInt32(self[at + 2]) << 8 | UInt32(self[at + 3])
+        withUnsafeBytes { $0.be32(at) }
     }
     @inline(__always) public func be64(_ at: Int) -> UInt64 { UInt64(be32(at)) << 32 | UInt64(be32(at + 4)) }
 }
 
 extension UnsafeRawBufferPointer {
-    @inline(__always) public func le16(_ at: Int) -> UInt16 {
-        loadUnaligned(fromByteOffset: at, as: UInt16.self).littleEndian
+    @inline(__always) func load<T: FixedWidthInteger>(_: T.Type, at: Int) -> T {
+        guard holds(MemoryLayout<T>.size, at: at) else { return 0 }
+        return loadUnaligned(fromByteOffset: at, as: T.self)
     }
-    @inline(__always) public func le32(_ at: Int) -> UInt32 {
-        loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian
-    }
-    @inline(__always) public func le64(_ at: Int) -> UInt64 {
-        loadUnaligned(fromByteOffset: at, as: UInt64.self).littleEndian
-    }
+    @inline(__always) public func le16(_ at: Int) -> UInt16 { UInt16(littleEndian: load(UInt16.self, at: at)) }
+    @inline(__always) public func le32(_ at: Int) -> UInt32 { UInt32(littleEndian: load(UInt32.self, at: at)) }
+    @inline(__always) public func le64(_ at: Int) -> UInt64 { UInt64(littleEndian: load(UInt64.self, at: at)) }
     /// True when `count` bytes at `at` lie inside the buffer (no overflow for any `at`, `count`).
     @inline(__always) public func holds(_ count: Int, at: Int) -> Bool {
         at >= 0 && count >= 0 && at <= self.count && count <= self.count - at
@@ -29,12 +34,8 @@ extension UnsafeRawBufferPointer {
 }
 
 extension UnsafeRawBufferPointer {
-    @inline(__always) public func be16(_ at: Int) -> UInt16 {
-        loadUnaligned(fromByteOffset: at, as: UInt16.self).bigEndian
-    }
-    @inline(__always) public func be32(_ at: Int) -> UInt32 {
-        loadUnaligned(fromByteOffset: at, as: UInt32.self).bigEndian
-    }
+    @inline(__always) public func be16(_ at: Int) -> UInt16 { UInt16(bigEndian: load(UInt16.self, at: at)) }
+    @inline(__always) public func be32(_ at: Int) -> UInt32 { UInt32(bigEndian: load(UInt32.self, at: at)) }
 }
 
 /// A binary SID's parts (MS-DTYP 2.4.2.2), read in one place for every reader: the revision, the 48-bit
