@@ -97,7 +97,7 @@ let package = Package(
             ],
             path: "Tests/TestSupport"),
         .testTarget(name: "BinaryFormatTests", dependencies: ["BinaryFormat"]),
-        .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream"]),
+        .testTarget(name: "CSVStreamTests", dependencies: ["CSVStream", "BinaryFormat"]),
         .testTarget(name: "WriterScopeTests", dependencies: ["WriterScope"]),
         .testTarget(name: "ProcmonTraceTests", dependencies: ["ProcmonTrace", "TraceAudit", "TestSupport"]),
         .testTarget(

@@ -1,4 +1,5 @@
-/// The text encodings a CSV export arrives in, told apart by the byte order mark (or its absence).
+/// The text encodings an export (CSV, icacls, sc.exe, vssadmin, the collector's manifest) arrives in, told
+/// apart by the byte order mark (or its absence): the one BOM sniffer.
 public enum TextEncoding: String, Sendable, Codable {
     case utf8 = "UTF-8"
     case utf8WithBOM = "UTF-8 with BOM"
@@ -17,5 +18,16 @@ public enum TextEncoding: String, Sendable, Codable {
         if n >= 4, head[0] != 0, head[1] == 0, head[2] != 0, head[3] == 0 { return (.utf16LE, 0) }
         if n >= 4, head[0] == 0, head[1] != 0, head[2] == 0, head[3] != 0 { return (.utf16BE, 0) }
         return (.utf8, 0)
+    }
+
+    /// `bytes` as text in the encoding `detect` finds, the BOM left out (an odd last byte of UTF-16 dropped).
+    public static func decode(_ bytes: [UInt8]) -> String {
+        let (encoding, bom) = bytes.withUnsafeBytes { detect($0) }
+        let body = bytes.dropFirst(bom)
+        switch encoding {
+        case .utf8, .utf8WithBOM: return String(decoding: body, as: UTF8.self)
+        case .utf16LE, .utf16BE:
+            return UTF16LE.string(body.count % 2 == 0 ? body : body.dropLast(), bigEndian: encoding == .utf16BE)
+        }
     }
 }

@@ -21,18 +21,7 @@ public enum TextFile {
             }
             bytes = try file.bytes(Int(file.size), at: 0, what: "the export")
         }
-        let text: String
-        if bytes.starts(with: [0xFF, 0xFE]) {
-            text = UTF16LE.string(bytes.dropFirst(2))
-        } else if bytes.starts(with: [0xFE, 0xFF]) {
-            text = UTF16LE.string(bytes.dropFirst(2), bigEndian: true)
-        } else if bytes.count >= 2, bytes[1] == 0, bytes[0] != 0 {
-            text = UTF16LE.string(bytes)
-        } else if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
-        } else {
-            text = String(decoding: bytes, as: UTF8.self)
-        }
+        let text = TextEncoding.decode(bytes)
         var lines: [String] = []
         var current = ""
         var previousCR = false

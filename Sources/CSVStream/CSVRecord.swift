@@ -1,3 +1,5 @@
+import BinaryFormat
+
 /// One record as libcsv delivered it: the kept columns as byte slices, valid only during the sink call.
 ///
 /// Fields are addressed by *slot*: the position of the column in the list the sink asked to keep.

@@ -134,20 +134,7 @@ public enum InputKind: String, Sendable, Codable {
 struct TextSniff {
     let text: String
 
-    init(_ head: [UInt8]) {
-        var bytes = head[...]
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
-        let utf16LE =
-            bytes.starts(with: [0xFF, 0xFE])
-            || (bytes.count > 3 && bytes[bytes.startIndex + 1] == 0 && bytes[bytes.startIndex + 3] == 0)
-        let utf16BE = bytes.starts(with: [0xFE, 0xFF])
-        if utf16LE || utf16BE {
-            if bytes.starts(with: [0xFF, 0xFE]) || utf16BE { bytes = bytes.dropFirst(2) }
-            text = UTF16LE.string(bytes.count % 2 == 0 ? bytes : bytes.dropLast(), bigEndian: utf16BE)
-        } else {
-            text = String(decoding: bytes, as: UTF8.self)
-        }
-    }
+    init(_ head: [UInt8]) { text = TextEncoding.decode(head) }
 
     func contains(_ s: String) -> Bool { text.contains(s) }
 

@@ -120,7 +120,7 @@ struct CSVFileTests {
             Issue.record("expected an error")
         } catch let error as CSVStreamError {
             #expect(error.code == .binary)
-            #expect(error.message.contains("byte offset 12"))
+            #expect(error.position == .byteOffset(12) && error.file == path)
         }
     }
 
@@ -137,7 +137,7 @@ struct CSVFileTests {
             Issue.record("expected an error")
         } catch let error as CSVStreamError {
             #expect(error.code == .fieldTooLong)
-            #expect(error.message.contains("row 1"))
+            #expect(error.position == .row(1) && error.file == path)
         }
     }
 

@@ -1,5 +1,6 @@
 import Testing
 
+@testable import BinaryFormat
 @testable import CSVStream
 
 @Suite("Text encoding")

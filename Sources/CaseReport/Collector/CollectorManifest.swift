@@ -34,8 +34,7 @@ public struct CollectorManifest: Sendable, Codable, Equatable {
             throw CaseError(
                 .unreadable, file: path, "\(file.size) bytes, more than a collector's manifest holds (16 MiB)")
         }
-        var bytes = try file.bytes(Int(file.size), at: 0, what: "the manifest")
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        let bytes = Array(TextEncoding.decode(try file.bytes(Int(file.size), at: 0, what: "the manifest")).utf8)
         do {
             return try JSONDecoder().decode(CollectorManifest.self, from: Data(bytes))
         } catch let DecodingError.dataCorrupted(context) {
