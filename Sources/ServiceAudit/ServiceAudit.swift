@@ -179,7 +179,7 @@ public enum ServiceAudit {
             principal: token.name, missing: ServiceRights.names(access.missing), sddl: s.sddl, fixedSddl: fixed,
             fix: fixed.map { "sc.exe sdset \(scName(s.name)) \"\($0)\"" }
                 ?? "grant SERVICE the rights CCLCSWLOCRRC on \(s.name) (sc.exe sdset)",
-            detail: "\(what): \(why)")
+            detail: "\(what): \(why)", denial: access.denial)
     }
 
     /// The settings outside the service keys that remove the writer: VssAccessControl (VSS 8213) and
@@ -205,12 +205,14 @@ public enum ServiceAudit {
             let ns = values.first { WriterServices.isNetworkService($0.name) }
             if let ns, ns.dword == 1 {
             } else {
+                let found: FoundSetting = ns.map { v in v.dword.map { .dword($0) } ?? .notDWORD } ?? .absent
                 let seen = ns.map { v in v.dword.map { "DWORD \($0)" } ?? "not a DWORD" } ?? "absent"
-                out.append(
-                    finding(
-                        .vssAccessControl, .missingWriter, "KB2009272 (VSS 8213)", vacPath, fix,
-                        "VssAccessControl\\\(want) is \(seen): VSS refuses the System Writer's account (event 8213) and the writer is missing"
-                    ))
+                var f = finding(
+                    .vssAccessControl, .missingWriter, "KB2009272 (VSS 8213)", vacPath, fix,
+                    "VssAccessControl\\\(want) is \(seen): VSS refuses the System Writer's account (event 8213) and the writer is missing"
+                )
+                f.found = found
+                out.append(f)
             }
             for v in values where v.dword == nil {
                 out.append(

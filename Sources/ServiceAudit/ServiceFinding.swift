@@ -1,3 +1,4 @@
+import WindowsSecurity
 import WriterScope
 
 /// What is wrong with a service, for the System Writer.
@@ -24,6 +25,14 @@ public enum ServiceFindingKind: String, Sendable, Codable {
     case writerSetting = "writer-setting"
 }
 
+/// A registry setting as the audit found it.
+public enum FoundSetting: Sendable, Equatable {
+    case absent
+    case dword(UInt32)
+    /// There, but not a REG_DWORD (ignored by whoever reads it).
+    case notDWORD
+}
+
 /// One finding: which service, what is wrong, and the fix as a command line for the server.
 public struct ServiceFinding: Sendable, Equatable, Encodable {
     public var kind: ServiceFindingKind
@@ -47,6 +56,10 @@ public struct ServiceFinding: Sendable, Equatable, Encodable {
     /// For the fix scripts: the start type the audit saw (nil when not a start-type finding).
     public var sawStart: StartType?
     public var wantStart: StartType?
+    /// For an access finding: why the check refused, as a value (`detail` is its rendering).
+    public var denial: AccessCheck.Denial? = nil
+    /// For a setting finding: the value as found (`detail` is its rendering).
+    public var found: FoundSetting? = nil
 
     enum CodingKeys: String, CodingKey {
         case kind, impact, confidence, basis, service, displayName, principal, missing, sddl, fixedSddl, fix, detail

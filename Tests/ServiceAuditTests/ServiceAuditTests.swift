@@ -114,7 +114,7 @@ struct ServiceAuditTests {
             "SYSTEM", ["--binary", "ControlSet001\\Services\\RpcSs\\Security", "Security", hex])
         let f = try #require(try audit(path).findings.first { $0.service == "RpcSs" })
         #expect(f.kind == .serviceAccess && f.sddl == deny && f.impact == .benign)
-        #expect(f.detail.contains("explicit deny ACE (D;;CC;;;SU)"))
+        #expect(f.denial == .deniedByACE(index: 0, sddl: "(D;;CC;;;SU)"))
         #expect(f.fixedSddl == deny.replacingOccurrences(of: "(D;;CC;;;SU)", with: "(A;;CCLCSWLOCRRC;;;SU)"))
     }
 
@@ -161,7 +161,8 @@ struct ServiceAuditTests {
                 "SYSTEM",
                 ["--dword", "ControlSet001\\Services\\VSS\\VssAccessControl", "NT Authority\\NetworkService", "0"]))
         let v = try #require(vac.findings.first { $0.kind == .vssAccessControl })
-        #expect(v.impact == .missingWriter && v.detail.contains("DWORD 0") && v.fix.contains("/d 1"))
+        #expect(v.impact == .missingWriter && v.found == .dword(0))
+        #expect(v.fix.hasSuffix("/t REG_DWORD /d 1 /f"))  // the command is the fix's rendering for the server
         #expect(vac.exitCode == 1)
         let setup = try audit(try await fixture("SYSTEM", ["--dword", "Setup", "SystemSetupInProgress", "1"]))
         #expect(setup.findings.contains { $0.kind == .setupInProgress && $0.impact == .missingWriter })
