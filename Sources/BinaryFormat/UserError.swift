@@ -56,6 +56,29 @@ extension FileInputError {
     public var message: String { PositionedMessage.line(file: file, position: position, reason) }
 }
 
+/// The one error type of the readers: a stable code of the reader's own (`ReaderError<ImageErrorCode>` is the
+/// disk image's error, `ReaderError<TraceErrorCode>` the Procmon reader's), the file, the position and the
+/// reason. Errors compare by code, so tests can expect a code without spelling out the message.
+public struct ReaderError<C: RawRepresentable & Sendable & Equatable>: FileInputError, Equatable
+where C.RawValue == String {
+    public typealias Code = C
+    public let code: Code
+    /// Empty while code that knows the place but not the path holds it (a libcsv callback, a zip member);
+    /// whoever knows the path names it.
+    public var file: String
+    public let position: FilePosition?
+    public let reason: String
+
+    public init(_ code: Code, file: String, at position: FilePosition? = nil, _ reason: String) {
+        self.code = code
+        self.file = file
+        self.position = position
+        self.reason = reason
+    }
+
+    public static func == (a: ReaderError, b: ReaderError) -> Bool { a.code == b.code }
+}
+
 /// The rendering of `FileInputError`: `PATH: byte offset N: reason`, or `PATH: reason`.
 public enum PositionedMessage {
     public static func line(file: String, position: FilePosition?, _ reason: String) -> String {

@@ -2,30 +2,19 @@ import BinaryFormat
 import CSVStream
 
 /// The one error type of ProcmonTrace: a stable code, the file, the position and what was expected there.
-public struct TraceError: FileInputError, Equatable {
-    public enum Code: String, Sendable {
-        /// The input is not something this reader can take (wrong columns, binary data, empty ...).
-        case notAnExport
-        /// The input is an export, but a row in it is malformed.
-        case malformedRow
-        /// The file could not be opened or read.
-        case unreadable
-    }
+public typealias TraceError = ReaderError<TraceErrorCode>
 
-    public let code: Code
-    public let file: String
-    public let position: FilePosition?
-    public let reason: String
+/// The codes of `TraceError`.
+public enum TraceErrorCode: String, Sendable {
+    /// The input is not something this reader can take (wrong columns, binary data, empty ...).
+    case notAnExport
+    /// The input is an export, but a row in it is malformed.
+    case malformedRow
+    /// The file could not be opened or read.
+    case unreadable
+}
 
-    public init(_ code: Code, file: String, at position: FilePosition? = nil, _ reason: String) {
-        self.code = code
-        self.file = file
-        self.position = position
-        self.reason = reason
-    }
-
-    public static func == (lhs: TraceError, rhs: TraceError) -> Bool { lhs.code == rhs.code }
-
+extension TraceError {
     /// Maps a byte-layer error (cut-off log, read failure) to the trace error a user sees.
     public init(_ error: BinaryFormatError) {
         self.init(
