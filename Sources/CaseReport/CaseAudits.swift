@@ -174,10 +174,11 @@ public enum CaseAudits {
         return plan
     }
 
-    /// Runs the audits of `plan`; an input that cannot be read is a warning and its part stays nil.
-    /// `alongside` runs with the audits (the inputs' SHA-256s).
+    /// Runs the audits of `plan` on every core; an input that cannot be read is a warning and its part stays
+    /// nil. `alongside` runs with the audits (the inputs' SHA-256s). Returns what they found, what failed (by
+    /// input), and the inputs some part of which was read.
     static func run(_ plan: Plan, options: Options, alongside: [CaseTask] = []) -> (
-        CaseParts, [(path: String, error: String)]
+        parts: CaseParts, errors: [(path: String, error: String)], used: Set<String>
     ) {
         let results = Results()
         var tasks: [CaseTask] = []
@@ -322,7 +323,7 @@ public enum CaseAudits {
         // long ones (a 1 GB trace on one core, the rest and the hashes on the other).
         let all = (tasks + alongside).sorted { $0.cost > $1.cost }
         DispatchQueue.concurrentPerform(iterations: all.count) { all[$0].run() }
-        return (results.parts, results.errors)
+        return (results.parts, results.errors, results.used)
     }
 }
 
@@ -359,6 +360,9 @@ private final class Results: @unchecked Sendable {
     private let lock = NSLock()
     private(set) var parts = CaseParts()
     private(set) var errors: [(path: String, error: String)] = []
+    /// The inputs some part of which was read (a volume whose walk worked and whose hive is missing is used,
+    /// not ignored).
+    private(set) var used: Set<String> = []
 
     func set(_ path: String, _ body: (inout CaseParts) throws -> Void) {
         var local = CaseParts()
@@ -373,6 +377,7 @@ private final class Results: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
+        used.insert(path)
         if let v = local.trace { parts.trace = v }
         if let v = local.eventlog { parts.eventlog = v }
         if let v = local.services { parts.services = v }

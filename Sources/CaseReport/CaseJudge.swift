@@ -576,7 +576,7 @@ public struct CaseJudge {
             let paths = lines
             if paths.isEmpty {
                 out.append(
-                    "Find the files with writer-audit acl on an image, or icacls /save of WinSxS and Microsoft.NET, then grant NETWORK SERVICE (*S-1-5-20) read and execute."
+                    "Find the files with writer-audit acl on an image, or icacls /save of WinSxS\\FileMaps, Temp\\PendingRenames and Microsoft.NET, then grant NETWORK SERVICE (*S-1-5-20) read and execute."
                 )
             }
         case .serviceAccess, .serviceNotRunning, .vssAccessControl, .setupInProgress, .imagePath:
@@ -642,7 +642,7 @@ public struct CaseJudge {
         }
         if parts.acl == nil, verdict.kind == .permissions || verdict.kind == .unknown {
             out.append(
-                "The ACLs: icacls C:\\Windows\\WinSxS /save winsxs.acl /t /c and icacls C:\\Windows\\Microsoft.NET /save dotnet.acl /t /c."
+                "The ACLs: icacls C:\\Windows\\WinSxS\\FileMaps /save filemaps.acl /t /c, icacls C:\\Windows\\Temp\\PendingRenames /save pendingrenames.acl /t /c and icacls C:\\Windows\\Microsoft.NET /save dotnet.acl /t /c."
             )
         }
         return out

@@ -96,13 +96,13 @@ public struct CaseReport: Sendable, Encodable {
             alongside.append(
                 CaseTask(cost: CaseTask.size(path) * 0.6) { hashes.set(i, try? CaseInput.sha256(of: path)) })
         }
-        var (parts, errors) = CaseAudits.run(plan, options: options, alongside: alongside)
+        var (parts, errors, used) = CaseAudits.run(plan, options: options, alongside: alongside)
         parts.manifest = plan.manifest
         var warnings: [String] = []
         for i in inputs.indices { inputs[i].sha256 = hashes.value(i) }
         for (path, error) in errors {
             warnings.append(QuotedText.oneLine(error))
-            if let i = gathered.paths.firstIndex(of: path) {
+            if !used.contains(path), let i = gathered.paths.firstIndex(of: path) {
                 inputs[i].ignored = "could not be read: " + QuotedText.oneLine(error)
             }
         }

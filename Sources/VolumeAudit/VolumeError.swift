@@ -7,6 +7,8 @@ public struct VolumeError: UserError, Equatable {
         case badRoot
         /// A `--scope` path does not name a folder under the root.
         case badScope
+        /// A mounted folder whose entries carry no NTFS security descriptor (not an ntfs-3g mount).
+        case noDescriptors
         /// An output location that is not allowed (on the audited volume) or cannot be written.
         case badOutput
     }

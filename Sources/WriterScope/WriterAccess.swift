@@ -5,10 +5,11 @@ public enum WriterAccess {
     static let componentStoreFolders = ["windows\\winsxs\\filemaps", "windows\\temp\\pendingrenames"]
     static let catalogRoots = ["windows\\system32\\catroot", "windows\\system32\\catroot2"]
 
-    /// The folders the ACL audit looks at by default: what the writer lists or enumerates. WinSxS whole, for
-    /// the component store whose file maps AddCoreCsiFiles enumerates (denials outside FileMaps are context).
+    /// The folders the ACL audit looks at by default: what the writer lists or enumerates. Of the component
+    /// store only FileMaps, which AddCoreCsiFiles enumerates; the rest of WinSxS is one file spec, never opened
+    /// in OnIdentify, so its 60,000-odd entries could only ever be context.
     public static let defaultScopes = [
-        "Windows\\Microsoft.NET", "Windows\\WinSxS", "Windows\\Temp\\PendingRenames",
+        "Windows\\Microsoft.NET", "Windows\\WinSxS\\FileMaps", "Windows\\Temp\\PendingRenames",
         "Windows\\System32\\catroot", "Windows\\System32\\catroot2", "Windows\\System32\\DriverStore\\FileRepository",
         "Windows\\servicing\\Packages", "Windows\\System32\\Microsoft\\Crypto", "ProgramData\\Microsoft\\Crypto",
     ]

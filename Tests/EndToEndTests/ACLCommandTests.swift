@@ -52,6 +52,30 @@ struct ACLCommandTests {
         #expect(!findings.contains { ($0["path"] as? String) == "C:\\Windows\\Microsoft.NET\\service.log" })
     }
 
+    @Test(
+        "a folder without NTFS descriptors (a copy, not an ntfs-3g mount): exit 2 and one line, not 'every entry can be read'"
+    )
+    func noDescriptors() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("acl-plain-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(
+            atPath: root + "/Windows/Microsoft.NET/Framework64", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: root + "/Windows/Microsoft.NET/Framework64/a.dll", contents: nil)
+        try FileManager.default.createDirectory(atPath: root + "/Windows/System32", withIntermediateDirectories: true)
+        let run = try await Run(["acl", root, "--no-progress"])
+        #expect(run.status == 2)
+        #expect(run.stdout.isEmpty, "\(run.stdout)")
+        let lines = run.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines[0].contains("\(root): no NTFS security descriptors here"), "\(run.stderr)")
+        // The case goes on without the ACL part, and says why.
+        let c = try await Run(["case", root])
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(!c.stdout.contains("[acl]"), "\(c.stdout)")
+        #expect(c.stdout.contains("warning: \(root): no NTFS security descriptors here"), "\(c.stdout)")
+        // The volume was read all the same: the input is used, not ignored.
+        #expect(c.stdout.contains("\(root): mounted-volume") && !c.stdout.contains("ignored"), "\(c.stdout)")
+    }
+
     @Test("usage: exactly one source")
     func usage() async throws {
         #expect(try await Run(["acl"]).status == 2)

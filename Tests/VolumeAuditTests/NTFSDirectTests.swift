@@ -105,7 +105,11 @@ struct NTFSDirectTests {
         #expect(Set(fromImage.findings.map(key)) == Set(fromMount.findings.map(key)))
         #expect(fromImage.errors.count == fromMount.errors.count)
 
-        let scopes = aclScopes.isEmpty ? ["Windows/WinSxS", "Windows/Microsoft.NET"] : aclScopes
+        let scopes =
+            aclScopes.isEmpty
+            ? MountedACLReader.defaultScopes.map { $0.replacingOccurrences(of: "\\", with: "/") }.filter {
+                FileManager.default.fileExists(atPath: image.mount + "/" + $0)
+            } : aclScopes
         let theirs = try await getfattrDescriptors(
             mount: image.mount, scopes: scopes.map { $0.replacingOccurrences(of: "\\", with: "/") })
         #expect(theirs.count == fromMount.entries, "getfattr read \(theirs.count) entries")

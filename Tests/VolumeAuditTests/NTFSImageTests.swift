@@ -110,9 +110,17 @@ struct NTFSImageTests {
         }
         let image = try await MountedImage.make(specText: spec)
         defer { image.unmount() }
+        // The whole of WinSxS, to judge every case (by default only FileMaps, what the writer enumerates).
+        let scopes = ["Windows/WinSxS", "Windows/Microsoft.NET"]
         var audit = ACLAudit()
-        try MountedACLReader(root: image.mount).read(scopes: [], into: &audit)
+        try MountedACLReader(root: image.mount).read(scopes: scopes, into: &audit)
         let report = audit.report(source: image.mount)
+        var byDefault = ACLAudit()
+        try MountedACLReader(root: image.mount).read(scopes: [], into: &byDefault)
+        #expect(
+            byDefault.findings.map(\.path).sorted() == ["C:\\Windows\\WinSxS\\FileMaps"],
+            "default scope: \(byDefault.findings.map(\.path))")
+        #expect(byDefault.findings.first?.impact == .missingWriter)
         let byPath = Dictionary(grouping: report.findings, by: { (f: ACLFinding) in f.path })
         #expect(byPath["C:\\Windows\\WinSxS\\FileMaps"]?.first?.ace == "(D;OICI;FA;;;NS)")
         #expect(byPath["C:\\Windows\\WinSxS\\Temp\\x.dll"]?.first?.ace == nil)
@@ -138,7 +146,7 @@ struct NTFSImageTests {
         // Read from the unmounted image through its MFT: the same bytes ntfssecaudit showed, the same findings.
         var direct = ACLAudit()
         var bytes: [String: String] = [:]
-        _ = try ImageACLReader(path: image.image).read(scopes: [], into: &direct) { path, descriptor in
+        _ = try ImageACLReader(path: image.image).read(scopes: scopes, into: &direct) { path, descriptor in
             bytes[path] = descriptor.map { String($0, radix: 16).leftPadded(2) }.joined()
         }
         for (path, _) in cases {

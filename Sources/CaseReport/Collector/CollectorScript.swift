@@ -48,7 +48,7 @@ public enum CollectorScript {
             Skip the Procmon capture (Cryptographic Services is then not restarted).
 
             .PARAMETER NoAcl
-            Skip the icacls exports (they take minutes on a large WinSxS).
+            Skip the icacls exports (they take a minute or more on a large Microsoft.NET or driver store).
             #>
             [CmdletBinding()]
             param(

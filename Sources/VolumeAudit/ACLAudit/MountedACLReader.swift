@@ -40,6 +40,19 @@ public struct MountedACLReader {
                 "\(root): none of the folders the System Writer reads (Windows\\Microsoft.NET, WinSxS\\FileMaps ...) here; give --scope"
             )
         }
+        // A tree that carries no descriptor at all (a copy, ext4, the kernel's ntfs3) would give one error per
+        // entry and a report that judged nothing: refuse it once, up front.
+        let probe = root + "/" + String(decoding: Array(starts[0].components.joined(separator: [0x2F])), as: UTF8.self)
+        let probeFailed = lgetxattr(probe, "system.ntfs_acl", nil, 0) < 0
+        let probeErrno = errno
+        if probeFailed, probeErrno == EOPNOTSUPP || probeErrno == wa_no_attribute_errno() {
+            let why =
+                probeErrno == EOPNOTSUPP ? "the file system has no system.ntfs_acl" : "no system.ntfs_acl attribute"
+            throw VolumeError(
+                .noDescriptors,
+                "\(root): no NTFS security descriptors here (\(why)): mount the volume with ntfs-3g, or give the NTFS image, VHD(X) or an icacls /save export"
+            )
+        }
         final class Shared {
             var audit: ACLAudit
             init(_ audit: ACLAudit) { self.audit = audit }
