@@ -98,7 +98,9 @@ public struct CaseJudge {
                 let agrees = Self.normalized(f.path) == traced ? " (the folder the trace names)" : ""
                 out.append(
                     CaseFinding(
-                        source: .volume, kind: f.over.contains(.pathLength) ? "path-length" : "folder-limit",
+                        source: .volume,
+                        kind: f.over.contains(.pathLength)
+                            ? "path-length" : f.over == [.totalFiles] ? "total-files" : "folder-limit",
                         file: volume.root, where: f.path,
                         summary: Self.counts(f, limits: volume.limits) + agrees, cause: .folderLimit,
                         impact: own ? f.impact : .info, why: f.why))
@@ -504,7 +506,12 @@ public struct CaseJudge {
     {
         switch kind {
         case .folderLimit:
-            let folder = tracePath ?? findings.first { $0.source == .volume }?.where ?? "a folder"
+            let volume = findings.first { $0.source == .volume }
+            if tracePath == nil, let volume, volume.kind == "total-files" {
+                return
+                    "The \(writer)'s metadata grows too long: it lists every file under \(volume.where), far more than a stock Windows holds (VSS 8193, KB3098315)."
+            }
+            let folder = tracePath ?? volume?.where ?? "a folder"
             return "The \(writer) dies in OnIdentify on a folder over the limits (\(folder))."
         case .permissions:
             let path = tracePath ?? findings.first { $0.source == .acl }?.where ?? "files in WinSxS or Microsoft.NET"
@@ -531,7 +538,21 @@ public struct CaseJudge {
         var out: [String] = []
         switch kind {
         case .folderLimit:
-            var folders = parts.volume.map { Self.overLimit($0).map { ($0.path, $0.area) } } ?? []
+            var folders: [(String, WriterArea)] = []
+            for f in parts.volume.map(Self.overLimit) ?? [] {
+                guard f.over == [.totalFiles], let net = parts.volume?.microsoftNET else {
+                    folders.append((f.path, f.area))
+                    continue
+                }
+                // The total under Microsoft.NET: what Temporary ASP.NET Files holds can go (ASP.NET rebuilds
+                // it); the product that fills the rest is named only when the rest alone is far above stock.
+                if net.temporaryASPNETFiles > 0 {
+                    folders.append((f.path + "\\Framework*\\v*\\Temporary ASP.NET Files", .temporaryASPNET))
+                }
+                if net.files - net.temporaryASPNETFiles > limits.maxMicrosoftNETFiles {
+                    folders.append((f.path, f.area))
+                }
+            }
             if folders.isEmpty, let path = parts.trace?.verdict?.path {
                 folders = [(path, WriterArea.of(windowsPath: path))]
             }
@@ -550,8 +571,10 @@ public struct CaseJudge {
                 } else {
                     // No volume, image or listing to plan from: the folder the trace names, emptied by hand.
                     for (path, _) in temporary {
+                        // A wildcard (the total's Framework*\v*\…) goes through -Path; a named folder is literal.
+                        let how = path.contains("*") ? "-Path" : "-LiteralPath"
                         out.append(
-                            "iisreset /stop; Remove-Item -LiteralPath '\(path.replacingOccurrences(of: "'", with: "''"))\\*' -Recurse -Force; iisreset /start"
+                            "iisreset /stop; Remove-Item \(how) '\(path.replacingOccurrences(of: "'", with: "''"))\\*' -Recurse -Force; iisreset /start"
                         )
                     }
                     out.append(

@@ -54,6 +54,9 @@ public struct VolumeFinding: Codable, Sendable, Equatable {
 public struct MicrosoftNETTotals: Codable, Sendable, Equatable {
     public var folders = 0
     public var files = 0
+    /// Of `files`, those under a `Temporary ASP.NET Files` folder (stock 0): what ASP.NET rebuilds, so what the
+    /// cleanup can take away.
+    public var temporaryASPNETFiles = 0
     /// The longest path of a folder or file under it, in characters.
     public var longestPath = 0
     public var stockFiles: StockSize? = StockSizes.of("Windows\\Microsoft.NET", .filesRecursive)

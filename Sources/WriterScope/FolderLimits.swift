@@ -93,7 +93,11 @@ public struct FolderLimits: Sendable, Codable, Equatable {
 
     /// What the total of files under `Windows\Microsoft.NET` means; a cause only when it is far above stock
     /// and no single folder there already explains the writer's failure.
-    public func judgeMicrosoftNETTotal(files: Int, explainedByAFolder: Bool) -> Judgement {
+    /// `temporaryASPNETFiles`: how many of `files` are in Temporary ASP.NET Files folders, named in the why as
+    /// what can safely go.
+    public func judgeMicrosoftNETTotal(files: Int, temporaryASPNETFiles: Int = 0, explainedByAFolder: Bool)
+        -> Judgement
+    {
         let stock = StockSizes.of("Windows\\Microsoft.NET", .filesRecursive)!
         let text = "\(StockSize.grouped(files)) files under Windows\\Microsoft.NET; \(stock.text)"
         guard files > maxMicrosoftNETFiles else {
@@ -106,10 +110,15 @@ public struct FolderLimits: Sendable, Codable, Equatable {
                 .info, .confirmed, why: text + "; the folders over the limits account for it",
                 source: "WRITER-MODEL.md §2")
         }
+        let temporary =
+            temporaryASPNETFiles > 0
+            ? "; \(StockSize.grouped(temporaryASPNETFiles)) of them in Temporary ASP.NET Files (stock 0), which ASP.NET rebuilds: safe to clear"
+            : ""
         return Judgement(
             .missingWriter, .possible,
             why: text
-                + ": far above stock; the System Writer lists every one of them in its metadata, which grows too long (VSS 8193)",
+                + ": far above stock; the System Writer lists every one of them in its metadata, which grows too long (VSS 8193)"
+                + temporary,
             source: "WRITER-MODEL.md §2 (the total of listed files, INF); KB3098315")
     }
 

@@ -140,4 +140,47 @@ struct StockWindowsTests {
                 == Set(expected.filter { $0.contains("Temporary ASP.NET Files") }))
         #expect(!plan.stdout.contains("WinSxS"))
     }
+
+    @Test(
+        "the total: 10,800 files in twelve Temporary ASP.NET folders, none over a limit, is the one cause; the fix clears them, and names no product while the rest is stock"
+    )
+    func total() async throws {
+        let tree = try await stockTree()
+        defer { ProcessRun.runToEnd("/bin/rm", ["-rf", tree]) }
+        let root = tree + "/Windows/Microsoft.NET/Framework64/v4.0.30319/Temporary ASP.NET Files/root"
+        for site in 0..<12 { try makeFiles(root + "/site\(site)/b", 900, prefix: "App_Web_") }
+        let volume = try await json(["volume", tree, "--format", "json", "--no-progress"])
+        #expect(volume.status == 1)
+        #expect(causes(volume.object) == ["C:\\Windows\\Microsoft.NET"])
+        let net = try #require(volume.object["microsoftNET"] as? [String: Any])
+        #expect(net["files"] as? Int == 1_779 + 10_800 && net["temporaryASPNETFiles"] as? Int == 10_800)
+        let total = try #require((volume.object["findings"] as? [[String: Any]])?.first)
+        #expect(total["over"] as? [String] == ["total-files"])
+        #expect((total["why"] as? String)?.contains("10,800 of them in Temporary ASP.NET Files") == true)
+
+        let c = try await json(["case", tree, "--format", "json"])
+        #expect(c.status == 1)
+        let verdict = try #require(c.object["verdict"] as? [String: Any])
+        #expect(verdict["kind"] as? String == "folder-limit")
+        #expect((verdict["summary"] as? String)?.contains("metadata grows too long") == true, "\(verdict)")
+        let fix = ((verdict["fix"] as? [String]) ?? []).joined(separator: "\n")
+        #expect(
+            fix.contains("12 items planned in Temporary ASP.NET Files") && fix.contains("remediate.ps1 -Apply"),
+            "\(fix)")
+        #expect(!fix.contains("not a temporary location"), "\(fix)")
+        let kinds = ((c.object["findings"] as? [[String: Any]]) ?? []).filter { !($0["cause"] is NSNull) }
+            .compactMap { $0["kind"] as? String }
+        #expect(kinds == ["total-files"])
+
+        // The same excess in a product's own folder: nothing safe to clear, so the product is named.
+        ProcessRun.runToEnd("/bin/rm", ["-rf", root])
+        let vendor = tree + "/Windows/Microsoft.NET/Framework64/v4.0.30319/Vendor"
+        for part in 0..<12 { try makeFiles(vendor + "/part\(part)", 900, prefix: "lib") }
+        let product = try await json(["case", tree, "--format", "json"])
+        #expect(product.status == 1)
+        let other = try #require(product.object["verdict"] as? [String: Any])
+        let otherFix = ((other["fix"] as? [String]) ?? []).joined(separator: "\n")
+        #expect(otherFix.contains("C:\\Windows\\Microsoft.NET is not a temporary location"), "\(otherFix)")
+        #expect(!otherFix.contains("remediate.ps1"), "\(otherFix)")
+    }
 }

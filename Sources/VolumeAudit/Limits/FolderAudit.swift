@@ -51,6 +51,7 @@ public struct FolderAudit: FolderSink {
         if walked {
             microsoftNET.folders += 1
             microsoftNET.files += v.files
+            if v.area == .temporaryASPNET { microsoftNET.temporaryASPNETFiles += v.files }
             microsoftNET.longestPath = max(microsoftNET.longestPath, v.windowsPathLength, v.longestEntryPath)
         }
         var over = limits.excesses(
@@ -97,6 +98,7 @@ public struct FolderAudit: FolderSink {
         otherFilesystems += other.otherFilesystems
         microsoftNET.folders += other.microsoftNET.folders
         microsoftNET.files += other.microsoftNET.files
+        microsoftNET.temporaryASPNETFiles += other.microsoftNET.temporaryASPNETFiles
         microsoftNET.longestPath = max(microsoftNET.longestPath, other.microsoftNET.longestPath)
     }
 
@@ -120,7 +122,8 @@ public struct FolderAudit: FolderSink {
         guard microsoftNET.folders > 0 else { return nil }
         var t = microsoftNET
         let explained = findings.contains { $0.area.reading == .walkedFileByFile && $0.impact.isCause }
-        t.judgement = limits.judgeMicrosoftNETTotal(files: t.files, explainedByAFolder: explained)
+        t.judgement = limits.judgeMicrosoftNETTotal(
+            files: t.files, temporaryASPNETFiles: t.temporaryASPNETFiles, explainedByAFolder: explained)
         return t
     }
 }
