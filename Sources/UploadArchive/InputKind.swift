@@ -126,6 +126,9 @@ public enum InputKind: String, Sendable, Codable {
         if text.firstLine.contains(":(") && (text.firstLine.contains("\\") || text.firstLine.contains("NT AUTHORITY")) {
             return (.icaclsDisplay, nil)
         }
+        if let packed = PackedFile.of(header: head) {
+            return (.ignored, "\(packed.described): unpack it first (\(packed.unpackCommand(path)))")
+        }
         return (.ignored, "not a Procmon log, event log, hive, volume image, $MFT or ACL export")
     }
 }

@@ -41,7 +41,12 @@ struct WriterAudit: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as any UserError {
-            // Every error a user can cause, from every module: one line naming the file and position.
+            // Every error a user can cause, from every module: one line naming the file and position. A
+            // packed file (SYSTEM.xz, a .7z) is named for what it is, not for the signature it lacks.
+            if let file = (error as? any FileInputError)?.file, let packed = PackedFile.of(path: file) {
+                printError("writer-audit: " + QuotedText.oneLine(packed.refusal(file)))
+                Glibc.exit(2)
+            }
             printError("writer-audit: " + QuotedText.oneLine(error.message))
             Glibc.exit(2)
         } catch let error as ExitCode {

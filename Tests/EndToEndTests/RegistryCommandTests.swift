@@ -57,6 +57,29 @@ struct RegistryCommandTests {
         #expect(missing.status == 2 && missing.stderr.filter { $0 == "\n" }.count == 1)
     }
 
+    @Test("a packed hive (SYSTEM.xz as sent) is named for what it is, in every command and in the case")
+    func packed() async throws {
+        let packed = ReferenceHives.folder + "/SYSTEM.xz"
+        for command in ["services", "registry", "volume", "eventlog", "trace"] {
+            let run = try await Run([command, packed])
+            #expect(run.status == 2, "\(command)")
+            #expect(
+                run.stderr
+                    == "writer-audit: \(packed): byte offset 0: an xz-compressed file, not read packed: unpack it first (xz -dk '\(packed)')\n",
+                "\(command): \(run.stderr)")
+        }
+        let upload = NSTemporaryDirectory() + "packed-upload-\(UUID().uuidString)"
+        defer { ProcessRun.runToEnd("/bin/rm", ["-rf", upload]) }
+        try FileManager.default.createDirectory(atPath: upload, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: packed, toPath: upload + "/SYSTEM.xz")
+        try FileManager.default.copyItem(
+            atPath: ProjectPaths.fixture("evtx/Application.evtx"), toPath: upload + "/Application.evtx")
+        let c = try await Run(["case", upload])
+        #expect(
+            c.stdout.contains("SYSTEM.xz: ignored") && c.stdout.contains("an xz-compressed file: unpack it first"),
+            "\(c.stdout)")
+    }
+
     @Test("services: exit 0 with the MSLLDP finding benign, JSON in the documented shape, fix scripts written")
     func services() async throws {
         let hive = try await ReferenceHives.path("SYSTEM_WIN_10_1709")

@@ -23,7 +23,7 @@ struct VolumeTextRenderer {
         let context = report.findings.filter { !$0.impact.isCause }
         if causes.isEmpty {
             out.line(
-                "Nothing here stops the System Writer: no folder under Windows\\Microsoft.NET (which it walks file by file) over \(grouped(limits.maxSubfolders)) subfolders or \(grouped(limits.maxFiles)) files, and no path there longer than \(limits.maxEntryPath) characters."
+                "Nothing here stops the System Writer: no folder under Windows\\Microsoft.NET (which it walks file by file) over \(grouped(limits.maxSubfolders)) subfolders or \(grouped(limits.maxFiles)) files, no path there longer than its walk can build (\(limits.maxEntryPath) characters for a file, \(limits.maxListedFolderPath) for a folder), and not far more files there than a stock Windows holds."
             )
         } else {
             out.line("CAUSES: folders that stop the System Writer (missing-writer), worst first:")
