@@ -142,7 +142,32 @@ public struct CaseJudge {
         if let list = parts.vssadmin, own {
             out.append(vssadminFinding(list))
         }
+        if let coverage = modelCoverageFinding() { out.append(coverage) }
         return out
+    }
+
+    /// A Windows older than the writer the model was read from (2008 R2): said, with the folders over the
+    /// field's limits where the newer writer does not walk, as context (WRITER-MODEL.md §7).
+    func modelCoverageFinding() -> CaseFinding? {
+        guard judgesSystemWriter, let software = parts.software, let build = software.build,
+            let judgement = ModelCoverage.judge(build: build)
+        else { return nil }
+        let elsewhere = (parts.volume?.findings ?? []).filter {
+            !$0.impact.isCause && ($0.over.contains(.files) || $0.over.contains(.subfolders))
+        }
+        var summary = "\(software.windows ?? "build \(build)"): older than the writer the model was read from"
+        if !elsewhere.isEmpty {
+            summary +=
+                "; over the field's limits here: "
+                + elsewhere.prefix(5).map {
+                    "\($0.path) (\($0.subfolders.formatted()) subfolders, \($0.files.formatted()) files)"
+                }
+                .joined(separator: ", ")
+        }
+        return CaseFinding(
+            source: .software, kind: "model-coverage", file: software.source,
+            where: "Microsoft\\Windows NT\\CurrentVersion", summary: summary, cause: nil, impact: judgement.impact,
+            why: judgement.why + " [" + judgement.source + "]")
     }
 
     /// What `vssadmin list writers` says of the writer: not listed or failed is the symptom (it points to
@@ -292,6 +317,7 @@ public struct CaseJudge {
         case .acl: 3
         case .services: 4
         case .vssadmin: -1
+        case .software: 5
         }
     }
 
@@ -347,11 +373,16 @@ public struct CaseJudge {
                 fix: ["Collect what is listed under missing and run the case again."])
         }
         let chain = clean.map { EvidenceLink(source: $0.0, file: $0.1, where: "-", finding: "no cause") }
+        let coverage = findings.first { $0.kind == "model-coverage" }
         return CaseVerdict(
             kind: .clean,
             summary: "Nothing found stops the \(writer) (\(clean.map(\.0.rawValue).joined(separator: ", ")))."
-                + Self.noiseNote(findings),
-            confidence: clean.count >= 3 ? .likely : .possible, chain: chain, fix: [])
+                + Self.noiseNote(findings)
+                + (coverage.map {
+                    " The writer model may not hold on this Windows (\($0.summary.prefix { $0 != ":" }))."
+                }
+                    ?? ""),
+            confidence: coverage != nil ? .possible : clean.count >= 3 ? .likely : .possible, chain: chain, fix: [])
     }
 
     /// " Known noise, safe to ignore: N benign findings (listed below)." when there are some.

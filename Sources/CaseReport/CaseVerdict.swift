@@ -34,6 +34,8 @@ public enum EvidenceSource: String, Sendable, Encodable {
     case eventlog, trace, volume, acl, services
     /// `vssadmin list writers`: whether the writer is listed, its state and last error (the symptom).
     case vssadmin
+    /// The SOFTWARE hive: the Windows version, and whether the writer model holds for it.
+    case software
 
     /// The event log says what failed and when; the trace where; the volume, the ACLs and the hive show
     /// the state that explains it.

@@ -43,7 +43,10 @@ struct WriterAudit: ParsableCommand {
         } catch let error as any UserError {
             // Every error a user can cause, from every module: one line naming the file and position. A
             // packed file (SYSTEM.xz, a .7z) is named for what it is, not for the signature it lacks.
-            if let file = (error as? any FileInputError)?.file, let packed = PackedFile.of(path: file) {
+            // (A zip's own errors, from the case that reads zips, are left as they are.)
+            if let file = (error as? any FileInputError)?.file, let packed = PackedFile.of(path: file),
+                !(packed == .zip && error is CaseError)
+            {
                 printError("writer-audit: " + QuotedText.oneLine(packed.refusal(file)))
                 Glibc.exit(2)
             }

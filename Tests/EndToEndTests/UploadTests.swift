@@ -223,6 +223,53 @@ struct UploadTests {
         #expect(services.stderr.contains("a user's NTUSER.DAT hive, not a SYSTEM hive"), "\(services.stderr)")
     }
 
+    @Test(
+        "Server 2008 R2 (build 7601): the case says the writer model may not hold and names the folders over the field's limits, never as a cause; build 17763 gets no such note"
+    )
+    func olderWindows() async throws {
+        let dir = try caseFolder()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sxs = dir + "/volume/Windows/WinSxS"
+        try FileManager.default.createDirectory(
+            atPath: dir + "/volume/Windows/System32", withIntermediateDirectories: true)
+        for i in 0..<1_200 {
+            try FileManager.default.createDirectory(atPath: sxs + "/amd64_c\(i)", withIntermediateDirectories: true)
+        }
+        try FileManager.default.createDirectory(
+            atPath: dir + "/volume/Windows/Microsoft.NET/Framework64/v2.0.50727", withIntermediateDirectories: true)
+        func software(_ build: String, _ name: String) async throws -> String {
+            let tree =
+                "{\"ROOT\": {\"Microsoft\": {\"Windows NT\": {\"CurrentVersion\": {\"@ProductName\": \"\(name)\", \"@CurrentBuild\": \"\(build)\"}}}}}"
+            try tree.write(toFile: dir + "/sw.json", atomically: true, encoding: .utf8)
+            let hive = dir + "/SOFTWARE-\(build)"
+            try await script("make-hive", [hive, dir + "/sw.json"])
+            return hive
+        }
+        func judged(_ hive: String) async throws -> (Int32, [String: Any]) {
+            let run = try await Run(["case", dir + "/volume", hive, "--format", "json"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            return (run.status, object)
+        }
+        let (status, old) = try await judged(try await software("7601", "Windows Server 2008 R2 Standard"))
+        #expect(status == 0)
+        let verdict = try #require(old["verdict"] as? [String: Any])
+        #expect(verdict["kind"] as? String == "clean" && verdict["confidence"] as? String == "possible")
+        #expect((verdict["summary"] as? String)?.contains("The writer model may not hold on this Windows") == true)
+        let findings = (old["findings"] as? [[String: Any]]) ?? []
+        let note = try #require(findings.first { $0["kind"] as? String == "model-coverage" })
+        #expect(
+            note["impact"] as? String == "info" && note["cause"] is NSNull && note["source"] as? String == "software")
+        #expect(
+            (note["summary"] as? String)?.contains("C:\\Windows\\WinSxS (1,200 subfolders, 0 files)") == true, "\(note)"
+        )
+        #expect((note["why"] as? String)?.contains("WRITER-MODEL.md §7") == true)
+
+        let (newStatus, new) = try await judged(try await software("17763", "Windows Server 2019 Standard"))
+        #expect(newStatus == 0)
+        #expect(!((new["findings"] as? [[String: Any]]) ?? []).contains { $0["kind"] as? String == "model-coverage" })
+        #expect(((new["verdict"] as? [String: Any])?["summary"] as? String)?.contains("may not hold") == false)
+    }
+
     @Test("a SOFTWARE hive: services refuses it (exit 2); the case reads the Windows version from it")
     func softwareHive() async throws {
         let (dir, zip) = try await collectorUpload()
