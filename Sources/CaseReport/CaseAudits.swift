@@ -230,6 +230,9 @@ public enum CaseAudits {
                     $0.software = SoftwareHiveFacts.read(try plan.opened.byPath[path] ?? Hive(path: path), source: path)
                 }
             }
+        } else if let volume = imageOrMount {
+            // No SOFTWARE hive in the upload: the volume's own, for the Windows version.
+            add(5e7) { results.set(volume) { $0.software = try SoftwareHiveFacts.read(volume: volume) } }
         }
         if let path = plan.vssadmin {
             add(1e5) { results.set(path) { $0.vssadmin = try VSSWriterList.read(path) } }

@@ -1,3 +1,4 @@
+import NTFS
 import RegistryHive
 
 /// What the case reads from a SOFTWARE hive: the Windows version (`Microsoft\Windows NT\CurrentVersion`)
@@ -21,6 +22,18 @@ public struct SoftwareHiveFacts: Sendable, Encodable, Equatable {
         if let release { s += " " + release }
         if let build { s += " (build \(build)\(ubr.map { ".\($0)" } ?? ""))" }
         return s
+    }
+
+    /// Where a system volume keeps the SOFTWARE hive.
+    public static let hivePath = "Windows\\System32\\config\\SOFTWARE"
+
+    /// The facts of the SOFTWARE hive on a volume (an image or a mount), read as saved (its logs are not
+    /// needed for the version); nil when the volume has none.
+    public static func read(volume path: String) throws -> SoftwareHiveFacts? {
+        let volume = try VolumeFilesOpener.open(path)
+        guard let bytes = try volume.contents(of: hivePath, limit: SystemHiveSource.sizeLimit) else { return nil }
+        let shown = volume.source + ":\\" + hivePath
+        return read(try Hive(bytes: bytes, name: shown, logs: []), source: shown)
     }
 
     public static func read(_ hive: Hive, source: String) -> SoftwareHiveFacts {

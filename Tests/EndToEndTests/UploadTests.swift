@@ -264,6 +264,20 @@ struct UploadTests {
         )
         #expect((note["why"] as? String)?.contains("WRITER-MODEL.md §7") == true)
 
+        // The volume alone: its own config\SOFTWARE is read for the version.
+        try FileManager.default.createDirectory(
+            atPath: dir + "/volume/Windows/System32/config", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(
+            atPath: dir + "/SOFTWARE-7601", toPath: dir + "/volume/Windows/System32/config/SOFTWARE")
+        let alone = try await Run(["case", dir + "/volume", "--format", "json"])
+        let aloneObject = try #require(
+            try JSONSerialization.jsonObject(with: Data(alone.stdout.utf8)) as? [String: Any])
+        #expect(
+            ((aloneObject["findings"] as? [[String: Any]]) ?? []).contains { $0["kind"] as? String == "model-coverage" }
+        )
+        #expect(((aloneObject["server"] as? [String: Any])?["windows"] as? String)?.contains("2008 R2") == true)
+        try FileManager.default.removeItem(atPath: dir + "/volume/Windows/System32/config/SOFTWARE")
+
         let (newStatus, new) = try await judged(try await software("17763", "Windows Server 2019 Standard"))
         #expect(newStatus == 0)
         #expect(!((new["findings"] as? [[String: Any]]) ?? []).contains { $0["kind"] as? String == "model-coverage" })
