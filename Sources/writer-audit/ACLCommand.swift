@@ -85,7 +85,8 @@ struct ACLCommand: ParsableCommand {
             try JSONRendering.write(report, into: &out)
         } else if !common.quiet {
             if report.findings.isEmpty {
-                out.line("Every entry can be read by \(report.principals.joined(separator: ", ")).")
+                let some = report.errors.isEmpty ? "Every entry" : "Every entry whose descriptor was read"
+                out.line("\(some) can be read by \(report.principals.joined(separator: ", ")).")
             } else {
                 out.line("Entries the System Writer's account cannot read (\(report.findings.count)):")
                 for f in report.findings {
