@@ -378,10 +378,9 @@ public struct CaseJudge {
             kind: .clean,
             summary: "Nothing found stops the \(writer) (\(clean.map(\.0.rawValue).joined(separator: ", ")))."
                 + Self.noiseNote(findings)
-                + (coverage.map {
-                    " The writer model may not hold on this Windows (\($0.summary.prefix { $0 != ":" }))."
-                }
-                    ?? ""),
+                + (coverage != nil
+                    ? " The writer model may not hold on this Windows (\(parts.software.flatMap { $0.windows ?? $0.build.map { "build \($0)" } } ?? "an older build"))."
+                    : ""),
             confidence: coverage != nil ? .possible : clean.count >= 3 ? .likely : .possible, chain: chain, fix: [])
     }
 
